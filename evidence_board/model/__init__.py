@@ -1,0 +1,40 @@
+"""Plain records of a case: no Qt, no SQL.
+
+Everything the store reads comes back as one of these dataclasses, and the
+services take and return them, so the Qt layer and the CLI share one vocabulary.
+"""
+
+from evidence_board.model.grading import CREDIBILITY, RELIABILITY, validate_credibility, validate_reliability
+from evidence_board.model.records import (
+    Board,
+    Card,
+    DEFAULT_SIZES,
+    CardKind,
+    Direction,
+    EntityType,
+    Link,
+    Placement,
+    Region,
+    Source,
+    Strength,
+    new_id,
+)
+
+__all__ = [
+    "Board",
+    "Card",
+    "CardKind",
+    "DEFAULT_SIZES",
+    "CREDIBILITY",
+    "Direction",
+    "EntityType",
+    "Link",
+    "Placement",
+    "RELIABILITY",
+    "Region",
+    "Source",
+    "Strength",
+    "new_id",
+    "validate_credibility",
+    "validate_reliability",
+]

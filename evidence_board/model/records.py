@@ -1,0 +1,144 @@
+"""The records a case is made of: boards, cards, links, placements and sources."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def new_id() -> str:
+    """A stable random id: unique across case files, so cases can be merged."""
+    return uuid.uuid4().hex
+
+
+class CardKind(str, enum.Enum):
+    DOCUMENT = "document"  # a source file
+    QUOTE = "quote"  # an excerpt of a source, with page and region
+    PHOTO = "photo"  # an image, or a clip of a page
+    NOTE = "note"  # free text
+    ENTITY = "entity"  # a person, organisation, place, event...
+    GROUP = "group"  # a titled frame holding other cards
+
+
+class EntityType(str, enum.Enum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+    EVENT = "event"
+    VEHICLE = "vehicle"
+    ACCOUNT = "account"
+    OTHER = "other"
+
+
+class Direction(str, enum.Enum):
+    NONE = "none"
+    FORWARD = "forward"
+    BOTH = "both"
+
+
+class Strength(str, enum.Enum):
+    """How sure the analyst is of a link; drawn solid, dashed and dotted."""
+
+    CONFIRMED = "confirmed"
+    UNCONFIRMED = "unconfirmed"
+    TENTATIVE = "tentative"
+
+
+# A quoted region on a page, in PDF points from the page's top-left corner.
+Region = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class Card:
+    id: str
+    kind: CardKind
+    title: str = ""
+    text: str = ""
+    colour: str = ""
+    tags: tuple[str, ...] = ()
+    reliability: str | None = None
+    credibility: int | None = None
+    source_id: str | None = None
+    page: int | None = None  # 1-based page of a quote or page clip
+    regions: tuple[Region, ...] = ()
+    entity_type: EntityType | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    date_start: str | None = None  # ISO date (or date-time) of an entity/event
+    date_end: str | None = None
+    attachment_id: int | None = None  # the image of a photo card
+    created_at: str = ""
+    created_by: str = ""
+    modified_at: str = ""
+    modified_by: str = ""
+
+
+@dataclass(slots=True)
+class Link:
+    id: str
+    from_card: str
+    to_card: str
+    label: str = ""
+    direction: Direction = Direction.FORWARD
+    strength: Strength = Strength.CONFIRMED
+    colour: str = ""
+    created_at: str = ""
+    created_by: str = ""
+    modified_at: str = ""
+    modified_by: str = ""
+
+
+@dataclass(slots=True)
+class Board:
+    id: str
+    name: str
+    sort_order: int = 0
+    created_at: str = ""
+    created_by: str = ""
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where a card sits on one board; the same card may sit on several."""
+
+    board_id: str
+    card_id: str
+    x: float = 0.0
+    y: float = 0.0
+    width: float = 220.0
+    height: float = 120.0
+    z: float = 0.0
+    group_id: str | None = None  # the group card this one is inside, on this board
+
+
+@dataclass(slots=True)
+class Source:
+    """An imported file, its bytes kept byte-exact in the case file."""
+
+    id: str
+    sha256: str
+    size: int
+    media_type: str
+    file_name: str
+    attachment_id: int
+    title: str = ""
+    author: str = ""
+    created: str | None = None  # dates the document itself carries
+    modified: str | None = None
+    page_count: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    reliability: str | None = None
+    thumbnail_id: int | None = None
+    imported_at: str = ""
+    imported_by: str = ""
+
+
+DEFAULT_SIZES: dict[CardKind, tuple[float, float]] = {
+    CardKind.DOCUMENT: (200.0, 260.0),
+    CardKind.QUOTE: (260.0, 150.0),
+    CardKind.PHOTO: (220.0, 200.0),
+    CardKind.NOTE: (200.0, 120.0),
+    CardKind.ENTITY: (200.0, 90.0),
+    CardKind.GROUP: (600.0, 400.0),
+}

@@ -1,0 +1,186 @@
+"""Service calls on boards and on where cards sit on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from evidence_board.errors import InvalidInput
+from evidence_board.model import DEFAULT_SIZES, CardKind, new_id
+from evidence_board.services import validation as v
+from evidence_board.services.changes import Changes
+from evidence_board.services.operations import OperationRunner
+from evidence_board.store import now_iso
+from evidence_board.store.writer import RowWriter
+
+Point = tuple[float, float]
+
+
+class BoardOperations(OperationRunner):
+    # -- boards ----------------------------------------------------------
+
+    def _check_board_name(self, name: str, except_id: str | None = None) -> str:
+        name = " ".join((name or "").split())
+        if not name:
+            raise InvalidInput("a board needs a name")
+        for board in self.case.boards():
+            if board.id != except_id and board.name.casefold() == name.casefold():
+                raise InvalidInput(f"there is already a board named {board.name!r}")
+        return name
+
+    def create_board(self, name: str) -> Changes:
+        name = self._check_board_name(name)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            order = w.conn.execute("SELECT coalesce(max(sort_order), -1) + 1 FROM boards").fetchone()[0]
+            board_id = new_id()
+            w.insert("boards", {"id": board_id, "name": name, "sort_order": order,
+                                "created_at": now_iso(), "created_by": self.author})
+            ch.created.append(board_id)
+
+        return self.run(f"Add board {name}", "create_board", work)
+
+    def rename_board(self, board_id: str, name: str) -> Changes:
+        name = self._check_board_name(name, except_id=board_id)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            self._require(w, "boards", (board_id,), "board")
+            w.update("boards", (board_id,), {"name": name})
+
+        return self.run(f"Rename board to {name}", "rename_board", work)
+
+    def delete_board(self, board_id: str) -> Changes:
+        """Delete a board and its placements; the cards stay in the case."""
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            board = self._require(w, "boards", (board_id,), "board")
+            if w.conn.execute("SELECT count(*) FROM boards").fetchone()[0] <= 1:
+                raise InvalidInput(f"cannot delete {board['name']!r}: a case keeps at least one board")
+            for (card_id,) in w.conn.execute(
+                "SELECT card_id FROM placements WHERE board_id = ?", (board_id,)
+            ).fetchall():
+                w.delete("placements", (board_id, card_id))
+            w.delete("boards", (board_id,))
+
+        return self.run("Delete board", "delete_board", work)
+
+    def set_case_title(self, title: str) -> Changes:
+        title = " ".join((title or "").split())
+        if not title:
+            raise InvalidInput("a case needs a title")
+        return self.run(f"Rename case to {title}", "set_case_title",
+                        lambda w, ch: w.update("case_info", ("title",), {"value": title}))
+
+    # -- placements ------------------------------------------------------
+
+    def place_cards(self, board_id: str, positions: Mapping[str, Point]) -> Changes:
+        """Put existing cards (from another board, or none) on this board."""
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            self._require(w, "boards", (board_id,), "board")
+            z = w.conn.execute("SELECT coalesce(max(z), 0) FROM placements WHERE board_id = ?",
+                               (board_id,)).fetchone()[0]
+            for card_id, (x, y) in positions.items():
+                card = self._require(w, "cards", (card_id,), "card")
+                if w.fetch("placements", (board_id, card_id)) is not None:
+                    raise InvalidInput(f"card {card['title'] or card_id!r} is already on this board")
+                width, height = DEFAULT_SIZES[CardKind(card["kind"])]
+                other = w.conn.execute("SELECT width, height FROM placements WHERE card_id = ? LIMIT 1",
+                                       (card_id,)).fetchone()
+                if other:  # keep the size it has elsewhere
+                    width, height = other
+                z += 1
+                w.insert("placements", {"board_id": board_id, "card_id": card_id,
+                                        "x": v.number(x, "x"), "y": v.number(y, "y"),
+                                        "width": width, "height": height, "z": z, "group_id": None})
+
+        return self.run(f"Place {len(positions)} card(s)", "place_cards", work)
+
+    def remove_from_board(self, board_id: str, card_ids: str | Iterable[str]) -> Changes:
+        """Take cards off one board; they stay in the case and on other boards."""
+        ids = v.ids(card_ids)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            for card_id in ids:
+                self._require(w, "placements", (board_id, card_id), "card on this board")
+            for card_id in ids:
+                for (member,) in w.conn.execute(
+                    "SELECT card_id FROM placements WHERE board_id = ? AND group_id = ?", (board_id, card_id)
+                ).fetchall():
+                    w.update("placements", (board_id, member), {"group_id": None})
+                w.delete("placements", (board_id, card_id))
+
+        return self.run(f"Remove {len(ids)} card(s) from board", "remove_from_board", work)
+
+    def move_cards(self, board_id: str, positions: Mapping[str, Point],
+                   merge_key: str | None = None) -> Changes:
+        """Move cards to new top-left positions: one step however many cards."""
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            for card_id, (x, y) in positions.items():
+                self._require(w, "placements", (board_id, card_id), "card on this board")
+                w.update("placements", (board_id, card_id), {"x": v.number(x, "x"), "y": v.number(y, "y")})
+
+        n = len(positions)
+        return self.run("Move card" if n == 1 else f"Move {n} cards", "move_cards", work, merge_key)
+
+    def set_geometry(self, board_id: str, card_id: str, x: float, y: float,
+                     width: float, height: float) -> Changes:
+        """Resize (and possibly move) one card on one board."""
+        width, height = v.number(width, "width"), v.number(height, "height")
+        if width < 20 or height < 20:
+            raise InvalidInput("a card is at least 20 x 20")
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            self._require(w, "placements", (board_id, card_id), "card on this board")
+            w.update("placements", (board_id, card_id), {"x": v.number(x, "x"), "y": v.number(y, "y"),
+                                                         "width": width, "height": height})
+
+        return self.run("Resize card", "set_geometry", work)
+
+    def restack(self, board_id: str, card_ids: str | Iterable[str], to_front: bool = True) -> Changes:
+        """Bring cards to the front (or send them to the back), keeping their order."""
+        ids = v.ids(card_ids)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            lo, hi = w.conn.execute("SELECT coalesce(min(z), 0), coalesce(max(z), 0) FROM placements "
+                                    "WHERE board_id = ?", (board_id,)).fetchone()
+            rows = [self._require(w, "placements", (board_id, c), "card on this board") for c in ids]
+            rows.sort(key=lambda r: r["z"])
+            for i, row in enumerate(rows):
+                z = hi + 1 + i if to_front else lo - len(rows) + i
+                w.update("placements", (board_id, row["card_id"]), {"z": float(z)})
+
+        return self.run("Bring to front" if to_front else "Send to back", "restack", work)
+
+    def set_group(self, board_id: str, card_ids: str | Iterable[str], group_id: str | None) -> Changes:
+        """Put cards inside a group frame on this board (None takes them out)."""
+        ids = v.ids(card_ids)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            if group_id is not None:
+                group = self._require(w, "cards", (group_id,), "card")
+                if group["kind"] != CardKind.GROUP.value:
+                    raise InvalidInput(f"{group['title']!r} is not a group")
+                self._require(w, "placements", (board_id, group_id), "group on this board")
+            for card_id in ids:
+                if card_id == group_id:
+                    raise InvalidInput("a group cannot hold itself")
+                self._require(w, "placements", (board_id, card_id), "card on this board")
+                if group_id is not None and self._inside(w, board_id, group_id, card_id):
+                    raise InvalidInput("a group cannot hold a group it is inside")
+                w.update("placements", (board_id, card_id), {"group_id": group_id})
+
+        return self.run("Group cards" if group_id else "Ungroup cards", "set_group", work)
+
+    @staticmethod
+    def _inside(w: RowWriter, board_id: str, card_id: str, outer_id: str) -> bool:
+        """Is card_id (transitively) inside outer_id on this board?"""
+        seen = set()
+        current: str | None = card_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = w.fetch("placements", (board_id, current))
+            current = row["group_id"] if row else None
+            if current == outer_id:
+                return True
+        return False

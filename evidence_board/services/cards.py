@@ -1,0 +1,165 @@
+"""Service calls on cards: create, edit, tag, grade, delete."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from evidence_board.errors import InvalidInput, UnknownId
+from evidence_board.model import DEFAULT_SIZES, CardKind, new_id
+from evidence_board.services import validation as v
+from evidence_board.services.changes import Changes
+from evidence_board.services.operations import OperationRunner
+from evidence_board.store import now_iso
+from evidence_board.store.writer import RowWriter
+
+_UNCHANGED: Any = object()
+
+
+class CardOperations(OperationRunner):
+    def create_card(self, kind: CardKind | str, *, board_id: str | None = None,
+                    x: float = 0.0, y: float = 0.0, width: float | None = None,
+                    height: float | None = None, **fields: Any) -> Changes:
+        """Create a card, optionally placed on a board. ``changes.created[0]`` is its id."""
+        spec = dict(fields, kind=kind, x=x, y=y, width=width, height=height)
+        kind_value = v.enum_value(CardKind, kind, "card kind")
+        label = f"Add {kind_value} {fields.get('title') or ''}".strip()
+        return self.run(label, "create_card", lambda w, ch: self._create_cards(w, ch, [spec], board_id))
+
+    def create_cards(self, specs: Iterable[Mapping[str, Any]], board_id: str | None = None) -> Changes:
+        """Create many cards in one step: each spec holds ``kind``, card fields and x/y/width/height."""
+        specs = list(specs)
+        return self.run(f"Add {len(specs)} cards", "create_cards",
+                        lambda w, ch: self._create_cards(w, ch, specs, board_id))
+
+    def _create_cards(self, w: RowWriter, ch: Changes, specs: list[Mapping[str, Any]],
+                      board_id: str | None) -> None:
+        if board_id is not None:
+            self._require(w, "boards", (board_id,), "board")
+            z = self._top_z(board_id)
+        at = now_iso()
+        known: set[tuple[str, Any]] = set()
+        for spec in specs:
+            spec = dict(spec)
+            kind = CardKind(v.enum_value(CardKind, spec.pop("kind", None), "card kind"))
+            geometry = {k: spec.pop(k, None) for k in ("x", "y", "width", "height")}
+            card_id = spec.pop("id", None) or new_id()
+            row = {"title": "", "text": "", **v.card_columns(spec)}
+            v.check_card(kind, row)
+            self._check_references(w, row, known)
+            w.insert("cards", {
+                "id": card_id, "kind": kind.value, **row,
+                "created_at": at, "created_by": self.author, "modified_at": at, "modified_by": self.author,
+            })
+            ch.created.append(card_id)
+            if board_id is not None:
+                dw, dh = DEFAULT_SIZES[kind]
+                z += 1
+                w.insert("placements", {
+                    "board_id": board_id, "card_id": card_id,
+                    "x": v.number(geometry["x"] or 0.0, "x"), "y": v.number(geometry["y"] or 0.0, "y"),
+                    "width": max(20.0, v.number(geometry["width"] or dw, "width")),
+                    "height": max(20.0, v.number(geometry["height"] or dh, "height")),
+                    "z": z, "group_id": None,
+                })
+
+    def _check_references(self, w: RowWriter, row: Mapping[str, Any], known: set) -> None:
+        """A card may only point at a source or attachment that exists."""
+        if row.get("source_id") and ("s", row["source_id"]) not in known:
+            self._require(w, "sources", (row["source_id"],), "source")
+            known.add(("s", row["source_id"]))
+        if row.get("attachment_id") is not None and ("a", row["attachment_id"]) not in known:
+            if w.conn.execute("SELECT 1 FROM attachments WHERE id = ?", (row["attachment_id"],)).fetchone() is None:
+                raise UnknownId(f"no attachment with id {row['attachment_id']}")
+            known.add(("a", row["attachment_id"]))
+
+    def _top_z(self, board_id: str) -> float:
+        row = self.case.conn.execute("SELECT max(z) FROM placements WHERE board_id = ?", (board_id,)).fetchone()
+        return float(row[0] or 0.0)
+
+    def update_card(self, card_id: str, **fields: Any) -> Changes:
+        """Change any card fields (title, text, tags, grading, dates...); kind stays."""
+        cols = v.card_columns(fields)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            old = self._require(w, "cards", (card_id,), "card")
+            merged = {**old, **cols}
+            v.check_card(CardKind(old["kind"]), merged)
+            self._check_references(w, cols, set())
+            self._touch(w, card_id, cols)
+
+        title = fields.get("title") or self._card_title(card_id)
+        return self.run(f"Edit {title}".strip(), "update_card", work)
+
+    def _touch(self, w: RowWriter, card_id: str, cols: Mapping[str, Any]) -> None:
+        """Update a card's columns and, only if something changed, its modified stamp."""
+        old = self._require(w, "cards", (card_id,), "card")
+        if any(old.get(k) != value for k, value in cols.items()):
+            w.update("cards", (card_id,), {**cols, "modified_at": now_iso(), "modified_by": self.author})
+
+    def _card_title(self, card_id: str) -> str:
+        row = self.case.conn.execute("SELECT title FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return row[0] if row else ""
+
+    def tag_cards(self, card_ids: str | Iterable[str], add: Iterable[str] = (),
+                  remove: Iterable[str] = ()) -> Changes:
+        ids, add, remove = v.ids(card_ids), v.tags(list(add)), set(v.tags(list(remove)))
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            for card_id in ids:
+                old = self._require(w, "cards", (card_id,), "card")
+                current = [t for t in v.tags(json.loads(old["tags"])) if t not in remove]
+                current += [t for t in add if t not in current]
+                self._touch(w, card_id, {"tags": v.dumps(current)})
+
+        return self.run(f"Tag {len(ids)} card(s)", "tag_cards", work)
+
+    def grade_cards(self, card_ids: str | Iterable[str], reliability: Any = _UNCHANGED,
+                    credibility: Any = _UNCHANGED) -> Changes:
+        """Set the Admiralty grading (A-F, 1-6; None clears) of one or more cards."""
+        values = {}
+        if reliability is not _UNCHANGED:
+            values["reliability"] = reliability
+        if credibility is not _UNCHANGED:
+            values["credibility"] = credibility
+        cols = v.card_columns(values)
+        ids = v.ids(card_ids)
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            for card_id in ids:
+                self._require(w, "cards", (card_id,), "card")
+                self._touch(w, card_id, cols)
+
+        return self.run(f"Grade {len(ids)} card(s)", "grade_cards", work)
+
+    def delete_cards(self, card_ids: str | Iterable[str]) -> Changes:
+        """Delete cards from the case, with their links and placements.
+
+        Undo brings all of it back. Cards inside a deleted group stay, outside it.
+        """
+        ids = v.ids(card_ids)
+        if not ids:
+            raise InvalidInput("no cards to delete")
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            for card_id in ids:
+                self._require(w, "cards", (card_id,), "card")
+            conn = w.conn
+            for card_id in ids:
+                for (link_id,) in conn.execute(
+                    "SELECT id FROM links WHERE from_card = ?1 OR to_card = ?1", (card_id,)
+                ).fetchall():
+                    w.delete("links", (link_id,))
+                for board_id, member in conn.execute(
+                    "SELECT board_id, card_id FROM placements WHERE group_id = ?", (card_id,)
+                ).fetchall():
+                    w.update("placements", (board_id, member), {"group_id": None})
+                for (board_id,) in conn.execute(
+                    "SELECT board_id FROM placements WHERE card_id = ?", (card_id,)
+                ).fetchall():
+                    w.delete("placements", (board_id, card_id))
+                w.delete("cards", (card_id,))
+
+        label = f"Delete {self._card_title(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} cards"
+        return self.run(label, "delete_cards", work)

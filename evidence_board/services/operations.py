@@ -1,0 +1,218 @@
+"""How every service call runs: one transaction, one audit event, one undo step.
+
+A service method hands a function that writes through a RowWriter to
+:meth:`OperationRunner.run`. The runner opens the transaction, records the
+audit event from the writer's row images, pushes the undo step and, after the
+commit, tells every listener what changed. Undo and redo replay the same row
+images backwards or forwards through the same path, so they are audited too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from evidence_board.errors import NothingToUndo, ServiceError, UnknownId
+from evidence_board.services.changes import Changes
+from evidence_board.store import CaseFile, now_iso
+from evidence_board.store.rows import dumps
+from evidence_board.store.writer import RowChange, RowWriter
+
+Listener = Callable[[Changes], None]
+UNDO_LIMIT = 500
+
+
+def default_author() -> str:
+    """Who the audit trail names: EVIDENCE_BOARD_AUTHOR, else the OS user."""
+    name = os.environ.get("EVIDENCE_BOARD_AUTHOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(slots=True)
+class UndoStep:
+    label: str
+    rows: list[RowChange]
+    merge_key: str | None = None
+
+
+@dataclass(slots=True)
+class _Batch:
+    label: str
+    writer: RowWriter
+    created: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+
+class OperationRunner:
+    def __init__(self, case: CaseFile, author: str | None = None) -> None:
+        self.case = case
+        self.author = author or default_author()
+        self._undo: list[UndoStep] = []
+        self._redo: list[UndoStep] = []
+        self._batch: _Batch | None = None
+        self._listeners: list[Listener] = []
+
+    # -- listeners -----------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _notify(self, changes: Changes) -> None:
+        for listener in list(self._listeners):
+            listener(changes)
+
+    # -- running -------------------------------------------------------
+
+    def run(self, label: str, action: str, work: Callable[[RowWriter, Changes], None],
+            merge_key: str | None = None) -> Changes:
+        """Run ``work`` as one undoable, audited step (or as part of a batch).
+
+        ``work`` writes through the writer and may fill ``created``/``reused``
+        of the Changes it is given.
+        """
+        extra = Changes()
+        if self._batch is not None:
+            start = len(self._batch.writer.changes)
+            work(self._batch.writer, extra)
+            self._batch.created += extra.created
+            self._batch.reused += extra.reused
+            changes = Changes.from_rows(self._batch.writer.changes[start:], label, action)
+            changes.created, changes.reused = extra.created, extra.reused
+            return changes
+        writer = RowWriter(self.case.conn)
+        with self.case.transaction():
+            work(writer, extra)
+            event_id = self._record(label, action, writer.changes) if writer.changes else None
+        changes = Changes.from_rows(writer.changes, label, action)
+        changes.event_id, changes.created, changes.reused = event_id, extra.created, extra.reused
+        if writer.changes:
+            self._push_undo(UndoStep(label, writer.changes, merge_key))
+        if changes:
+            self._notify(changes)
+        return changes
+
+    @contextlib.contextmanager
+    def batch(self, label: str) -> Iterator[None]:
+        """Make several service calls one transaction and one undo step.
+
+        If any call fails, the whole batch is rolled back.
+        """
+        if self._batch is not None:  # nested batches fold into the outer one
+            yield
+            return
+        self._batch = batch = _Batch(label, RowWriter(self.case.conn))
+        try:
+            with self.case.transaction():
+                yield
+                rows = batch.writer.changes
+                event_id = self._record(label, "batch", rows) if rows else None
+        finally:
+            self._batch = None
+        changes = Changes.from_rows(batch.writer.changes, label, "batch")
+        changes.event_id, changes.created, changes.reused = event_id, batch.created, batch.reused
+        if batch.writer.changes:
+            self._push_undo(UndoStep(label, batch.writer.changes))
+        if changes:
+            self._notify(changes)
+
+    def _record(self, label: str, action: str, rows: list[RowChange]) -> int:
+        conn = self.case.conn
+        cur = conn.execute(
+            "INSERT INTO audit_events(at, author, action, summary) VALUES (?, ?, ?, ?)",
+            (now_iso(), self.author, action, label),
+        )
+        event_id = int(cur.lastrowid)
+        conn.executemany(
+            "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (event_id, r.table, "/".join(str(k) for k in r.key), r.card_ids[0], r.card_ids[1],
+                 dumps(r.before) if r.before is not None else None,
+                 dumps(r.after) if r.after is not None else None)
+                for r in rows
+            ],
+        )
+        return event_id
+
+    # -- undo and redo -------------------------------------------------
+
+    def _push_undo(self, step: UndoStep) -> None:
+        top = self._undo[-1] if self._undo else None
+        if step.merge_key and top is not None and top.merge_key == step.merge_key and not self._redo:
+            # Repeated small edits (arrow-key nudges) fold into one step,
+            # like QUndoCommand.mergeWith.
+            top.rows = top.rows + step.rows
+        else:
+            self._undo.append(step)
+            del self._undo[:-UNDO_LIMIT]
+        self._redo.clear()
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._undo[-1].label if self._undo else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._redo[-1].label if self._redo else None
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> Changes:
+        if not self._undo:
+            raise NothingToUndo("nothing to undo")
+        step = self._undo[-1]
+        changes = self._replay(step, forward=False)
+        self._redo.append(self._undo.pop())
+        return changes
+
+    def redo(self) -> Changes:
+        if not self._redo:
+            raise NothingToUndo("nothing to redo")
+        step = self._redo[-1]
+        changes = self._replay(step, forward=True)
+        self._undo.append(self._redo.pop())
+        return changes
+
+    def _replay(self, step: UndoStep, forward: bool) -> Changes:
+        if self._batch is not None:
+            raise ServiceError("cannot undo or redo inside a batch")
+        action = "redo" if forward else "undo"
+        label = f"{action.capitalize()} {step.label}"
+        writer = RowWriter(self.case.conn)
+        try:
+            with self.case.transaction():
+                for row in (step.rows if forward else reversed(step.rows)):
+                    writer.apply(row, forward)
+                event_id = self._record(label, action, writer.changes)
+        except (KeyError, sqlite3.DatabaseError) as exc:
+            # The file changed under us (another window or process): refuse
+            # rather than apply half a step; the transaction rolled back.
+            raise ServiceError(f"cannot {action} {step.label!r}: the case changed since ({exc})") from None
+        changes = Changes.from_rows(writer.changes, label, action)
+        changes.event_id = event_id
+        self._notify(changes)
+        return changes
+
+    # -- lookups shared by the service mixins ----------------------------
+
+    def _require(self, writer: RowWriter, table: str, key: tuple, what: str) -> dict:
+        row = writer.fetch(table, key)
+        if row is None:
+            raise UnknownId(f"no {what} with id {'/'.join(map(str, key))}")
+        return row

@@ -1,0 +1,79 @@
+"""Service calls on sources: the imported files a case is built from."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from evidence_board.errors import InvalidInput
+from evidence_board.model import new_id
+from evidence_board.model.grading import validate_reliability
+from evidence_board.services.changes import Changes
+from evidence_board.services.operations import OperationRunner
+from evidence_board.store import now_iso
+from evidence_board.store.rows import dumps
+from evidence_board.store.writer import RowWriter
+
+_EDITABLE = ("title", "author", "reliability", "file_name")
+
+
+class SourceOperations(OperationRunner):
+    def add_source(self, data: bytes, file_name: str, media_type: str, *, title: str = "",
+                   author: str = "", created: str | None = None, modified: str | None = None,
+                   page_count: int | None = None, metadata: dict[str, Any] | None = None,
+                   reliability: str | None = None, page_texts: Sequence[str] | None = None,
+                   thumbnail: bytes | None = None, thumbnail_type: str = "image/png") -> Changes:
+        """Store a file byte-exact. The same bytes twice give the same source:
+        ``changes.created`` or ``changes.reused`` holds its id."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidInput("a source is stored from bytes")
+        data = bytes(data)
+        if not data:
+            raise InvalidInput(f"{file_name}: the file is empty")
+        if not file_name or not file_name.strip():
+            raise InvalidInput("a source needs its original file name")
+        try:
+            reliability = validate_reliability(reliability)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        digest = hashlib.sha256(data).hexdigest()
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            existing = self.case.source_by_sha256(digest)
+            if existing is not None:
+                ch.reused.append(existing.id)
+                return
+            source_id = new_id()
+            attachment = self.case.add_attachment(data, media_type, digest)
+            thumb = self.case.add_attachment(thumbnail, thumbnail_type) if thumbnail else None
+            w.insert("sources", {
+                "id": source_id, "sha256": digest, "size": len(data), "media_type": media_type,
+                "file_name": file_name.strip(), "attachment_id": attachment, "title": title or "",
+                "author": author or "", "created": created, "modified": modified,
+                "page_count": page_count, "metadata": dumps(metadata or {}),
+                "reliability": reliability, "thumbnail_id": thumb,
+                "imported_at": now_iso(), "imported_by": self.author,
+            })
+            for number, text in enumerate(page_texts or (), start=1):
+                w.insert("source_pages", {"source_id": source_id, "page": number, "text": text or ""})
+            ch.created.append(source_id)
+
+        return self.run(f"Add source {file_name}", "add_source", work)
+
+    def update_source(self, source_id: str, **fields: Any) -> Changes:
+        """Edit what a person may correct about a source: title, author, file name, reliability."""
+        unknown = set(fields) - set(_EDITABLE)
+        if unknown:
+            raise InvalidInput(f"cannot change a source's {', '.join(sorted(unknown))}")
+        if "reliability" in fields:
+            try:
+                fields["reliability"] = validate_reliability(fields["reliability"])
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            self._require(w, "sources", (source_id,), "source")
+            w.update("sources", (source_id,), fields)
+
+        return self.run("Edit source", "update_source", work)

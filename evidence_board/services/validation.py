@@ -1,0 +1,195 @@
+"""Checking and normalising the fields a caller passes to the services.
+
+Every check raises InvalidInput with a sentence a user can act on, before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from evidence_board.errors import InvalidInput
+from evidence_board.model import CardKind, Direction, EntityType, Strength
+from evidence_board.model.grading import validate_credibility, validate_reliability
+from evidence_board.store.rows import dumps
+
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+# Card fields a caller may set, and how each is stored.
+CARD_FIELDS = (
+    "title", "text", "colour", "tags", "reliability", "credibility", "source_id", "page",
+    "regions", "entity_type", "attributes", "date_start", "date_end", "attachment_id",
+)
+LINK_FIELDS = ("label", "direction", "strength", "colour")
+
+
+def enum_value(enum_type: type, value: Any, what: str) -> str:
+    try:
+        return enum_type(value).value
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_type)
+        raise InvalidInput(f"{what} must be one of {allowed}, not {value!r}") from None
+
+
+def colour(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not _COLOUR.match(value):
+        raise InvalidInput(f"colour must be written #rrggbb, not {value!r}")
+    return value.lower()
+
+
+def tags(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    out: list[str] = []
+    for tag in value or ():
+        if not isinstance(tag, str):
+            raise InvalidInput(f"a tag must be text, not {tag!r}")
+        tag = " ".join(tag.split())
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def iso_date(value: Any, what: str) -> str | None:
+    """Accept 2004, 2004-11, 2004-11-28 or an ISO date-time."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    text = str(value).strip()
+    if _PARTIAL_DATE.match(text):
+        parts = [int(p) for p in text.split("-")]
+        try:
+            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            raise InvalidInput(f"{what} {text!r} is not a real date") from None
+        return text
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{what} must be an ISO date such as 2004-11-28, not {text!r}") from None
+    return text
+
+
+def regions(value: Any) -> list[list[float]]:
+    out = []
+    for region in value or ():
+        try:
+            x0, y0, x1, y1 = (float(v) for v in region)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"a region is four numbers x0, y0, x1, y1, not {region!r}") from None
+        if not (x1 >= x0 and y1 >= y0):
+            raise InvalidInput(f"a region must have x1 >= x0 and y1 >= y0: {region!r}")
+        out.append([x0, y0, x1, y1])
+    return out
+
+
+def attributes(value: Any) -> dict[str, str]:
+    if not value:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInput("attributes must be a mapping of names to values")
+    out = {}
+    for k, v in value.items():
+        name = str(k).strip()
+        if not name:
+            raise InvalidInput("an attribute needs a name")
+        out[name] = "" if v is None else str(v)
+    return out
+
+
+def card_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn caller-facing card fields into column values (JSON as text)."""
+    unknown = set(values) - set(CARD_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown card field(s): {', '.join(sorted(unknown))}")
+    cols: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in ("title", "text"):
+            cols[name] = "" if value is None else str(value)
+        elif name == "colour":
+            cols[name] = colour(value)
+        elif name == "tags":
+            cols[name] = dumps(tags(value))
+        elif name == "reliability":
+            try:
+                cols[name] = validate_reliability(value)
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+        elif name == "credibility":
+            try:
+                cols[name] = validate_credibility(value)
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+        elif name == "page":
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise InvalidInput(f"page must be a whole number from 1, not {value!r}")
+            cols[name] = value
+        elif name == "regions":
+            cols[name] = dumps(regions(value))
+        elif name == "entity_type":
+            cols[name] = enum_value(EntityType, value, "entity type") if value else None
+        elif name == "attributes":
+            cols[name] = dumps(attributes(value))
+        elif name in ("date_start", "date_end"):
+            cols[name] = iso_date(value, name.replace("_", " "))
+        else:  # source_id, attachment_id: checked against the case by the service
+            cols[name] = value
+    return cols
+
+
+def check_card(kind: CardKind, row: Mapping[str, Any]) -> None:
+    """The fields each kind of card cannot do without."""
+    title, text = row.get("title", "").strip(), row.get("text", "").strip()
+    if kind is CardKind.NOTE and not (title or text):
+        raise InvalidInput("a note needs a title or some text")
+    if kind in (CardKind.ENTITY, CardKind.GROUP) and not title:
+        raise InvalidInput(f"an {kind.value} card needs a title" if kind is CardKind.ENTITY
+                           else "a group needs a title")
+    if kind is CardKind.DOCUMENT and not row.get("source_id"):
+        raise InvalidInput("a document card needs a source")
+    if kind is CardKind.QUOTE and not (text and row.get("source_id")):
+        raise InvalidInput("a quote card needs its text and its source")
+    if kind is CardKind.PHOTO and not (row.get("attachment_id") or row.get("source_id")):
+        raise InvalidInput("a photo card needs an image or a source")
+    if row.get("date_start") and row.get("date_end") and row["date_end"] < row["date_start"]:
+        raise InvalidInput("the end date is before the start date")
+
+
+def link_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(LINK_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown link field(s): {', '.join(sorted(unknown))}")
+    cols: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "label":
+            cols[name] = "" if value is None else " ".join(str(value).split())
+        elif name == "direction":
+            cols[name] = enum_value(Direction, value, "direction")
+        elif name == "strength":
+            cols[name] = enum_value(Strength, value, "strength")
+        elif name == "colour":
+            cols[name] = colour(value)
+    return cols
+
+
+def number(value: Any, what: str) -> float:
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what} must be a number, not {value!r}") from None
+    if result != result or result in (float("inf"), float("-inf")):
+        raise InvalidInput(f"{what} must be a finite number")
+    return result
+
+
+def ids(values: str | Iterable[str]) -> list[str]:
+    if isinstance(values, str):
+        return [values]
+    return list(dict.fromkeys(values))

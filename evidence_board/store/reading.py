@@ -1,0 +1,288 @@
+"""Everything that reads a case: boards, cards, links, sources, search, history.
+
+A mixin of CaseFile; it only needs ``self.conn``. Nothing here loads an
+attachment's bytes unless asked for that attachment by id.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidence_board.model import Board, Card, Link, Placement, Source
+from evidence_board.store.rows import (
+    BOARD_COLUMNS, CARD_COLUMNS, LINK_COLUMNS, PLACEMENT_COLUMNS, SOURCE_COLUMNS,
+    board_from_row, card_from_row, link_from_row, placement_from_row, select, source_from_row,
+)
+from evidence_board.store.search import to_fts_query
+
+
+@dataclass(slots=True)
+class BoardContents:
+    """One board read into memory: what a canvas or an exporter draws."""
+
+    board: Board
+    cards: dict[str, Card] = field(default_factory=dict)
+    placements: dict[str, Placement] = field(default_factory=dict)
+    links: dict[str, Link] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SearchHit:
+    kind: str  # "card" or "page"
+    id: str  # card id, or source id for a page hit
+    title: str
+    snippet: str
+    rank: float
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class AuditEvent:
+    id: int
+    at: str
+    author: str
+    action: str
+    summary: str
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+class CaseReading:
+    conn: sqlite3.Connection
+
+    # -- case ----------------------------------------------------------
+
+    def case_info(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM case_info").fetchall())
+
+    @property
+    def title(self) -> str:
+        row = self.conn.execute("SELECT value FROM case_info WHERE key = 'title'").fetchone()
+        return row[0] if row else ""
+
+    def counts(self) -> dict[str, Any]:
+        c = self.conn
+        by_kind = dict(c.execute("SELECT kind, count(*) FROM cards GROUP BY kind ORDER BY kind"))
+        return {
+            "boards": c.execute("SELECT count(*) FROM boards").fetchone()[0],
+            "cards": sum(by_kind.values()),
+            "cards_by_kind": by_kind,
+            "links": c.execute("SELECT count(*) FROM links").fetchone()[0],
+            "sources": c.execute("SELECT count(*) FROM sources").fetchone()[0],
+            "audit_events": c.execute("SELECT count(*) FROM audit_events").fetchone()[0],
+        }
+
+    # -- boards --------------------------------------------------------
+
+    def boards(self) -> list[Board]:
+        rows = self.conn.execute(select(BOARD_COLUMNS, "boards") + " ORDER BY sort_order, created_at")
+        return [board_from_row(r) for r in rows]
+
+    def board(self, board_id: str) -> Board | None:
+        row = self.conn.execute(select(BOARD_COLUMNS, "boards") + " WHERE id = ?", (board_id,)).fetchone()
+        return board_from_row(row) if row else None
+
+    def find_board(self, name_or_id: str) -> Board | None:
+        """A board by id, else by exact name, else by case-insensitive name."""
+        boards = self.boards()
+        for test in (lambda b: b.id == name_or_id, lambda b: b.name == name_or_id,
+                     lambda b: b.name.casefold() == name_or_id.casefold()):
+            for b in boards:
+                if test(b):
+                    return b
+        return None
+
+    def load_board(self, board_id: str) -> BoardContents:
+        """Read a whole board in three queries: placements+cards, then links."""
+        board = self.board(board_id)
+        if board is None:
+            raise KeyError(board_id)
+        contents = BoardContents(board)
+        card_cols = ", ".join("c." + col for col in CARD_COLUMNS)
+        place_cols = ", ".join("p." + col for col in PLACEMENT_COLUMNS)
+        n = len(CARD_COLUMNS)
+        rows = self.conn.execute(
+            f"SELECT {card_cols}, {place_cols} FROM placements p JOIN cards c ON c.id = p.card_id "
+            "WHERE p.board_id = ?",
+            (board_id,),
+        )
+        for r in rows:
+            card = card_from_row(r)
+            contents.cards[card.id] = card
+            contents.placements[card.id] = placement_from_row(r[n:])
+        link_cols = ", ".join("l." + col for col in LINK_COLUMNS)
+        links = self.conn.execute(
+            f"SELECT {link_cols} FROM links l "
+            "JOIN placements a ON a.card_id = l.from_card AND a.board_id = ?1 "
+            "JOIN placements b ON b.card_id = l.to_card AND b.board_id = ?1",
+            (board_id,),
+        )
+        for r in links:
+            link = link_from_row(r)
+            contents.links[link.id] = link
+        return contents
+
+    def placement(self, board_id: str, card_id: str) -> Placement | None:
+        row = self.conn.execute(
+            select(PLACEMENT_COLUMNS, "placements") + " WHERE board_id = ? AND card_id = ?",
+            (board_id, card_id),
+        ).fetchone()
+        return placement_from_row(row) if row else None
+
+    def placements_of(self, card_id: str) -> list[Placement]:
+        rows = self.conn.execute(select(PLACEMENT_COLUMNS, "placements") + " WHERE card_id = ?", (card_id,))
+        return [placement_from_row(r) for r in rows]
+
+    # -- cards and links -----------------------------------------------
+
+    def card(self, card_id: str) -> Card | None:
+        row = self.conn.execute(select(CARD_COLUMNS, "cards") + " WHERE id = ?", (card_id,)).fetchone()
+        return card_from_row(row) if row else None
+
+    def cards(self, ids: Iterable[str] | None = None, kind: str | None = None,
+              tag: str | None = None) -> list[Card]:
+        sql = select(CARD_COLUMNS, "cards")
+        where, params = [], []
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if tag:
+            where.append("EXISTS (SELECT 1 FROM json_each(cards.tags) WHERE value = ?)")
+            params.append(tag)
+        if ids is not None:
+            found = []
+            for chunk in _chunks(list(ids)):
+                cond = where + [f"id IN ({','.join('?' * len(chunk))})"]
+                found += self.conn.execute(sql + " WHERE " + " AND ".join(cond), params + chunk).fetchall()
+            return [card_from_row(r) for r in found]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [card_from_row(r) for r in self.conn.execute(sql + " ORDER BY seq", params)]
+
+    def link(self, link_id: str) -> Link | None:
+        row = self.conn.execute(select(LINK_COLUMNS, "links") + " WHERE id = ?", (link_id,)).fetchone()
+        return link_from_row(row) if row else None
+
+    def links(self, ids: Iterable[str] | None = None) -> list[Link]:
+        sql = select(LINK_COLUMNS, "links")
+        if ids is None:
+            return [link_from_row(r) for r in self.conn.execute(sql + " ORDER BY created_at, id")]
+        found = []
+        for chunk in _chunks(list(ids)):
+            found += self.conn.execute(sql + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        return [link_from_row(r) for r in found]
+
+    def links_of(self, card_ids: Iterable[str]) -> list[Link]:
+        """Every link that starts or ends at one of these cards."""
+        found: dict[str, Link] = {}
+        for chunk in _chunks(list(card_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                select(LINK_COLUMNS, "links") + f" WHERE from_card IN ({marks}) OR to_card IN ({marks})",
+                chunk + chunk,
+            )
+            for r in rows:
+                found[r[0]] = link_from_row(r)
+        return list(found.values())
+
+    def card_history(self, card_id: str) -> list[AuditEvent]:
+        """Audit events that touched this card, its placements or its links."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT event_id FROM audit_changes WHERE card_id = ?1 OR other_card_id = ?1 "
+            "ORDER BY event_id", (card_id,)
+        )]
+        return self.audit_events(event_ids=ids, with_changes=True, card_id=card_id)
+
+    # -- sources and attachments ---------------------------------------
+
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute(select(SOURCE_COLUMNS, "sources") + " ORDER BY imported_at, id")
+        return [source_from_row(r) for r in rows]
+
+    def source(self, source_id: str) -> Source | None:
+        row = self.conn.execute(select(SOURCE_COLUMNS, "sources") + " WHERE id = ?", (source_id,)).fetchone()
+        return source_from_row(row) if row else None
+
+    def source_by_sha256(self, sha256: str) -> Source | None:
+        row = self.conn.execute(select(SOURCE_COLUMNS, "sources") + " WHERE sha256 = ?", (sha256,)).fetchone()
+        return source_from_row(row) if row else None
+
+    def attachment(self, attachment_id: int) -> bytes:
+        row = self.conn.execute("SELECT data FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+        if row is None:
+            raise KeyError(attachment_id)
+        return bytes(row[0])
+
+    def page_text(self, source_id: str, page: int) -> str | None:
+        row = self.conn.execute(
+            "SELECT text FROM source_pages WHERE source_id = ? AND page = ?", (source_id, page)
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- search --------------------------------------------------------
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """Ranked hits over card text and source page text, best first."""
+        query = to_fts_query(text)
+        if query is None:
+            return []
+        hits = [
+            SearchHit("card", r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT c.id, c.title, snippet(cards_fts, -1, '[', ']', '…', 12), bm25(cards_fts) "
+                "FROM cards_fts JOIN cards c ON c.seq = cards_fts.rowid "
+                "WHERE cards_fts MATCH ? ORDER BY bm25(cards_fts) LIMIT ?",
+                (query, limit),
+            )
+        ]
+        hits += [
+            SearchHit("page", r[0], r[1], r[2], r[3], page=r[4])
+            for r in self.conn.execute(
+                "SELECT s.id, coalesce(nullif(s.title, ''), s.file_name), "
+                "snippet(pages_fts, 0, '[', ']', '…', 12), bm25(pages_fts), p.page "
+                "FROM pages_fts JOIN source_pages p ON p.id = pages_fts.rowid "
+                "JOIN sources s ON s.id = p.source_id "
+                "WHERE pages_fts MATCH ? ORDER BY bm25(pages_fts) LIMIT ?",
+                (query, limit),
+            )
+        ]
+        hits.sort(key=lambda h: h.rank)
+        return hits[:limit]
+
+    # -- audit trail ---------------------------------------------------
+
+    def audit_events(self, limit: int | None = None, event_ids: list[int] | None = None,
+                     with_changes: bool = False, card_id: str | None = None) -> list[AuditEvent]:
+        sql = "SELECT id, at, author, action, summary FROM audit_events"
+        params: list[Any] = []
+        if event_ids is not None:
+            if not event_ids:
+                return []
+            sql += f" WHERE id IN ({','.join('?' * len(event_ids))})"
+            params += event_ids
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        events = [AuditEvent(*r) for r in self.conn.execute(sql, params)]
+        if with_changes:
+            for event in events:
+                q = "SELECT table_name, row_key, before, after FROM audit_changes WHERE event_id = ?1"
+                args: list[Any] = [event.id]
+                if card_id is not None:
+                    q += " AND (card_id = ?2 OR other_card_id = ?2)"
+                    args.append(card_id)
+                event.changes = [
+                    {"table": t, "key": k, "before": json.loads(b) if b else None,
+                     "after": json.loads(a) if a else None}
+                    for t, k, b, a in self.conn.execute(q + " ORDER BY rowid", args)
+                ]
+        return events

@@ -1,0 +1,109 @@
+"""Converting between table rows (dicts of column values) and model records.
+
+JSON columns (tags, regions, attributes, metadata) are written compactly with
+sorted keys so that identical content gives identical text, which keeps the
+audit trail's before/after comparisons exact.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evidence_board.model import (
+    Board, Card, CardKind, Direction, EntityType, Link, Placement, Source, Strength,
+)
+
+CARD_COLUMNS = (
+    "seq", "id", "kind", "title", "text", "colour", "tags", "reliability", "credibility",
+    "source_id", "page", "regions", "entity_type", "attributes", "date_start", "date_end",
+    "attachment_id", "created_at", "created_by", "modified_at", "modified_by",
+)
+LINK_COLUMNS = (
+    "id", "from_card", "to_card", "label", "direction", "strength", "colour",
+    "created_at", "created_by", "modified_at", "modified_by",
+)
+PLACEMENT_COLUMNS = ("board_id", "card_id", "x", "y", "width", "height", "z", "group_id")
+BOARD_COLUMNS = ("id", "name", "sort_order", "created_at", "created_by")
+SOURCE_COLUMNS = (
+    "id", "sha256", "size", "media_type", "file_name", "attachment_id", "title", "author",
+    "created", "modified", "page_count", "metadata", "reliability", "thumbnail_id",
+    "imported_at", "imported_by",
+)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def card_from_row(r: tuple | Any) -> Card:
+    """Build a Card from a row selected with CARD_COLUMNS (seq first, skipped)."""
+    return Card(
+        id=r[1], kind=CardKind(r[2]), title=r[3], text=r[4], colour=r[5],
+        tags=tuple(json.loads(r[6])) if r[6] != "[]" else (),
+        reliability=r[7], credibility=r[8], source_id=r[9], page=r[10],
+        regions=tuple(tuple(x) for x in json.loads(r[11])) if r[11] != "[]" else (),
+        entity_type=EntityType(r[12]) if r[12] else None,
+        attributes=json.loads(r[13]) if r[13] != "{}" else {},
+        date_start=r[14], date_end=r[15], attachment_id=r[16],
+        created_at=r[17], created_by=r[18], modified_at=r[19], modified_by=r[20],
+    )
+
+
+def card_to_row(card: Card) -> dict[str, Any]:
+    return {
+        "id": card.id, "kind": CardKind(card.kind).value, "title": card.title, "text": card.text,
+        "colour": card.colour, "tags": dumps(list(card.tags)), "reliability": card.reliability,
+        "credibility": card.credibility, "source_id": card.source_id, "page": card.page,
+        "regions": dumps([list(r) for r in card.regions]),
+        "entity_type": EntityType(card.entity_type).value if card.entity_type else None,
+        "attributes": dumps(card.attributes), "date_start": card.date_start,
+        "date_end": card.date_end, "attachment_id": card.attachment_id,
+        "created_at": card.created_at, "created_by": card.created_by,
+        "modified_at": card.modified_at, "modified_by": card.modified_by,
+    }
+
+
+def link_from_row(r: tuple | Any) -> Link:
+    return Link(
+        id=r[0], from_card=r[1], to_card=r[2], label=r[3], direction=Direction(r[4]),
+        strength=Strength(r[5]), colour=r[6], created_at=r[7], created_by=r[8],
+        modified_at=r[9], modified_by=r[10],
+    )
+
+
+def link_to_row(link: Link) -> dict[str, Any]:
+    return {
+        "id": link.id, "from_card": link.from_card, "to_card": link.to_card, "label": link.label,
+        "direction": Direction(link.direction).value, "strength": Strength(link.strength).value,
+        "colour": link.colour, "created_at": link.created_at, "created_by": link.created_by,
+        "modified_at": link.modified_at, "modified_by": link.modified_by,
+    }
+
+
+def placement_from_row(r: tuple | Any) -> Placement:
+    return Placement(*r)
+
+
+def placement_to_row(p: Placement) -> dict[str, Any]:
+    return {c: getattr(p, c) for c in PLACEMENT_COLUMNS}
+
+
+def board_from_row(r: tuple | Any) -> Board:
+    return Board(*r)
+
+
+def source_from_row(r: tuple | Any) -> Source:
+    values = dict(zip(SOURCE_COLUMNS, r))
+    values["metadata"] = json.loads(values["metadata"] or "{}")
+    return Source(**values)
+
+
+def source_to_row(s: Source) -> dict[str, Any]:
+    row = {c: getattr(s, c) for c in SOURCE_COLUMNS}
+    row["metadata"] = dumps(s.metadata)
+    return row
+
+
+def select(columns: tuple[str, ...], table: str) -> str:
+    return f"SELECT {', '.join(columns)} FROM {table}"

@@ -1,0 +1,226 @@
+"""The case-file schema as numbered migrations.
+
+Each migration runs inside the transaction that opens (or upgrades) the file
+and bumps ``PRAGMA user_version``, so a file is always at one known version.
+The tables are meant to be read by people too: plain names, JSON text for
+lists and key/value attributes, ISO 8601 UTC timestamps.
+
+No triggers: full-text indexes are kept in step by the store's row writer,
+because SQLite refuses FTS5 inside triggers once ``trusted_schema`` is off,
+and a case file from someone else is never opened with it on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# 'EVBD' as a big-endian 32-bit integer, written into the SQLite header.
+APPLICATION_ID = 0x45564244
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: ``executescript`` would COMMIT the open
+    transaction first, and a migration must be all-or-nothing."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
+
+
+def migration(version: int, name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        assert version == len(MIGRATIONS) + 1, "migrations are numbered 1, 2, 3..."
+        MIGRATIONS.append((version, name, fn))
+        return fn
+
+    return register
+
+
+@migration(1, "core tables")
+def _v1(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        CREATE TABLE case_info (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            media_type TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX attachments_sha256 ON attachments(sha256);
+        CREATE TABLE boards (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        );
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            media_type TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            attachment_id INTEGER NOT NULL REFERENCES attachments(id),
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            created TEXT,
+            modified TEXT,
+            page_count INTEGER,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            reliability TEXT CHECK (reliability IN ('A','B','C','D','E','F')),
+            thumbnail_id INTEGER REFERENCES attachments(id),
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        );
+        CREATE TABLE cards (
+            seq INTEGER PRIMARY KEY,  -- stable rowid, keys the full-text index
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN
+                ('document','quote','photo','note','entity','group')),
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            reliability TEXT CHECK (reliability IN ('A','B','C','D','E','F')),
+            credibility INTEGER CHECK (credibility BETWEEN 1 AND 6),
+            source_id TEXT REFERENCES sources(id),
+            page INTEGER,
+            regions TEXT NOT NULL DEFAULT '[]',
+            entity_type TEXT CHECK (entity_type IN
+                ('person','organisation','place','event','vehicle','account','other')),
+            attributes TEXT NOT NULL DEFAULT '{}',
+            date_start TEXT,
+            date_end TEXT,
+            attachment_id INTEGER REFERENCES attachments(id),
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL
+        );
+        CREATE INDEX cards_kind ON cards(kind);
+        CREATE INDEX cards_source ON cards(source_id);
+        CREATE TABLE links (
+            id TEXT PRIMARY KEY,
+            from_card TEXT NOT NULL REFERENCES cards(id),
+            to_card TEXT NOT NULL REFERENCES cards(id),
+            label TEXT NOT NULL DEFAULT '',
+            direction TEXT NOT NULL DEFAULT 'forward'
+                CHECK (direction IN ('none','forward','both')),
+            strength TEXT NOT NULL DEFAULT 'confirmed'
+                CHECK (strength IN ('confirmed','unconfirmed','tentative')),
+            colour TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL,
+            CHECK (from_card <> to_card)
+        );
+        CREATE INDEX links_from ON links(from_card);
+        CREATE INDEX links_to ON links(to_card);
+        CREATE TABLE placements (
+            board_id TEXT NOT NULL REFERENCES boards(id),
+            card_id TEXT NOT NULL REFERENCES cards(id),
+            x REAL NOT NULL,
+            y REAL NOT NULL,
+            width REAL NOT NULL,
+            height REAL NOT NULL,
+            z REAL NOT NULL DEFAULT 0,
+            group_id TEXT REFERENCES cards(id),
+            PRIMARY KEY (board_id, card_id)
+        );
+        CREATE INDEX placements_card ON placements(card_id);
+        CREATE TABLE audit_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            action TEXT NOT NULL,
+            summary TEXT NOT NULL
+        );
+        CREATE TABLE audit_changes (
+            event_id INTEGER NOT NULL REFERENCES audit_events(id),
+            table_name TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            card_id TEXT,  -- the card a change is about, for a card's history
+            other_card_id TEXT,  -- a link's second card
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_changes_event ON audit_changes(event_id);
+        CREATE INDEX audit_changes_row ON audit_changes(row_key);
+        CREATE INDEX audit_changes_card ON audit_changes(card_id);
+        CREATE INDEX audit_changes_other_card ON audit_changes(other_card_id);
+        """
+    )
+
+
+@migration(2, "full-text search over cards and source pages")
+def _v2(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE source_pages (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            page INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            UNIQUE (source_id, page)
+        );
+        CREATE VIRTUAL TABLE cards_fts USING fts5(
+            title, text, tags,
+            content='cards', content_rowid='seq',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE VIRTUAL TABLE pages_fts USING fts5(
+            text,
+            content='source_pages', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO cards_fts(cards_fts) VALUES ('rebuild');
+        """
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# The tables a case file of this version has, with nothing else allowed
+# beside them (FTS5 adds its own shadow tables, named after ours).
+KNOWN_TABLES = {
+    "schema_migrations", "case_info", "attachments", "boards", "sources", "cards",
+    "links", "placements", "audit_events", "audit_changes", "source_pages",
+    "cards_fts", "pages_fts",
+}
+
+
+def migrate(conn: sqlite3.Connection, from_version: int, applied_at: str) -> list[int]:
+    """Run every migration after ``from_version``; the caller holds the transaction."""
+    ran = []
+    for version, name, fn in MIGRATIONS:
+        if version <= from_version:
+            continue
+        fn(conn)
+        conn.execute(
+            "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+            (version, name, applied_at),
+        )
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+        ran.append(version)
+    return ran

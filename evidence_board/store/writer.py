@@ -1,0 +1,155 @@
+"""Row-level writes that remember what they changed.
+
+Every write of the services goes through a RowWriter, which keeps the
+before and after image of each row it touches. Those images are what the
+audit trail stores and what undo and redo apply, so there is one mechanism
+for history, undo and redo instead of three. The writer also keeps the
+full-text indexes in step (see schema.py for why there are no triggers).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+# Primary key columns of every table a service may change.
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "case_info": ("key",),
+    "boards": ("id",),
+    "sources": ("id",),
+    "source_pages": ("source_id", "page"),
+    "cards": ("id",),
+    "links": ("id",),
+    "placements": ("board_id", "card_id"),
+}
+
+# table -> (fts table, rowid column, indexed columns)
+FTS_INDEXES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "cards": ("cards_fts", "seq", ("title", "text", "tags")),
+    "source_pages": ("pages_fts", "id", ("text",)),
+}
+
+@dataclass(slots=True)
+class RowChange:
+    """One row's change. ``before``/``after`` are None for an insert/delete;
+    for an update they hold only the columns that changed."""
+
+    table: str
+    key: tuple[Any, ...]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    card_ids: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def op(self) -> str:
+        if self.before is None:
+            return "insert"
+        return "delete" if self.after is None else "update"
+
+
+def _recorded(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The row without its local row number (the FTS rowid): a row restored
+    by undo simply gets a new number."""
+    if table in FTS_INDEXES:
+        rowid = FTS_INDEXES[table][1]
+        return {k: v for k, v in row.items() if k != rowid}
+    return dict(row)
+
+
+def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
+    if table == "cards":
+        return (row["id"], None)
+    if table == "placements":
+        return (row["card_id"], None)
+    if table == "links":
+        return (row["from_card"], row["to_card"])
+    return (None, None)
+
+
+class RowWriter:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.changes: list[RowChange] = []
+
+    def fetch(self, table: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        cols = TABLE_KEYS[table]
+        where = " AND ".join(f"{c} = ?" for c in cols)
+        cur = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", key)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip((d[0] for d in cur.description), row))
+
+    def insert(self, table: str, row: dict[str, Any]) -> RowChange:
+        names = list(row)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [row[n] for n in names],
+        )
+        if table in FTS_INDEXES:
+            self._index(table, cur.lastrowid, row)
+        key = tuple(row[c] for c in TABLE_KEYS[table])
+        change = RowChange(table, key, None, _recorded(table, row), _card_ids(table, row))
+        self.changes.append(change)
+        return change
+
+    def update(self, table: str, key: tuple[Any, ...], values: dict[str, Any]) -> RowChange | None:
+        """Set columns of one row; returns None when nothing actually changed."""
+        old = self.fetch(table, key)
+        if old is None:
+            raise KeyError((table, key))
+        changed = {k: v for k, v in values.items() if old.get(k) != v}
+        if not changed:
+            return None
+        sets = ", ".join(f"{c} = ?" for c in changed)
+        where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*changed.values(), *key])
+        if table in FTS_INDEXES and any(c in changed for c in FTS_INDEXES[table][2]):
+            rowid_col = FTS_INDEXES[table][1]
+            self._unindex(table, old[rowid_col], old)
+            self._index(table, old[rowid_col], {**old, **changed})
+        change = RowChange(
+            table, key, {k: old[k] for k in changed}, changed, _card_ids(table, {**old, **changed})
+        )
+        self.changes.append(change)
+        return change
+
+    def delete(self, table: str, key: tuple[Any, ...]) -> RowChange | None:
+        old = self.fetch(table, key)
+        if old is None:
+            return None
+        where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
+        if table in FTS_INDEXES:
+            self._unindex(table, old[FTS_INDEXES[table][1]], old)
+        self.conn.execute(f"DELETE FROM {table} WHERE {where}", key)
+        change = RowChange(table, key, _recorded(table, old), None, _card_ids(table, old))
+        self.changes.append(change)
+        return change
+
+    def apply(self, change: RowChange, forward: bool) -> None:
+        """Replay a recorded change (forward: redo) or its inverse (undo)."""
+        target = change.after if forward else change.before
+        source = change.before if forward else change.after
+        if source is None and target is not None:
+            self.insert(change.table, target)
+        elif target is None:
+            self.delete(change.table, change.key)
+        else:
+            self.update(change.table, change.key, target)
+
+    # External-content FTS5 tables need the old values to delete an entry;
+    # we always have them because every write passes through here.
+    def _index(self, table: str, rowid: int, row: dict[str, Any]) -> None:
+        fts, _, cols = FTS_INDEXES[table]
+        self.conn.execute(
+            f"INSERT INTO {fts}(rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})",
+            [rowid, *(row.get(c) or "" for c in cols)],
+        )
+
+    def _unindex(self, table: str, rowid: int, row: dict[str, Any]) -> None:
+        fts, _, cols = FTS_INDEXES[table]
+        self.conn.execute(
+            f"INSERT INTO {fts}({fts}, rowid, {', '.join(cols)}) VALUES ('delete', ?, {', '.join('?' * len(cols))})",
+            [rowid, *(row.get(c) or "" for c in cols)],
+        )
