@@ -82,5 +82,12 @@ def run() -> None:
         _fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
-# Subcommands register themselves on ``main`` when imported.
-from evidence_board.cli import case_commands, gui_command  # noqa: E402,F401
+# Subcommands register themselves on ``main`` when imported; one module per
+# area so the import, export and safety commands grow apart.
+from evidence_board.cli import (  # noqa: E402,F401
+    case_commands,
+    export_commands,
+    gui_command,
+    import_commands,
+    safety_commands,
+)
