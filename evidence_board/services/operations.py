@@ -20,7 +20,7 @@ from evidence_board.errors import NothingToUndo, ServiceError, UnknownId
 from evidence_board.services.changes import Changes
 from evidence_board.store import CaseFile, now_iso
 from evidence_board.store.rows import dumps
-from evidence_board.store.writer import RowChange, RowWriter
+from evidence_board.store.writer import RowChange, RowConflict, RowWriter
 
 Listener = Callable[[Changes], None]
 UNDO_LIMIT = 500
@@ -200,7 +200,7 @@ class OperationRunner:
                 for row in (step.rows if forward else reversed(step.rows)):
                     writer.apply(row, forward)
                 event_id = self._record(label, action, writer.changes)
-        except (KeyError, sqlite3.DatabaseError) as exc:
+        except (RowConflict, sqlite3.DatabaseError) as exc:
             # The file changed under us (another window or process): refuse
             # rather than apply half a step; the transaction rolled back.
             raise ServiceError(f"cannot {action} {step.label!r}: the case changed since ({exc})") from None

@@ -194,12 +194,12 @@ class CaseReading:
         return list(found.values())
 
     def card_history(self, card_id: str) -> list[AuditEvent]:
-        """Audit events that touched this card, its placements or its links."""
+        """Audit events that touched this card, its placements or its links, oldest first."""
         ids = [r[0] for r in self.conn.execute(
             "SELECT DISTINCT event_id FROM audit_changes WHERE card_id = ?1 OR other_card_id = ?1 "
             "ORDER BY event_id", (card_id,)
         )]
-        return self.audit_events(event_ids=ids, with_changes=True, card_id=card_id)
+        return self.audit_events(event_ids=ids, with_changes=True, card_id=card_id)[::-1]
 
     # -- sources and attachments ---------------------------------------
 

@@ -30,6 +30,10 @@ FTS_INDEXES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "source_pages": ("pages_fts", "id", ("text",)),
 }
 
+class RowConflict(Exception):
+    """A recorded change no longer fits the row (it was changed elsewhere since)."""
+
+
 @dataclass(slots=True)
 class RowChange:
     """One row's change. ``before``/``after`` are None for an insert/delete;
@@ -128,12 +132,24 @@ class RowWriter:
         return change
 
     def apply(self, change: RowChange, forward: bool) -> None:
-        """Replay a recorded change (forward: redo) or its inverse (undo)."""
+        """Replay a recorded change (forward: redo) or its inverse (undo).
+
+        Raises RowConflict if the row is not as the change left it, so an
+        undo never overwrites an edit made since in another window or process.
+        """
         target = change.after if forward else change.before
         source = change.before if forward else change.after
         if source is None and target is not None:
+            if self.fetch(change.table, change.key) is not None:
+                raise RowConflict(f"{change.table} {change.key} exists again")
             self.insert(change.table, target)
-        elif target is None:
+            return
+        current = self.fetch(change.table, change.key)
+        if current is None:
+            raise RowConflict(f"{change.table} {change.key} is gone")
+        if any(current.get(k) != v for k, v in source.items()):
+            raise RowConflict(f"{change.table} {change.key} was changed since")
+        if target is None:
             self.delete(change.table, change.key)
         else:
             self.update(change.table, change.key, target)
