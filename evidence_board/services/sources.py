@@ -77,3 +77,14 @@ class SourceOperations(OperationRunner):
             w.update("sources", (source_id,), fields)
 
         return self.run("Edit source", "update_source", work)
+
+    def add_attachment(self, data: bytes, media_type: str) -> int:
+        """Store bytes a card shows (an image, a page clip) and return their id.
+
+        Attachments are content-addressed and never change, so storing one
+        is not an undo step by itself; the card that points at it is. Inside
+        a batch it is part of the batch's transaction.
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)) or not data:
+            raise InvalidInput("an attachment is stored from non-empty bytes")
+        return self.case.add_attachment(bytes(data), media_type)
