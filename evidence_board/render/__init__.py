@@ -1,0 +1,35 @@
+"""How cards and links look: one painter shared by the board and every export.
+
+The board window (``evidence_board.ui``) and the exporters (PDF, PNG, SVG)
+draw with the same functions, so an export matches what the user saw:
+
+- ``card_painter.paint_card(painter, card, rect, *, detail, context, number=None)``
+  draws one card of any kind into ``rect`` (board coordinates). ``detail`` is
+  the scale at which it is seen (device pixels per board unit, what
+  ``QStyleOptionGraphicsItem.levelOfDetailFromTransform`` returns): below
+  ``BLOCK_DETAIL`` a card is a coloured block, below ``TITLE_DETAIL`` a card
+  with its title, above that everything. ``number`` draws a small numbered
+  badge (exports that list cards by number). Text is drawn as text (never
+  rasterised), so a PDF keeps it selectable and searchable.
+- ``link_painter.paint_link(painter, link, from_rect, to_rect, *, detail,
+  context, lane=0, lanes=1, selected=False)`` draws a link border to border,
+  with arrowheads per direction, solid/dashed/dotted per strength and the
+  label on an opaque rounded plate at the middle. ``lane``/``lanes`` offset
+  several links between the same two cards side by side;
+  ``link_painter.link_geometry`` and ``link_lanes`` give the same geometry
+  to hit-testing code.
+- ``board_painter.paint_board(painter, contents, source_rect, context, *,
+  target_rect=None, detail=1.0)`` draws a whole ``BoardContents`` (groups,
+  then links, then cards, each in z order) without a QGraphicsScene.
+- ``context.RenderContext(case=None)`` holds what painting needs besides the
+  records: the open CaseFile for lazy image loading (QImage cache keyed by
+  attachment id), source lookups, text layout caches, the palette and fonts.
+  It never touches the network and uses only locally installed fonts.
+- ``context.stacking_z(card, placement)`` and ``LINK_Z``: the z order both
+  the scene and ``paint_board`` use (groups under links under cards).
+
+Import the submodules directly; this package itself imports no Qt, only the
+``none_refcount`` fix that every PySide6 user here needs first.
+"""
+
+from evidence_board.render import none_refcount  # noqa: F401
