@@ -1,0 +1,46 @@
+"""Each call reports exactly what it changed, and listeners hear about it after the commit."""
+
+from __future__ import annotations
+
+from evidence_board.services import CaseService, Changes
+from evidence_board.store import CaseFile
+from tests.conftest import reopen
+
+
+def test_changes_name_what_was_touched(service: CaseService, board_id: str) -> None:
+    a = service.create_card("note", title="a", board_id=board_id)
+    assert a.placements == {(board_id, a.created[0])} and a.cards == set(a.created)
+    b = service.create_card("note", title="b", board_id=board_id).created[0]
+    link = service.create_link(a.created[0], b, "x")
+    assert link.links == set(link.created) and not link.cards
+    deleted = service.delete_cards(a.created[0])
+    assert deleted.deleted("cards") == set(a.created)
+    assert deleted.deleted("links") == set(link.created)
+    assert deleted.placements == {(board_id, a.created[0])}
+
+
+def test_listeners_run_after_the_commit(case: CaseFile, service: CaseService, board_id: str) -> None:
+    seen: list[tuple[str, int]] = []
+
+    def listener(changes: Changes) -> None:
+        # By the time we hear of it, another connection can already read it.
+        other = reopen(case.path)
+        seen.append((changes.action, len(other.cards())))
+        other.close()
+
+    service.subscribe(listener)
+    service.create_card("note", title="a", board_id=board_id)
+    service.undo()
+    service.redo()
+    service.update_card(case.cards()[0].id, title="a")  # no actual change: no event, no notification
+    assert seen == [("create_card", 1), ("undo", 0), ("redo", 1)]
+
+
+def test_modified_stamp_moves_only_on_real_edits(case: CaseFile, service: CaseService, board_id: str) -> None:
+    card = service.create_card("note", title="a", board_id=board_id).created[0]
+    stamp = case.card(card).modified_at
+    assert not service.update_card(card, title="a")
+    assert case.card(card).modified_at == stamp
+    assert service.update_card(card, title="b", tags=["x", " x ", "y"])
+    edited = case.card(card)
+    assert edited.tags == ("x", "y") and edited.modified_by == "Test Analyst"
