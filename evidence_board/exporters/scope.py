@@ -1,0 +1,155 @@
+"""What an export draws: one board, or a selection on it, read once from the case.
+
+Every exporter starts from an :class:`ExportScope`, so the PDF, the PNG, the
+graph formats and the CSV tables agree on which cards are in, in what order
+they stack and which number each card carries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from evidence_board.errors import InvalidInput
+from evidence_board.model import Board, Card, CardKind, Link, Placement, Source
+from evidence_board.model.grading import grade_label
+from evidence_board.store import CaseFile
+from evidence_board.store.reading import BoardContents
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in board coordinates
+
+
+@dataclass(slots=True)
+class ExportScope:
+    """The cards and links of one board (or of a selection on it), bottom to top."""
+
+    case: CaseFile
+    contents: BoardContents
+    card_ids: list[str]  # in stacking order, lowest z first
+    link_ids: list[str]
+    numbers: dict[str, int] = field(default_factory=dict)  # card id -> number printed on the board
+    _sources: dict[str, Source | None] = field(default_factory=dict)
+
+    @property
+    def board(self) -> Board:
+        return self.contents.board
+
+    def cards(self) -> Iterable[tuple[Card, Placement]]:
+        for card_id in self.card_ids:
+            yield self.contents.cards[card_id], self.contents.placements[card_id]
+
+    def links(self) -> Iterable[Link]:
+        for link_id in self.link_ids:
+            yield self.contents.links[link_id]
+
+    def source(self, source_id: str | None) -> Source | None:
+        """A source by id, read once and remembered."""
+        if not source_id:
+            return None
+        if source_id not in self._sources:
+            self._sources[source_id] = self.case.source(source_id)
+        return self._sources[source_id]
+
+    def sources(self) -> list[Source]:
+        """Every source a card in scope shows or quotes, in order of first appearance by number."""
+        seen: dict[str, Source] = {}
+        for card, _ in sorted(self.cards(), key=lambda cp: self.numbers.get(cp[0].id, 0)):
+            source = self.source(card.source_id)
+            if source is not None and source.id not in seen:
+                seen[source.id] = source
+        return list(seen.values())
+
+    def bounds(self, margin: float = 0.0) -> Rect:
+        """The rectangle holding every card in scope (and a margin around it)."""
+        if not self.card_ids:
+            return (-margin, -margin, margin, margin)
+        places = [self.contents.placements[c] for c in self.card_ids]
+        return (min(p.x for p in places) - margin, min(p.y for p in places) - margin,
+                max(p.x + p.width for p in places) + margin, max(p.y + p.height for p in places) + margin)
+
+    def attachment_media_type(self, attachment_id: int) -> str:
+        row = self.case.conn.execute("SELECT media_type FROM attachments WHERE id = ?",
+                                     (attachment_id,)).fetchone()
+        return row[0] if row else "application/octet-stream"
+
+
+def number_cards(contents: BoardContents, card_ids: Iterable[str]) -> dict[str, int]:
+    """Number the cards a reader refers to (not group frames) in reading order:
+    top to bottom in bands of half a card, then left to right."""
+    band = 60.0
+    items = [(c, contents.placements[c]) for c in card_ids if contents.cards[c].kind is not CardKind.GROUP]
+    items.sort(key=lambda cp: (int(cp[1].y // band), cp[1].x, cp[1].y, cp[0]))
+    return {card_id: n for n, (card_id, _) in enumerate(items, start=1)}
+
+
+def board_scope(case: CaseFile, board_name_or_id: str | None = None,
+                selection: Iterable[str] | None = None) -> ExportScope:
+    """Read a board (the first board when no name is given), optionally only some of its cards.
+
+    A selection keeps the links whose two ends are both selected.
+    """
+    boards = case.boards()
+    if board_name_or_id is None:
+        board = boards[0]
+    else:
+        board = case.find_board(board_name_or_id)
+        if board is None:
+            names = ", ".join(b.name for b in boards)
+            raise InvalidInput(f"no board named {board_name_or_id!r} (boards: {names})")
+    contents = case.load_board(board.id)
+    ids = list(contents.placements)
+    if selection is not None:
+        wanted = set(selection)
+        missing = wanted - set(ids)
+        if missing:
+            raise InvalidInput(f"{len(missing)} selected card(s) are not on board {board.name!r}")
+        ids = [c for c in ids if c in wanted]
+    ids.sort(key=lambda c: (contents.placements[c].z, c))
+    chosen = set(ids)
+    links = sorted((lk for lk in contents.links.values() if lk.from_card in chosen and lk.to_card in chosen),
+                   key=lambda lk: (lk.created_at, lk.id))
+    return ExportScope(case, contents, ids, [lk.id for lk in links], number_cards(contents, ids))
+
+
+# Fill colours for cards without their own colour, by kind: the graph formats
+# need one, and these echo the board's card colours.
+KIND_COLOURS: dict[CardKind, str] = {
+    CardKind.DOCUMENT: "#f4f1ea", CardKind.QUOTE: "#fff4c2", CardKind.PHOTO: "#e8eef4",
+    CardKind.NOTE: "#fdf6b2", CardKind.ENTITY: "#dcebfa", CardKind.GROUP: "#eeeeee",
+}
+
+
+def card_colour(card: Card) -> str:
+    return card.colour or KIND_COLOURS[card.kind]
+
+
+def card_record(scope: ExportScope, card: Card, place: Placement) -> dict[str, str | float | int | None]:
+    """One card as flat named values: the columns of cards.csv and the node attributes of GraphML and GEXF."""
+    source = scope.source(card.source_id)
+    return {
+        "number": scope.numbers.get(card.id), "id": card.id, "kind": card.kind.value, "title": card.title,
+        "text": card.text, "entity_type": card.entity_type.value if card.entity_type else "",
+        "tags": "; ".join(card.tags), "reliability": card.reliability or "",
+        "credibility": card.credibility if card.credibility is not None else "",
+        "grade": grade_label(card.reliability, card.credibility),
+        "source_file": source.file_name if source else "", "source_sha256": source.sha256 if source else "",
+        "page": card.page if card.page is not None else "",
+        "date_start": card.date_start or "", "date_end": card.date_end or "",
+        "attributes": json.dumps(card.attributes, ensure_ascii=False, sort_keys=True) if card.attributes else "",
+        "colour": card.colour, "x": place.x, "y": place.y, "width": place.width, "height": place.height,
+        "group_id": place.group_id or "",
+        "created_at": card.created_at, "created_by": card.created_by,
+        "modified_at": card.modified_at, "modified_by": card.modified_by,
+    }
+
+
+def link_record(scope: ExportScope, link: Link) -> dict[str, str]:
+    """One link as flat named values: the columns of links.csv and the edge attributes."""
+    cards = scope.contents.cards
+    return {
+        "id": link.id, "source": link.from_card, "target": link.to_card,
+        "source_title": cards[link.from_card].title, "target_title": cards[link.to_card].title,
+        "label": link.label, "direction": link.direction.value, "strength": link.strength.value,
+        "colour": link.colour, "created_at": link.created_at, "created_by": link.created_by,
+    }
