@@ -1,0 +1,204 @@
+"""Reading a PDF into plain records, in a separate process with a time limit.
+
+The parent never calls MuPDF on a new file: it starts
+:mod:`evidence_board.importers.pdf_worker`, feeds it the bytes and collects
+its JSON lines. If the worker dies, or says nothing for ``stall_timeout``
+seconds (a loop on one page), the parent kills it and refuses the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence_board.importers.errors import (
+    DamagedPdf, EmptyPdf, ImportCancelled, ParserFailed, PasswordRequired,
+)
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+Cancelled = Callable[[], bool]
+
+STALL_TIMEOUT = 30.0  # seconds the worker may spend without finishing a page
+_POLL = 0.05
+
+
+@dataclass(slots=True)
+class PdfImage:
+    """An image embedded in a page, and where it is drawn (PDF points)."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    width: int
+    height: int
+    media_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class PdfRecord:
+    page_count: int
+    metadata: dict[str, str]
+    page_texts: list[str]
+    thumbnail: bytes
+    images: list[PdfImage] = field(default_factory=list)
+    repaired: bool = False
+    encrypted: bool = False
+
+
+def pdf_date(value: str | None) -> str | None:
+    """A PDF date (``D:20040315120000+01'00'``) as ISO 8601, or None."""
+    if not value:
+        return None
+    m = re.match(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*([Zz+\-])?(\d{2})?'?(\d{2})?", value)
+    if not m:
+        return None
+    year, month, day, hour, minute, second, sign, tzh, tzm = m.groups()
+    text = year + (f"-{month}" if month else "") + (f"-{day}" if month and day else "")
+    if hour and day and month:
+        text += f"T{hour}:{minute or '00'}:{second or '00'}"
+        if sign in ("Z", "z"):
+            text += "Z"
+        elif sign and tzh:
+            text += f"{sign}{tzh}:{tzm or '00'}"
+    try:  # reject nonsense such as month 13 rather than store it
+        from datetime import date
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return text
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def worker_command() -> list[str]:
+    """How to start the parser process (tests swap in one that hangs or crashes)."""
+    return [sys.executable, "-m", "evidence_board.importers.pdf_worker"]
+
+
+def parse_pdf(data: bytes, file_name: str, *, password: str | None = None,
+              extract_images: bool = False, progress: Progress | None = None,
+              cancelled: Cancelled | None = None, stall_timeout: float = STALL_TIMEOUT) -> PdfRecord:
+    """Parse PDF bytes in a worker process and return what it found.
+
+    Raises DamagedPdf, EmptyPdf, PasswordRequired, ParserFailed or
+    ImportCancelled, each with a one-line message naming ``file_name``.
+    """
+    proc = subprocess.Popen(
+        worker_command(),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env=_worker_env(),
+    )
+    lines: queue.Queue[bytes | None] = queue.Queue()
+    threading.Thread(target=_feed, args=(proc, password, extract_images, data), daemon=True).start()
+    threading.Thread(target=_drain, args=(proc, lines), daemon=True).start()
+    try:
+        return _collect(proc, lines, file_name, progress, cancelled, stall_timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+def _feed(proc: subprocess.Popen, password: str | None, extract_images: bool, data: bytes) -> None:
+    try:
+        header = {"password": password, "extract_images": extract_images}
+        proc.stdin.write(json.dumps(header).encode() + b"\n")
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except (BrokenPipeError, OSError, ValueError):
+        pass  # the worker died early; _collect reports it
+
+
+def _drain(proc: subprocess.Popen, lines: queue.Queue) -> None:
+    try:
+        for line in proc.stdout:
+            lines.put(line)
+    except (OSError, ValueError):
+        pass
+    lines.put(None)
+
+
+def _collect(proc: subprocess.Popen, lines: queue.Queue, file_name: str, progress: Progress | None,
+             cancelled: Cancelled | None, stall_timeout: float) -> PdfRecord:
+    record: PdfRecord | None = None
+    last_news = time.monotonic()
+    while True:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("import cancelled; nothing was imported")
+        try:
+            line = lines.get(timeout=_POLL)
+        except queue.Empty:
+            if time.monotonic() - last_news > stall_timeout:
+                where = f" on page {len(record.page_texts) + 1}" if record else ""
+                raise ParserFailed(f"{file_name}: the PDF parser took longer than {stall_timeout:g} s"
+                                   f"{where}; not imported") from None
+            continue
+        last_news = time.monotonic()
+        if line is None:
+            code = proc.wait()
+            raise ParserFailed(f"{file_name}: the PDF parser crashed on this file (exit code {code}); "
+                               "not imported")
+        try:
+            message: dict[str, Any] = json.loads(line)
+        except ValueError:
+            raise ParserFailed(f"{file_name}: the PDF parser sent garbage; not imported") from None
+        kind = message.get("type")
+        if kind == "error":
+            _raise_error(message, file_name)
+        elif kind == "opened":
+            record = PdfRecord(int(message["page_count"]), dict(message.get("metadata") or {}), [], b"",
+                               repaired=bool(message.get("repaired")), encrypted=bool(message.get("encrypted")))
+            if progress:
+                progress(file_name, 0, record.page_count)
+        elif record is None:
+            raise ParserFailed(f"{file_name}: the PDF parser answered out of order; not imported")
+        elif kind == "page":
+            record.page_texts.append(str(message.get("text") or ""))
+            if progress:
+                progress(file_name, len(record.page_texts), record.page_count)
+        elif kind == "thumbnail":
+            record.thumbnail = base64.b64decode(message["data"])
+        elif kind == "image":
+            x0, y0, x1, y1 = (float(v) for v in message["bbox"])
+            record.images.append(PdfImage(int(message["page"]), (x0, y0, x1, y1), int(message["width"]),
+                                          int(message["height"]), str(message["media_type"]),
+                                          base64.b64decode(message["data"])))
+        elif kind == "done":
+            if len(record.page_texts) != record.page_count:
+                raise ParserFailed(f"{file_name}: the PDF parser stopped early; not imported")
+            return record
+
+
+def _raise_error(message: dict[str, Any], file_name: str) -> None:
+    kind, text = message.get("kind"), str(message.get("message") or "cannot be read")
+    if kind == "password":
+        raise PasswordRequired(f"{file_name}: the PDF is password-protected; give its password",
+                               file_name)
+    if kind == "wrong_password":
+        raise PasswordRequired(f"{file_name}: wrong password for this PDF", file_name, wrong_password=True)
+    if kind == "empty":
+        raise EmptyPdf(f"{file_name}: the PDF has no pages")
+    if kind == "memory":
+        raise ParserFailed(f"{file_name}: {text}; not imported")
+    raise DamagedPdf(f"{file_name}: {text}")
