@@ -12,14 +12,14 @@ draw with the same functions, so an export matches what the user saw:
   badge (exports that list cards by number). Text is drawn as text (never
   rasterised), so a PDF keeps it selectable and searchable.
 - ``link_painter.paint_link(painter, link, from_rect, to_rect, *, detail,
-  context, lane=0, lanes=1, selected=False)`` draws a link border to border,
+  context, lane_offset=0.0, selected=False)`` draws a link border to border,
   with arrowheads per direction, solid/dashed/dotted per strength and the
-  label on an opaque rounded plate at the middle. ``lane``/``lanes`` offset
-  several links between the same two cards side by side;
-  ``link_painter.link_geometry`` and ``link_lanes`` give the same geometry
+  label on an opaque rounded plate at the middle. ``lane_offset`` (from
+  ``link_lanes(links)``) puts several links between the same two cards side by side;
+  ``link_geometry``, ``link_shape`` and ``link_bounds`` give the same geometry
   to hit-testing code.
 - ``board_painter.paint_board(painter, contents, source_rect, context, *,
-  target_rect=None, detail=1.0)`` draws a whole ``BoardContents`` (groups,
+  target_rect=None, detail=1.0, numbers=None, background=True)`` draws a whole ``BoardContents`` (groups,
   then links, then cards, each in z order) without a QGraphicsScene.
 - ``context.RenderContext(case=None)`` holds what painting needs besides the
   records: the open CaseFile for lazy image loading (QImage cache keyed by

@@ -1,0 +1,93 @@
+"""Painting a whole board without a QGraphicsScene, for exports.
+
+Uses the same card and link painters and the same stacking order as the
+board window (group frames, then links, then cards, each by z), so a PDF,
+PNG or SVG shows what the user saw.
+"""
+
+from __future__ import annotations
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QTransform
+
+from evidence_board.model import Placement
+from evidence_board.render.card_painter import paint_card
+from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
+from evidence_board.render.link_painter import link_bounds, link_geometry, link_lanes, paint_link
+from evidence_board.store.reading import BoardContents
+
+
+def placement_rect(placement: Placement) -> QRectF:
+    return QRectF(placement.x, placement.y, placement.width, placement.height)
+
+
+def board_bounds(contents: BoardContents, margin: float = 40.0) -> QRectF:
+    """The rectangle around every card of the board, with a margin (empty board: empty rect)."""
+    bounds = QRectF()
+    for placement in contents.placements.values():
+        bounds = bounds.united(placement_rect(placement))
+    if bounds.isEmpty():
+        return bounds
+    return bounds.adjusted(-margin, -margin, margin, margin)
+
+
+def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF, context: RenderContext, *,
+                target_rect: QRectF | None = None, detail: float = 1.0,
+                numbers: dict[str, int] | None = None, background: bool = True) -> None:
+    """Draw the part of the board inside ``source_rect``.
+
+    With ``target_rect`` the board area is scaled (aspect kept, centred) onto
+    that rectangle of the paint device; without it the painter's current
+    transform maps board coordinates. ``detail`` is the level of detail
+    cards are drawn at (1.0: everything, as exports want). ``numbers`` maps
+    card ids to the badge numbers to draw on them.
+    """
+    painter.save()
+    try:
+        if target_rect is not None and not source_rect.isEmpty():
+            scale = min(target_rect.width() / source_rect.width(), target_rect.height() / source_rect.height())
+            transform = QTransform()
+            transform.translate(target_rect.center().x(), target_rect.center().y())
+            transform.scale(scale, scale)
+            transform.translate(-source_rect.center().x(), -source_rect.center().y())
+            painter.setTransform(transform, True)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setClipRect(source_rect, Qt.ClipOperation.IntersectClip)
+        if background:
+            painter.fillRect(source_rect, context.palette.board)
+        lanes = link_lanes(contents.links.values())
+        for _z, kind, item_id in _stacking(contents):
+            if kind == "card":
+                rect = placement_rect(contents.placements[item_id])
+                if rect.intersects(source_rect):
+                    paint_card(painter, contents.cards[item_id], rect, detail=detail, context=context,
+                               number=(numbers or {}).get(item_id))
+            else:
+                _paint_link(painter, contents, item_id, lanes.get(item_id, 0.0), source_rect, detail, context)
+    finally:
+        painter.restore()
+
+
+def _stacking(contents: BoardContents) -> list[tuple[float, str, str]]:
+    order: list[tuple[float, str, str]] = []
+    for card_id, placement in contents.placements.items():
+        order.append((stacking_z(contents.cards[card_id], placement), "card", card_id))
+    for link_id in contents.links:
+        order.append((LINK_Z, "link", link_id))
+    order.sort(key=lambda entry: (entry[0], entry[1] != "link", entry[2]))
+    return order
+
+
+def _paint_link(painter: QPainter, contents: BoardContents, link_id: str, lane_offset: float,
+                source_rect: QRectF, detail: float, context: RenderContext) -> None:
+    link = contents.links[link_id]
+    a, b = contents.placements.get(link.from_card), contents.placements.get(link.to_card)
+    if a is None or b is None:
+        return
+    geometry = link_geometry(placement_rect(a), placement_rect(b), lane_offset)
+    if not link_bounds(geometry, link.label, context).intersects(source_rect):
+        return
+    paint_link(painter, link, placement_rect(a), placement_rect(b), detail=detail, context=context,
+               geometry=geometry)

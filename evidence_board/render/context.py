@@ -1,0 +1,301 @@
+"""What painting needs besides the records: colours, fonts, images and caches.
+
+One RenderContext lives as long as a board view or one export. Images are
+read from the case file only when a card is first drawn close enough to show
+them, then kept (scaled once) in caches keyed by attachment id; wrapped text
+is kept keyed by its text, font and width, so a repaint recomputes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QStaticText, QTextLayout, QTextOption, QTransform
+
+from evidence_board.model import Card, CardKind, EntityType, Placement, Source
+
+# z order shared by the scene and paint_board: groups under links under cards.
+GROUP_Z_BASE = -2_000_000.0
+LINK_Z = -1_000_000.0
+
+
+def stacking_z(card: Card, placement: Placement) -> float:
+    """The z value a card is drawn at: group frames always sit under links and cards."""
+    return placement.z + (GROUP_Z_BASE if card.kind is CardKind.GROUP else 0.0)
+
+
+@dataclass(slots=True)
+class Palette:
+    """Calm colours: a light board, white cards, one muted accent per kind."""
+
+    board: QColor = field(default_factory=lambda: QColor("#eef0f3"))
+    grid: QColor = field(default_factory=lambda: QColor("#e1e5ea"))
+    card: QColor = field(default_factory=lambda: QColor("#ffffff"))
+    card_border: QColor = field(default_factory=lambda: QColor("#cfd5dd"))
+    shadow: QColor = field(default_factory=lambda: QColor(20, 30, 50, 28))
+    text: QColor = field(default_factory=lambda: QColor("#1f2933"))
+    muted: QColor = field(default_factory=lambda: QColor("#65717e"))
+    selection: QColor = field(default_factory=lambda: QColor("#2f6fd6"))
+    note: QColor = field(default_factory=lambda: QColor("#fdf6d8"))
+    note_border: QColor = field(default_factory=lambda: QColor("#e6d89a"))
+    group_fill: QColor = field(default_factory=lambda: QColor(120, 135, 155, 22))
+    group_border: QColor = field(default_factory=lambda: QColor("#a9b4c2"))
+    link: QColor = field(default_factory=lambda: QColor("#56616e"))
+    label_plate: QColor = field(default_factory=lambda: QColor("#ffffff"))
+    label_border: QColor = field(default_factory=lambda: QColor("#c9d0d8"))
+    image_placeholder: QColor = field(default_factory=lambda: QColor("#dde2e8"))
+    badge: QColor = field(default_factory=lambda: QColor("#37474f"))
+    kinds: dict[CardKind, QColor] = field(default_factory=lambda: {
+        CardKind.DOCUMENT: QColor("#4c6a92"),
+        CardKind.QUOTE: QColor("#b7812e"),
+        CardKind.PHOTO: QColor("#3f8a83"),
+        CardKind.NOTE: QColor("#c9ad3c"),
+        CardKind.ENTITY: QColor("#6b5b95"),
+        CardKind.GROUP: QColor("#8a96a5"),
+    })
+    entities: dict[EntityType, QColor] = field(default_factory=lambda: {
+        EntityType.PERSON: QColor("#6b5b95"),
+        EntityType.ORGANISATION: QColor("#3c6e9f"),
+        EntityType.PLACE: QColor("#3f8a5a"),
+        EntityType.EVENT: QColor("#b5573b"),
+        EntityType.VEHICLE: QColor("#5d6d7e"),
+        EntityType.ACCOUNT: QColor("#8a6d3b"),
+        EntityType.OTHER: QColor("#7a7f87"),
+    })
+
+    def accent(self, card: Card) -> QColor:
+        """A card's own colour if it has one, else its kind's (or entity type's)."""
+        if card.colour:
+            colour = QColor(card.colour)
+            if colour.isValid():
+                return colour
+        if card.kind is CardKind.ENTITY and card.entity_type is not None:
+            return self.entities.get(card.entity_type, self.kinds[CardKind.ENTITY])
+        return self.kinds[card.kind]
+
+
+def _font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal, italic: bool = False) -> QFont:
+    # A generic family resolved from locally installed fonts (fontconfig);
+    # nothing is ever downloaded. Sizes are in pixels = board units, so text
+    # keeps its size relative to the card on screens and in PDFs of any DPI.
+    font = QFont()
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPixelSize(pixel_size)
+    font.setWeight(weight)
+    font.setItalic(italic)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+@dataclass(slots=True)
+class Fonts:
+    title: QFont = field(default_factory=lambda: _font(14, QFont.Weight.DemiBold))
+    body: QFont = field(default_factory=lambda: _font(12))
+    quote: QFont = field(default_factory=lambda: _font(13, italic=True))
+    small: QFont = field(default_factory=lambda: _font(11))
+    label: QFont = field(default_factory=lambda: _font(11, QFont.Weight.Medium))
+    badge: QFont = field(default_factory=lambda: _font(10, QFont.Weight.Bold))
+    group_title: QFont = field(default_factory=lambda: _font(17, QFont.Weight.DemiBold))
+    quote_mark: QFont = field(default_factory=lambda: _font(40, QFont.Weight.Bold))
+
+
+@dataclass(slots=True)
+class TextBlock:
+    """Wrapped lines of a text, each a QStaticText at its top-left offset.
+
+    QStaticText keeps the glyph layout, so a repaint does no text shaping; a
+    PDF or SVG paint engine still receives it as text, not as an image.
+    """
+
+    lines: list[tuple[QStaticText, QPointF]]
+    height: float
+
+
+class _LruCache:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+
+    def get(self, key: Hashable) -> object | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: object) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.limit:
+            self._items.popitem(last=False)
+
+    def discard_where(self, test) -> None:
+        for key in [k for k in self._items if test(k)]:
+            del self._items[key]
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class RenderContext:
+    """Palette, fonts and caches for painting cards and links of one case.
+
+    ``case`` may be None (records drawn without their images). The caches are
+    bounded; ``forget_source``/``forget_attachment`` drop stale entries when
+    the services report a change.
+    """
+
+    # Largest edge an image is kept at; bigger originals are scaled down once.
+    IMAGE_EDGE = 720
+
+    def __init__(self, case=None, palette: Palette | None = None, fonts: Fonts | None = None) -> None:
+        self.case = case
+        self.palette = palette or Palette()
+        self.fonts = fonts or Fonts()
+        self._images = _LruCache(256)
+        self._missing_images: set[int] = set()
+        self._sources: dict[str, Source | None] = {}
+        self._text = _LruCache(4000)
+        self._metrics: dict[int, QFontMetricsF] = {}
+
+    # -- records ---------------------------------------------------------
+
+    def source(self, source_id: str | None) -> Source | None:
+        if not source_id or self.case is None:
+            return None
+        if source_id not in self._sources:
+            self._sources[source_id] = self.case.source(source_id)
+        return self._sources[source_id]
+
+    def forget_source(self, source_id: str) -> None:
+        self._sources.pop(source_id, None)
+
+    def citation(self, card: Card) -> str:
+        """Where a quote comes from, e.g. "ICCAS report, p. 2"."""
+        source = self.source(card.source_id)
+        name = (source.title or source.file_name) if source else ""
+        if card.page is not None:
+            return f"{name}, p. {card.page}" if name else f"p. {card.page}"
+        return name
+
+    # -- images ----------------------------------------------------------
+
+    def image(self, attachment_id: int | None) -> QImage | None:
+        """The image stored as this attachment, decoded once and kept; None if unreadable."""
+        if attachment_id is None or self.case is None or attachment_id in self._missing_images:
+            return None
+        cached = self._images.get(attachment_id)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        image = QImage()
+        try:
+            data = self.case.attachment(attachment_id)
+        except KeyError:
+            data = b""
+        if not data or not image.loadFromData(data):
+            # A damaged or non-image attachment draws as a placeholder, never raises.
+            self._missing_images.add(attachment_id)
+            return None
+        if max(image.width(), image.height()) > self.IMAGE_EDGE:
+            image = image.scaled(QSize(self.IMAGE_EDGE, self.IMAGE_EDGE), Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        self._images.put(attachment_id, image)
+        return image
+
+    def forget_attachment(self, attachment_id: int) -> None:
+        self._missing_images.discard(attachment_id)
+        self._images.discard_where(lambda key: key == attachment_id)
+
+    # -- text ------------------------------------------------------------
+
+    def metrics(self, font: QFont) -> QFontMetricsF:
+        key = id(font)
+        metrics = self._metrics.get(key)
+        if metrics is None:
+            metrics = self._metrics[key] = QFontMetricsF(font)
+        return metrics
+
+    def wrapped(self, text: str, font: QFont, width: float, max_lines: int) -> TextBlock:
+        """``text`` wrapped to ``width``, at most ``max_lines`` lines (the last one elided)."""
+        key = (text, id(font), round(width, 1), max_lines)
+        cached = self._text.get(key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        block = self._layout(text, font, width, max_lines)
+        self._text.put(key, block)
+        return block
+
+    def _layout(self, text: str, font: QFont, width: float, max_lines: int) -> TextBlock:
+        metrics = self.metrics(font)
+        lines: list[tuple[QStaticText, QPointF]] = []
+        y = 0.0
+        if width <= 4 or max_lines <= 0 or not text:
+            return TextBlock(lines, 0.0)
+        paragraphs = text.replace("\r\n", "\n").split("\n")
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        line_height = metrics.lineSpacing()
+        for p_index, paragraph in enumerate(paragraphs):
+            layout = QTextLayout(paragraph, font)
+            layout.setTextOption(option)
+            layout.beginLayout()
+            while True:
+                line = layout.createLine()
+                if not line.isValid():
+                    break
+                line.setLineWidth(width)
+                start, length = line.textStart(), line.textLength()
+                piece = paragraph[start:start + length].rstrip()
+                last_allowed = len(lines) == max_lines - 1
+                rest_exists = start + length < len(paragraph) or p_index < len(paragraphs) - 1
+                if last_allowed and rest_exists:
+                    piece = metrics.elidedText(paragraph[start:].replace("\n", " ") + " …",
+                                               Qt.TextElideMode.ElideRight, width)
+                lines.append((static_text(piece, font), QPointF(0.0, y)))
+                y += line_height
+                if len(lines) >= max_lines:
+                    break
+            layout.endLayout()
+            if len(lines) >= max_lines:
+                break
+        return TextBlock(lines, y)
+
+    def elided(self, text: str, font: QFont, width: float) -> QStaticText:
+        """One line of ``text``, cut with an ellipsis to fit ``width``."""
+        key = ("elided", text, id(font), round(width, 1))
+        cached = self._text.get(key)
+        if cached is None:
+            line = self.metrics(font).elidedText(" ".join(text.split()), Qt.TextElideMode.ElideRight,
+                                                 max(0.0, width))
+            cached = static_text(line, font)
+            self._text.put(key, cached)
+        return cached  # type: ignore[return-value]
+
+    def text_width(self, text: str, font: QFont) -> float:
+        key = ("width", text, id(font))
+        cached = self._text.get(key)
+        if cached is None:
+            cached = self.metrics(font).horizontalAdvance(text)
+            self._text.put(key, cached)
+        return cached  # type: ignore[return-value]
+
+
+def static_text(text: str, font: QFont) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.prepare(QTransform(), font)
+    return static
+
+
+def fit_rect(size: QSize, into: QRectF, cover: bool = False) -> QRectF:
+    """The rect an image of ``size`` takes inside ``into``, aspect kept (contain or cover)."""
+    if size.width() <= 0 or size.height() <= 0:
+        return QRectF(into)
+    sx, sy = into.width() / size.width(), into.height() / size.height()
+    scale = max(sx, sy) if cover else min(sx, sy)
+    w, h = size.width() * scale, size.height() * scale
+    return QRectF(into.center().x() - w / 2, into.center().y() - h / 2, w, h)

@@ -1,0 +1,214 @@
+"""How a link looks: border to border, arrowheads, strength, a readable label.
+
+A link runs between the borders of its two cards (not their centres), with an
+arrowhead at the end it points to (both ends for ``both``), a solid, dashed
+or dotted line for confirmed, unconfirmed and tentative, and its label on an
+opaque rounded plate at the middle, drawn after the line so the line never
+crosses the words. Several links between the same two cards run side by side
+in lanes (``link_lanes``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+
+from evidence_board.model import Direction, Link, Strength
+from evidence_board.render.context import RenderContext
+
+LANE_SPACING = 22.0
+LINE_WIDTH = 1.6
+ARROW_LENGTH = 11.0
+ARROW_HALF_WIDTH = 5.0
+LABEL_DETAIL = 0.3  # below this zoom a label could not be read; it is left out
+LABEL_HEIGHT = 20.0
+LABEL_MAX_WIDTH = 220.0
+
+
+@dataclass(slots=True)
+class LinkGeometry:
+    start: QPointF  # on the border of the card the link comes from
+    end: QPointF  # on the border of the card it goes to
+    visible: bool  # False when the cards overlap so no line is left between them
+
+    @property
+    def middle(self) -> QPointF:
+        return (self.start + self.end) / 2
+
+
+def link_lanes(links: Iterable[Link]) -> dict[str, float]:
+    """Each link's sideways offset, in lanes, so links between the same pair stay apart.
+
+    The offset is measured on the normal of the pair ordered by card id, so a
+    link A->B and a link B->A land in different lanes too.
+    """
+    by_pair: dict[tuple[str, str], list[Link]] = {}
+    for link in links:
+        pair = tuple(sorted((link.from_card, link.to_card)))
+        by_pair.setdefault(pair, []).append(link)  # type: ignore[arg-type]
+    offsets: dict[str, float] = {}
+    for pair, group in by_pair.items():
+        group.sort(key=lambda l: (l.created_at, l.id))
+        middle = (len(group) - 1) / 2
+        for index, link in enumerate(group):
+            sign = 1.0 if link.from_card == pair[0] else -1.0
+            offsets[link.id] = (index - middle) * sign
+    return offsets
+
+
+def _exit_point(rect: QRectF, inside: QPointF, towards: QPointF) -> QPointF | None:
+    """Where the segment from ``inside`` to ``towards`` leaves ``rect`` (None if it starts outside)."""
+    if not rect.contains(inside):
+        return None
+    dx, dy = towards.x() - inside.x(), towards.y() - inside.y()
+    t = math.inf
+    if dx > 0:
+        t = min(t, (rect.right() - inside.x()) / dx)
+    elif dx < 0:
+        t = min(t, (rect.left() - inside.x()) / dx)
+    if dy > 0:
+        t = min(t, (rect.bottom() - inside.y()) / dy)
+    elif dy < 0:
+        t = min(t, (rect.top() - inside.y()) / dy)
+    if t is math.inf:
+        return None
+    return QPointF(inside.x() + dx * t, inside.y() + dy * t)
+
+
+def link_geometry(from_rect: QRectF, to_rect: QRectF, lane_offset: float = 0.0) -> LinkGeometry:
+    """The line between two card rectangles, shifted ``lane_offset`` lanes sideways."""
+    a, b = from_rect.center(), to_rect.center()
+    dx, dy = b.x() - a.x(), b.y() - a.y()
+    length = math.hypot(dx, dy)
+    if length < 1e-6:
+        return LinkGeometry(a, b, False)
+    if lane_offset:
+        # The normal of the pair in a fixed orientation (see link_lanes).
+        shift = lane_offset * LANE_SPACING
+        nx, ny = -dy / length * shift, dx / length * shift
+        # Keep lanes inside the smaller card so the line still starts on a border.
+        limit = min(from_rect.width(), from_rect.height(), to_rect.width(), to_rect.height()) / 2 - 4
+        scale = min(1.0, max(0.0, limit) / abs(shift)) if shift else 1.0
+        a = QPointF(a.x() + nx * scale, a.y() + ny * scale)
+        b = QPointF(b.x() + nx * scale, b.y() + ny * scale)
+    start = _exit_point(from_rect, a, b) or a
+    end = _exit_point(to_rect, b, a) or b
+    # The cards overlap when the clipped line points backwards.
+    visible = (end.x() - start.x()) * dx + (end.y() - start.y()) * dy > 0
+    return LinkGeometry(start, end, visible)
+
+
+def label_rect(geometry: LinkGeometry, label: str, context: RenderContext) -> QRectF:
+    """The plate a label sits on, centred on the middle of the line."""
+    if not label:
+        return QRectF()
+    width = min(LABEL_MAX_WIDTH, context.text_width(" ".join(label.split()), context.fonts.label) + 16)
+    middle = geometry.middle
+    return QRectF(middle.x() - width / 2, middle.y() - LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
+
+
+def link_shape(geometry: LinkGeometry, label: str, context: RenderContext, width: float = 10.0) -> QPainterPath:
+    """The area that picks the link under the mouse: a band along the line, plus its label."""
+    path = QPainterPath(geometry.start)
+    path.lineTo(geometry.end)
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    shape = stroker.createStroke(path)
+    plate = label_rect(geometry, label, context)
+    if not plate.isEmpty():
+        shape.addRoundedRect(plate, LABEL_HEIGHT / 2, LABEL_HEIGHT / 2)
+    return shape
+
+
+def link_bounds(geometry: LinkGeometry, label: str, context: RenderContext) -> QRectF:
+    """A rectangle that holds everything paint_link may draw."""
+    rect = QRectF(geometry.start, geometry.end).normalized()
+    rect = rect.adjusted(-ARROW_LENGTH, -ARROW_LENGTH, ARROW_LENGTH, ARROW_LENGTH)
+    plate = label_rect(geometry, label, context)
+    return rect.united(plate.adjusted(-2, -2, 2, 2)) if not plate.isEmpty() else rect
+
+
+def _pen(link: Link, colour: QColor, width: float, cosmetic: bool) -> QPen:
+    pen = QPen(colour, width)
+    pen.setCosmetic(cosmetic)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    if link.strength is Strength.UNCONFIRMED:
+        pen.setDashPattern([5.0, 3.5])
+    elif link.strength is Strength.TENTATIVE:
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setDashPattern([0.1, 2.6])
+    return pen
+
+
+def _arrowhead(tip: QPointF, back: QPointF) -> QPolygonF:
+    line = QLineF(tip, back)
+    if line.length() < 1e-6:
+        return QPolygonF()
+    ux, uy = (back.x() - tip.x()) / line.length(), (back.y() - tip.y()) / line.length()
+    base = QPointF(tip.x() + ux * ARROW_LENGTH, tip.y() + uy * ARROW_LENGTH)
+    return QPolygonF([tip, QPointF(base.x() - uy * ARROW_HALF_WIDTH, base.y() + ux * ARROW_HALF_WIDTH),
+                      QPointF(base.x() + uy * ARROW_HALF_WIDTH, base.y() - ux * ARROW_HALF_WIDTH)])
+
+
+def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF, *, detail: float,
+               context: RenderContext, lane_offset: float = 0.0, selected: bool = False,
+               geometry: LinkGeometry | None = None) -> None:
+    """Draw ``link`` between two card rectangles (board coordinates).
+
+    ``geometry`` may be passed when the caller computed it already.
+    """
+    geometry = geometry or link_geometry(from_rect, to_rect, lane_offset)
+    if not geometry.visible:
+        return
+    palette = context.palette
+    colour = QColor(link.colour) if link.colour else QColor(palette.link)
+    if not colour.isValid():
+        colour = QColor(palette.link)
+    if selected:
+        colour = QColor(palette.selection)
+    far = detail < LABEL_DETAIL
+    width = (LINE_WIDTH + (1.0 if selected else 0.0))
+    painter.setPen(_pen(link, colour, 1.0 if far else width, cosmetic=far))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    start, end = geometry.start, geometry.end
+    # The line stops short of an arrow's tip so the dash pattern does not blunt it.
+    line_start = _shorten(start, end, ARROW_LENGTH * 0.8) if link.direction is Direction.BOTH else start
+    line_end = _shorten(end, start, ARROW_LENGTH * 0.8) if link.direction is not Direction.NONE else end
+    painter.drawLine(QLineF(line_start, line_end))
+    if far:
+        return
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    if link.direction in (Direction.FORWARD, Direction.BOTH):
+        painter.drawPolygon(_arrowhead(end, start))
+    if link.direction is Direction.BOTH:
+        painter.drawPolygon(_arrowhead(start, end))
+    if link.label:
+        _paint_label(painter, link.label, geometry, context, colour if selected else None)
+
+
+def _shorten(point: QPointF, towards: QPointF, by: float) -> QPointF:
+    line = QLineF(point, towards)
+    if line.length() <= by:
+        return point
+    return line.pointAt(by / line.length())
+
+
+def _paint_label(painter: QPainter, label: str, geometry: LinkGeometry, context: RenderContext,
+                 highlight: QColor | None) -> None:
+    palette, font = context.palette, context.fonts.label
+    plate = label_rect(geometry, label, context)
+    painter.setPen(QPen(highlight or palette.label_border, 1.5 if highlight else 1.0))
+    painter.setBrush(palette.label_plate)
+    painter.drawRoundedRect(plate, LABEL_HEIGHT / 2, LABEL_HEIGHT / 2)
+    static = context.elided(label, font, plate.width() - 14)
+    metrics = context.metrics(font)
+    painter.setFont(font)
+    painter.setPen(palette.text)
+    painter.drawStaticText(QPointF(plate.center().x() - static.size().width() / 2,
+                                   plate.center().y() - metrics.height() / 2), static)
