@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-import uuid
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 
 def new_id() -> str:
-    """A stable random id: unique across case files, so cases can be merged."""
-    return uuid.uuid4().hex
+    """A stable random id (128 random bits as 32 hex digits): unique across
+    case files, so cases can be merged."""
+    return os.urandom(16).hex()
 
 
 class CardKind(str, enum.Enum):

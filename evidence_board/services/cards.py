@@ -16,6 +16,13 @@ from evidence_board.store.writer import RowWriter
 
 _UNCHANGED: Any = object()
 
+# Every column of a new card, so all rows of a bulk insert have the same shape.
+_EMPTY_CARD: dict[str, Any] = {
+    "title": "", "text": "", "colour": "", "tags": "[]", "reliability": None, "credibility": None,
+    "source_id": None, "page": None, "regions": "[]", "entity_type": None, "attributes": "{}",
+    "date_start": None, "date_end": None, "attachment_id": None,
+}
+
 
 class CardOperations(OperationRunner):
     def create_card(self, kind: CardKind | str, *, board_id: str | None = None,
@@ -40,29 +47,30 @@ class CardOperations(OperationRunner):
             z = self._top_z(board_id)
         at = now_iso()
         known: set[tuple[str, Any]] = set()
+        cards, placements = [], []
         for spec in specs:
             spec = dict(spec)
             kind = CardKind(v.enum_value(CardKind, spec.pop("kind", None), "card kind"))
             geometry = {k: spec.pop(k, None) for k in ("x", "y", "width", "height")}
             card_id = spec.pop("id", None) or new_id()
-            row = {"title": "", "text": "", **v.card_columns(spec)}
+            row = {**_EMPTY_CARD, **v.card_columns(spec)}
             v.check_card(kind, row)
             self._check_references(w, row, known)
-            w.insert("cards", {
-                "id": card_id, "kind": kind.value, **row,
-                "created_at": at, "created_by": self.author, "modified_at": at, "modified_by": self.author,
-            })
+            cards.append({"id": card_id, "kind": kind.value, **row, "created_at": at,
+                          "created_by": self.author, "modified_at": at, "modified_by": self.author})
             ch.created.append(card_id)
             if board_id is not None:
                 dw, dh = DEFAULT_SIZES[kind]
                 z += 1
-                w.insert("placements", {
+                placements.append({
                     "board_id": board_id, "card_id": card_id,
                     "x": v.number(geometry["x"] or 0.0, "x"), "y": v.number(geometry["y"] or 0.0, "y"),
                     "width": max(20.0, v.number(geometry["width"] or dw, "width")),
                     "height": max(20.0, v.number(geometry["height"] or dh, "height")),
                     "z": z, "group_id": None,
                 })
+        w.insert_many("cards", cards)
+        w.insert_many("placements", placements)
 
     def _check_references(self, w: RowWriter, row: Mapping[str, Any], known: set) -> None:
         """A card may only point at a source or attachment that exists."""

@@ -29,7 +29,10 @@ class LinkOperations(OperationRunner):
 
     def _create_links(self, w: RowWriter, ch: Changes, specs: list[Mapping[str, Any]]) -> None:
         at = now_iso()
-        known: set[str] = set()
+        # Check every end card exists with one query per 500, not one per link.
+        ends = list({c for s in specs for c in (s.get("from_card"), s.get("to_card")) if c})
+        known = self._existing_cards(w, ends)
+        rows = []
         for spec in specs:
             spec = dict(spec)
             a, b = spec.pop("from_card", None), spec.pop("to_card", None)
@@ -42,13 +45,23 @@ class LinkOperations(OperationRunner):
                 if card_id not in known:
                     self._require(w, "cards", (card_id,), "card")
                     known.add(card_id)
-            cols = {"label": "", "direction": "forward", "strength": "confirmed", "colour": ""}
-            cols.update(v.link_columns(spec))
-            w.insert("links", {
+            cols = {"label": "", "direction": "forward", "strength": "confirmed", "colour": "",
+                    **v.link_columns(spec)}
+            rows.append({
                 "id": link_id, "from_card": a, "to_card": b, **cols,
                 "created_at": at, "created_by": self.author, "modified_at": at, "modified_by": self.author,
             })
             ch.created.append(link_id)
+        w.insert_many("links", rows)
+
+    @staticmethod
+    def _existing_cards(w: RowWriter, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(r[0] for r in w.conn.execute(
+                f"SELECT id FROM cards WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     def update_link(self, link_id: str, **fields: Any) -> Changes:
         """Change a link's label, direction, strength or colour."""

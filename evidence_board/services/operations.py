@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -19,10 +20,11 @@ from dataclasses import dataclass, field
 from evidence_board.errors import NothingToUndo, ServiceError, UnknownId
 from evidence_board.services.changes import Changes
 from evidence_board.store import CaseFile, now_iso
-from evidence_board.store.rows import dumps
 from evidence_board.store.writer import RowChange, RowConflict, RowWriter
 
 Listener = Callable[[Changes], None]
+# Row images in column order; one shared encoder (a bulk import writes tens of thousands).
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 UNDO_LIMIT = 500
 
 
@@ -139,8 +141,8 @@ class OperationRunner:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (event_id, r.table, "/".join(str(k) for k in r.key), r.card_ids[0], r.card_ids[1],
-                 dumps(r.before) if r.before is not None else None,
-                 dumps(r.after) if r.after is not None else None)
+                 _AUDIT_JSON(r.before) if r.before is not None else None,
+                 _AUDIT_JSON(r.after) if r.after is not None else None)
                 for r in rows
             ],
         )

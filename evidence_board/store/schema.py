@@ -165,7 +165,6 @@ def _v1(conn: sqlite3.Connection) -> None:
             after TEXT
         );
         CREATE INDEX audit_changes_event ON audit_changes(event_id);
-        CREATE INDEX audit_changes_row ON audit_changes(row_key);
         CREATE INDEX audit_changes_card ON audit_changes(card_id);
         CREATE INDEX audit_changes_other_card ON audit_changes(other_card_id);
         """

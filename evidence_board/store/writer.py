@@ -9,6 +9,7 @@ full-text indexes in step (see schema.py for why there are no triggers).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,11 @@ def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
     return (None, None)
 
 
+@functools.lru_cache(maxsize=64)
+def _insert_sql(table: str, names: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
 class RowWriter:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -87,16 +93,40 @@ class RowWriter:
 
     def insert(self, table: str, row: dict[str, Any]) -> RowChange:
         names = list(row)
-        cur = self.conn.execute(
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            [row[n] for n in names],
-        )
+        cur = self.conn.execute(_insert_sql(table, tuple(names)), [row[n] for n in names])
         if table in FTS_INDEXES:
             self._index(table, cur.lastrowid, row)
         key = tuple(row[c] for c in TABLE_KEYS[table])
         change = RowChange(table, key, None, _recorded(table, row), _card_ids(table, row))
         self.changes.append(change)
         return change
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows that all have the same columns, in one statement.
+
+        The bulk path of imports and large pastes: one executemany, and the
+        full-text entries added from the new rows by one INSERT ... SELECT.
+        """
+        if not rows:
+            return
+        names = tuple(rows[0])
+        fts = FTS_INDEXES.get(table)
+        if fts is not None:
+            last = self.conn.execute(f"SELECT coalesce(max({fts[1]}), 0) FROM {table}").fetchone()[0]
+        self.conn.executemany(_insert_sql(table, names), [[row[n] for n in names] for row in rows])
+        if fts is not None:
+            name, rowid, cols = fts
+            values = ", ".join(f"coalesce({c}, '')" for c in cols)
+            self.conn.execute(
+                f"INSERT INTO {name}(rowid, {', '.join(cols)}) SELECT {rowid}, {values} "
+                f"FROM {table} WHERE {rowid} > ?",
+                (last,),
+            )
+        keys = TABLE_KEYS[table]
+        self.changes.extend(
+            RowChange(table, tuple(row[c] for c in keys), None, _recorded(table, row), _card_ids(table, row))
+            for row in rows
+        )
 
     def update(self, table: str, key: tuple[Any, ...], values: dict[str, Any]) -> RowChange | None:
         """Set columns of one row; returns None when nothing actually changed."""
