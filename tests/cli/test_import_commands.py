@@ -1,0 +1,88 @@
+"""`evidence-board import` and `quote`, and `search` over imported pages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evidence_board.cli import main
+from evidence_board.store import CaseFile
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "importers"))
+from samples import encrypted_pdf, png_bytes, report_pdf, write  # noqa: E402
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cuba.evb"
+    assert run("new", str(path))[0] == 0
+    return path
+
+
+def test_import_then_quote_then_search(tmp_path, case_file):
+    pdf = write(tmp_path, "focus.pdf", report_pdf(image=True))
+    photo = write(tmp_path, "street.png", png_bytes())
+    code, out = run("import", str(case_file), str(pdf), str(photo), "--extract-images", "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert [f["file_name"] for f in report["files"]] == ["focus.pdf", "street.png"]
+    assert len(report["files"][0]["image_cards"]) == 1
+    source_id = report["files"][0]["source_id"]
+
+    code, out = run("quote", str(case_file), "focus.pdf", "--page", "2", "--text", "the international community")
+    assert code == 0, out
+    with CaseFile.open(case_file, read_only=True) as case:
+        card = case.card(out.strip())
+        assert (card.source_id, card.page, card.text) == (source_id, 2, "the international community")
+        assert len(card.regions) == 2  # the words run over a line break
+
+    code, out = run("search", str(case_file), "sentenced", "--json")
+    hits = json.loads(out)
+    assert {(h["kind"], h["id"], h["page"]) for h in hits} == {("page", source_id, 2)}
+
+
+def test_import_twice_says_it_reused_the_source(tmp_path, case_file):
+    pdf = write(tmp_path, "focus.pdf", report_pdf())
+    assert run("import", str(case_file), str(pdf))[1].strip() == "focus.pdf: imported (3 page(s))"
+    code, out = run("import", str(case_file), str(pdf))
+    assert code == 0 and "already in the case, reused its source" in out
+
+
+def test_password_option_opens_a_protected_pdf(tmp_path, case_file):
+    locked = write(tmp_path, "locked.pdf", encrypted_pdf("pw"))
+    code, out = run("import", str(case_file), str(locked))
+    assert code == 1 and "password-protected" in out
+    code, out = run("import", str(case_file), str(locked), "--password", "pw")
+    assert code == 0, out
+    code, out = run("quote", str(case_file), "Focus on Cuba", "--page", "3", "--text", "twenty years")
+    assert code == 0, out
+
+
+def test_quote_of_words_not_on_the_page_fails_clearly(tmp_path, case_file):
+    run("import", str(case_file), str(write(tmp_path, "focus.pdf", report_pdf())))
+    code, out = run("quote", str(case_file), "focus.pdf", "--page", "1", "--text", "twenty years")
+    assert code == 1 and "'twenty years' is not on page 1 of Focus on Cuba" in out
+    code, out = run("quote", str(case_file), "nope.pdf", "--page", "1", "--text", "x")
+    assert code == 1 and "no source with id, file name or title 'nope.pdf'" in out
+
+
+def test_bad_file_is_one_line_and_exit_1_with_nothing_changed(tmp_path, case_file):
+    before = case_file.read_bytes()
+    bad = write(tmp_path, "report.pdf", report_pdf()[:900])
+    proc = subprocess.run(
+        [sys.executable, "-c", "from evidence_board.cli import run; run()", "import", str(case_file), str(bad)],
+        capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "evidence-board: error: report.pdf: damaged PDF: the file is truncated (no end-of-file marker)"]
+    assert case_file.read_bytes() == before
