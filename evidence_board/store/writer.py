@@ -56,10 +56,10 @@ class RowChange:
 def _recorded(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """The row without its local row number (the FTS rowid): a row restored
     by undo simply gets a new number."""
-    if table in FTS_INDEXES:
-        rowid = FTS_INDEXES[table][1]
-        return {k: v for k, v in row.items() if k != rowid}
-    return dict(row)
+    fts = FTS_INDEXES.get(table)
+    if fts is not None and fts[1] in row:
+        return {k: v for k, v in row.items() if k != fts[1]}
+    return row  # the services hand over a fresh dict per row and never reuse it
 
 
 def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
