@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,11 +20,15 @@ from evidence_board.errors import (
     ReadOnlyCase,
 )
 from evidence_board.model import new_id
-from evidence_board.store import schema
+from evidence_board.store import locking, safety, schema
 from evidence_board.store.reading import CaseReading
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 EXTENSION = ".evb"
+SQLITE_HEADER = safety.SQLITE_HEADER
+
+# Called with (path, file version, current version) before an older case is
+# upgraded; returning False leaves the file untouched (NeedsUpgrade is raised).
+UpgradeConsent = Callable[[Path, int, int], bool]
 
 
 def now_iso() -> str:
@@ -33,13 +37,7 @@ def now_iso() -> str:
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA trusted_schema = OFF")
-    conn.execute("PRAGMA cell_size_check = ON")
-    conn.execute("PRAGMA mmap_size = 0")
-    conn.execute("PRAGMA foreign_keys = ON")
+    conn = safety.connect(path, read_only)
     if not read_only:
         # One file at rest (no -wal/-shm beside it), and a commit is on disk
         # before the call returns: a laptop that dies loses nothing committed.
@@ -48,32 +46,53 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
-def _read_header(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(100)
-    except FileNotFoundError:
-        raise CaseFileMissing(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NotACaseFile(f"{path}: is a folder, not a case file") from None
-    except PermissionError:
-        raise NotACaseFile(f"{path}: permission denied") from None
+def needs_upgrade(path: str | os.PathLike[str]) -> int | None:
+    """The schema version of an older case file (which opening it for editing
+    would upgrade, after a backup copy), or None when it is current.
+
+    Raises like :meth:`CaseFile.open` for a file that is not a case or is newer.
+    """
+    path = Path(path)
+    version = safety.header_version(path, safety.read_header(path))
+    _refuse_newer(path, version)
+    return version if version < schema.SCHEMA_VERSION else None
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > schema.SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path}: made by a newer Evidence Board, schema {version}; "
+            f"this version reads up to {schema.SCHEMA_VERSION}"
+        )
+    if version < 1:
+        raise NotACaseFile(f"{path}: damaged case file (schema version {version})")
+
+
+def upgrade_backup_path(path: Path, version: int) -> Path:
+    candidate = path.with_name(f"{path.stem}.schema{version}-backup{path.suffix}")
+    if candidate.exists():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        candidate = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{path.suffix}")
+    return candidate
 
 
 class CaseFile(CaseReading):
     """An open case file. Reads are methods (see CaseReading); writes go
     through ``evidence_board.services`` which use :meth:`transaction`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool,
+                 lock: locking.CaseLock | None = None) -> None:
         self.path = path
         self.conn = conn
         self.read_only = read_only
+        self.lock = lock
         self.db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
 
     # -- opening -------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], title: str = "", author: str = "") -> CaseFile:
+    def create(cls, path: str | os.PathLike[str], title: str = "", author: str = "",
+               lock: bool = True) -> CaseFile:
         path = Path(path)
         if path.exists():
             raise CaseFileExists(f"{path}: already exists; choose another name")
@@ -85,7 +104,8 @@ class CaseFile(CaseReading):
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()
-        case = cls(path, _connect(path, read_only=False), read_only=False)
+        held = locking.acquire(path) if lock else None
+        case = cls(path, _connect(path, read_only=False), read_only=False, lock=held)
         at = now_iso()
         with case.transaction():
             schema.migrate(case.conn, 0, at)
@@ -101,38 +121,90 @@ class CaseFile(CaseReading):
         return case
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> CaseFile:
-        """Open an existing case file, upgrading an older schema in place.
+    def open(cls, path: str | os.PathLike[str], read_only: bool = False, *,
+             allow_upgrade: bool | UpgradeConsent = True, lock: bool = True,
+             take_over_lock: bool = False) -> CaseFile:
+        """Open an existing case file, from anyone, defensively.
 
-        Raises CaseFileMissing, NotACaseFile or NewerSchema with a one-line message.
+        The header, schema and values are checked (see ``store/safety.py``)
+        on a read-only connection before anything could write. A file that is
+        not writable opens read-only. For editing, the case is locked: if it
+        is open for editing elsewhere, CaseInUse is raised (the caller may
+        offer read-only). An older schema is upgraded only when
+        ``allow_upgrade`` is True or a callback returning True, after a
+        backup copy is written beside it; otherwise NeedsUpgrade is raised.
+
+        Every refusal is a CaseFileError with a one-line message.
         """
         path = Path(path)
-        header = _read_header(path)
-        if len(header) < 100 or not header.startswith(SQLITE_HEADER):
-            raise NotACaseFile(f"{path}: not an Evidence Board case file (not an SQLite database)")
-        app_id = int.from_bytes(header[68:72], "big")
-        if app_id != schema.APPLICATION_ID:
-            raise NotACaseFile(f"{path}: not an Evidence Board case file (SQLite application id {app_id:#x})")
-        if not read_only and not os.access(path, os.W_OK):
+        version = safety.header_version(path, safety.read_header(path))
+        _refuse_newer(path, version)
+        if not read_only and not safety.directory_writable(path):
             read_only = True
-        try:
-            conn = _connect(path, read_only)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise NotACaseFile(f"{path}: damaged case file ({exc})") from None
-        if version > schema.SCHEMA_VERSION:
-            conn.close()
-            raise NewerSchema(
-                f"{path}: made by a newer Evidence Board, schema {version}; "
-                f"this version reads up to {schema.SCHEMA_VERSION}"
-            )
-        case = cls(path, conn, read_only)
         if version < schema.SCHEMA_VERSION:
             if read_only:
-                conn.close()
-                raise ReadOnlyCase(f"{path}: schema {version} needs upgrading, but the file is read-only")
-            case.upgrade(version)
+                raise ReadOnlyCase(f"{path}: schema {version} needs upgrading, but the file is opened "
+                                   "read-only; open it for editing once to upgrade it")
+            consent = allow_upgrade(path, version, schema.SCHEMA_VERSION) if callable(allow_upgrade) \
+                else allow_upgrade
+            if not consent:
+                raise safety.NeedsUpgrade(
+                    f"{path}: made by an older Evidence Board (schema {version}); opening it for "
+                    f"editing upgrades it to schema {schema.SCHEMA_VERSION} after a backup copy", version)
+        held = locking.acquire(path, take_over_lock) if lock and not read_only else None
+        try:
+            if safety.hot_journal(path) is not None:
+                if not safety.directory_writable(path):
+                    raise ReadOnlyCase(
+                        f"{path}: was being changed when its program stopped; open it once where the "
+                        "file is writable to finish the recovery")
+                try:
+                    safety.roll_back_hot_journal(path)
+                except sqlite3.DatabaseError as exc:
+                    raise safety.DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+            case = cls._open_checked(path, version, read_only, held)
+        except BaseException:
+            if held is not None:
+                held.release()
+            raise
+        if version < schema.SCHEMA_VERSION:
+            try:
+                case.backup_before_upgrade(version)
+                case.upgrade(version)
+            except BaseException:
+                case.close()
+                raise
         return case
+
+    @classmethod
+    def _open_checked(cls, path: Path, version: int, read_only: bool,
+                      held: locking.CaseLock | None) -> CaseFile:
+        try:
+            conn = safety.connect(path, read_only=True)
+        except sqlite3.DatabaseError as exc:
+            raise safety.DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+        try:
+            safety.inspect(conn, path, version)
+        except BaseException:
+            conn.close()
+            raise
+        if not read_only:
+            conn.close()
+            try:
+                conn = _connect(path, read_only=False)
+            except sqlite3.DatabaseError as exc:
+                raise safety.DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+        return cls(path, conn, read_only, held)
+
+    def backup_before_upgrade(self, version: int) -> Path:
+        """A consistent copy of the file as it is, beside it, before upgrading."""
+        target = upgrade_backup_path(self.path, version)
+        partial = target.with_name(target.name + ".partial")
+        with self.conn.time_limit(None):  # type: ignore[attr-defined]
+            self.conn.execute("VACUUM INTO ?", (str(partial),))
+        os.replace(partial, target)
+        self.upgrade_backup = target
+        return target
 
     def upgrade(self, from_version: int) -> list[int]:
         try:
@@ -143,6 +215,8 @@ class CaseFile(CaseReading):
 
     def close(self) -> None:
         self.conn.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def __enter__(self) -> CaseFile:
         return self

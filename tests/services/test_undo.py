@@ -178,7 +178,9 @@ def test_undo_after_the_file_changed_elsewhere_is_refused_cleanly(case: CaseFile
                                                                   board_id: str) -> None:
     card = service.create_card("note", title="a", board_id=board_id).created[0]
     service.create_link(card, service.create_card("note", title="b", board_id=board_id).created[0])
-    other = CaseService(CaseFile.open(case.path), "Colleague")
+    # lock=False: the case lock would (rightly) refuse a second editor; this
+    # simulates one that got in anyway (a lock broken on another computer).
+    other = CaseService(CaseFile.open(case.path, lock=False), "Colleague")
     other.delete_cards(card)  # another window deleted the card and its link
     before = snapshot(case)
     with pytest.raises(Exception, match="cannot undo"):

@@ -1,0 +1,392 @@
+"""Opening a case file that may come from anyone: identify it, then check it.
+
+A case file is mailed around, copied to USB sticks and synced folders, so
+every file is treated as untrusted until these checks pass:
+
+1. the header (read as bytes, before SQLite sees the file): SQLite magic,
+   our application id, a rollback journal, a schema version we know;
+2. the schema: every object in ``sqlite_master`` must be exactly what our
+   migrations create for that version, built fresh in memory to compare
+   against. We never write triggers or views, so any trigger or view is
+   hostile; an unknown table, index or a table of ours defined differently
+   is refused too;
+3. ``PRAGMA quick_check``: b-tree structure, NOT NULL and CHECK constraints
+   (so every kind, direction and grading value is one we know);
+4. the values our readers turn into Python objects: storage types, text
+   lengths, numbers in range, JSON that parses to the shape we expect.
+
+Every connection is a :class:`GuardedConnection`: ``trusted_schema`` off,
+``cell_size_check`` on, no memory-mapped I/O, a cap on the size of any one
+value, and a progress handler that interrupts any statement running longer
+than its time limit, so no query on a crafted file can run unbounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from evidence_board.errors import CaseFileError, CaseFileMissing, NotACaseFile
+from evidence_board.store import schema
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Any single value (text or blob) SQLite will hand us; an attachment larger
+# than this cannot be stored or read, so a crafted row cannot make us
+# allocate gigabytes.
+MAX_VALUE_BYTES = 512 * 1024 * 1024
+# Any one text value in a table (a card's text, a page's text, an audit
+# image): far above what a person writes, far below what hurts memory.
+MAX_TEXT_CHARS = 4 * 1024 * 1024
+# Numbers of pages, coordinates: beyond these a value is not a real one.
+MAX_PAGE = 1_000_000
+MAX_COORDINATE = 1e12
+MAX_JSON_DEPTH = 64
+# A statement running longer than this is interrupted ("interrupted").
+STATEMENT_SECONDS = 30.0
+# The checks at opening get this long per MiB of file, at least the minimum.
+CHECK_SECONDS_MIN = 10.0
+CHECK_SECONDS_PER_MIB = 0.05
+PROGRESS_EVERY = 10_000  # virtual machine steps between clock checks
+
+
+class HostileCaseFile(NotACaseFile):
+    """A case file holding schema objects or values Evidence Board never writes."""
+
+
+class DamagedCaseFile(NotACaseFile):
+    """A case file that fails SQLite's own checks."""
+
+
+class NeedsUpgrade(CaseFileError):
+    """An older case file, opened without permission to upgrade it."""
+
+    def __init__(self, message: str, version: int) -> None:
+        super().__init__(message)
+        self.version = version
+
+
+# -- connections --------------------------------------------------------
+
+
+class _GuardedCursor(sqlite3.Cursor):
+    def execute(self, sql: str, parameters=(), /):  # noqa: ANN001, ANN201 - sqlite3's signature
+        self.connection.started = time.monotonic()  # type: ignore[attr-defined]
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters, /):  # noqa: ANN001, ANN201
+        self.connection.started = time.monotonic()  # type: ignore[attr-defined]
+        return super().executemany(sql, seq_of_parameters)
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A connection whose every statement has a time limit.
+
+    The clock starts when a statement is executed (through the connection
+    or any cursor), and the progress handler interrupts it once it runs past
+    ``statement_seconds``; fetching its rows counts as running it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - sqlite3.connect's
+        super().__init__(*args, **kwargs)
+        self.started = time.monotonic()
+        self.statement_seconds: float | None = STATEMENT_SECONDS
+        self.set_progress_handler(self._over_time, PROGRESS_EVERY)
+
+    def _over_time(self) -> int:
+        limit = self.statement_seconds
+        return int(limit is not None and time.monotonic() - self.started > limit)
+
+    def cursor(self, factory: type[sqlite3.Cursor] = _GuardedCursor) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters=(), /) -> sqlite3.Cursor:  # noqa: ANN001
+        self.started = time.monotonic()
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters, /) -> sqlite3.Cursor:  # noqa: ANN001
+        self.started = time.monotonic()
+        return super().executemany(sql, seq_of_parameters)
+
+    @contextlib.contextmanager
+    def time_limit(self, seconds: float | None) -> Iterator[None]:
+        """Run some statements with another limit (None: none, for our own
+        copies of a file already checked, whose cost grows with its size)."""
+        old, self.statement_seconds = self.statement_seconds, seconds
+        try:
+            yield
+        finally:
+            self.statement_seconds = old
+
+
+def connect(path: Path, read_only: bool) -> GuardedConnection:
+    """A guarded connection with the settings every case file is opened with."""
+    uri = f"{Path(path).resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
+    # isolation_level=None: the store issues BEGIN/COMMIT itself.
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                           factory=GuardedConnection)
+    try:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA cell_size_check = ON")
+        conn.execute("PRAGMA mmap_size = 0")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn  # type: ignore[return-value]
+
+
+def check_seconds(path: Path) -> float:
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    return max(CHECK_SECONDS_MIN, size / (1 << 20) * CHECK_SECONDS_PER_MIB)
+
+
+# -- the header ---------------------------------------------------------
+
+
+def read_header(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(100)
+    except FileNotFoundError:
+        raise CaseFileMissing(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NotACaseFile(f"{path}: is a folder, not a case file") from None
+    except PermissionError:
+        raise NotACaseFile(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise NotACaseFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def header_version(path: Path, header: bytes) -> int:
+    """Check what can be checked from the first 100 bytes; returns the
+    schema version (``PRAGMA user_version``, stored at offset 60)."""
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise NotACaseFile(f"{path}: not an Evidence Board case file (not an SQLite database)")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != schema.APPLICATION_ID:
+        raise NotACaseFile(f"{path}: not an Evidence Board case file (SQLite application id {app_id:#x})")
+    write_version, read_version = header[18], header[19]
+    if (write_version, read_version) == (2, 2):
+        # Opening a WAL file creates -wal and -shm files beside it and can
+        # change it; our files always use a rollback journal.
+        raise NotACaseFile(
+            f"{path}: uses SQLite's write-ahead log, which Evidence Board case files never do; "
+            f"run: sqlite3 '{path}' 'PRAGMA journal_mode=DELETE'"
+        )
+    if (write_version, read_version) != (1, 1):
+        raise DamagedCaseFile(f"{path}: damaged case file (bad SQLite header)")
+    return int.from_bytes(header[60:64], "big", signed=True)
+
+
+def directory_writable(path: Path) -> bool:
+    """Whether we may write the case: the file, and its folder for the journal."""
+    return os.access(path, os.W_OK) and os.access(Path(path).resolve().parent, os.W_OK | os.X_OK)
+
+
+def hot_journal(path: Path) -> Path | None:
+    """The rollback journal a crashed writer left beside the case, if any."""
+    journal = Path(str(path) + "-journal")
+    try:
+        return journal if journal.stat().st_size > 0 else None
+    except OSError:
+        return None
+
+
+def roll_back_hot_journal(path: Path) -> None:
+    """Finish the recovery SQLite does after a crash (it undoes the
+    uncommitted transaction), which a read-only connection cannot do."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA cell_size_check = ON")
+        conn.execute("BEGIN")  # taking a shared lock plays back a hot journal
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+# -- the schema ---------------------------------------------------------
+
+SchemaObjects = dict[tuple[str, str], tuple[str, str | None]]  # (type, name) -> (table, sql)
+# Tables SQLite itself makes when someone runs ANALYZE: statistics, no code.
+ALLOWED_EXTRA = {("table", "sqlite_stat1"), ("table", "sqlite_stat4")}
+
+
+@functools.lru_cache(maxsize=8)
+def _expected(version: int, migrations: tuple) -> tuple[SchemaObjects, dict[str, list[tuple]]]:
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        mem.execute("BEGIN")
+        for number, _name, migrate in migrations:
+            if number <= version:
+                migrate(mem)
+        mem.execute("COMMIT")
+        objects = {(t, n): (tbl, sql) for t, n, tbl, sql in
+                   mem.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+        columns = {
+            name: mem.execute(f"PRAGMA table_info('{name}')").fetchall()
+            for (kind, name), (_tbl, sql) in objects.items()
+            if kind == "table" and sql and not sql.upper().startswith("CREATE VIRTUAL")
+            and not _is_fts_shadow(name, objects)
+        }
+        return objects, columns
+    finally:
+        mem.close()
+
+
+def expected_schema(version: int) -> SchemaObjects:
+    """What our migrations create for ``version``, built in an in-memory database."""
+    return _expected(version, tuple(schema.MIGRATIONS))[0]
+
+
+def _is_fts_shadow(name: str, objects: SchemaObjects) -> bool:
+    return any(name.startswith(fts + "_") for (kind, fts), (_t, sql) in objects.items()
+               if kind == "table" and sql and "USING FTS5" in sql.upper())
+
+
+def schema_problems(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Every way the file's schema differs from ours at ``version``."""
+    expected = expected_schema(version)
+    actual: SchemaObjects = {
+        (t, n): (tbl, sql)
+        for t, n, tbl, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    }
+    problems = []
+    for (kind, name), (table, sql) in sorted(actual.items(), key=lambda kv: (kv[0][0] != "trigger", kv[0])):
+        if kind in ("trigger", "view"):
+            problems.append(f"contains a {kind} {name!r}, which Evidence Board never creates")
+        elif (kind, name) in ALLOWED_EXTRA:
+            continue
+        elif (kind, name) not in expected:
+            problems.append(f"contains a {kind} {name!r} that Evidence Board did not create")
+        elif expected[(kind, name)] != (table, sql):
+            problems.append(f"its {kind} {name!r} is not defined the way Evidence Board defines it")
+    for kind, name in sorted(set(expected) - set(actual)):
+        problems.append(f"is missing its {kind} {name!r}")
+    return problems
+
+
+# -- the values ---------------------------------------------------------
+
+# JSON columns and the shape their value must have.
+_JSON_SHAPES = {
+    ("cards", "tags"): "array",
+    ("cards", "regions"): "array",
+    ("cards", "attributes"): "object",
+    ("sources", "metadata"): "object",
+    ("audit_changes", "before"): "object",
+    ("audit_changes", "after"): "object",
+}
+# Extra conditions a row must meet, beyond its declared type.
+_JSON_CONTENT = {
+    ("cards", "tags"): "EXISTS (SELECT 1 FROM json_each(tags) WHERE type <> 'text')",
+    ("cards", "regions"): (
+        "EXISTS (SELECT 1 FROM json_each(regions) r WHERE r.type <> 'array' "
+        "OR json_array_length(r.value) <> 4 OR EXISTS (SELECT 1 FROM json_each(r.value) n "
+        "WHERE n.type NOT IN ('integer', 'real')))"
+    ),
+    ("cards", "attributes"): "EXISTS (SELECT 1 FROM json_each(attributes) WHERE type <> 'text')",
+    ("sources", "metadata"): (
+        f"(SELECT max(length(path) - length(replace(replace(path, '[', ''), '.', ''))) "
+        f"FROM json_tree(metadata)) > {MAX_JSON_DEPTH}"
+    ),
+    ("audit_changes", "before"): "EXISTS (SELECT 1 FROM json_each(before) WHERE type IN ('object', 'array'))",
+    ("audit_changes", "after"): "EXISTS (SELECT 1 FROM json_each(after) WHERE type IN ('object', 'array'))",
+}
+_RANGES = {
+    ("cards", "page"): (0, MAX_PAGE),
+    ("sources", "page_count"): (0, MAX_PAGE),
+    ("source_pages", "page"): (0, MAX_PAGE),
+}
+
+
+def _column_condition(table: str, name: str, declared: str, notnull: bool) -> str:
+    """SQL that is true when a value is not one our readers can take."""
+    col = f'"{name}"'
+    allowed = {"TEXT": ["text"], "INTEGER": ["integer"], "REAL": ["real", "integer"],
+               "BLOB": ["blob"]}.get(declared.upper(), ["text", "integer", "real", "blob"])
+    if not notnull:
+        allowed = [*allowed, "null"]
+    types = ", ".join(f"'{t}'" for t in allowed)
+    parts = [f"typeof({col}) NOT IN ({types})"]
+    if declared.upper() == "TEXT":
+        parts.append(f"length({col}) > {MAX_TEXT_CHARS}")
+    if declared.upper() == "REAL":
+        parts.append(f"abs({col}) > {MAX_COORDINATE}")
+    if (table, name) in _RANGES:
+        low, high = _RANGES[(table, name)]
+        parts.append(f"{col} NOT BETWEEN {low} AND {high}")
+    if (table, name) in _JSON_SHAPES:
+        shape = _JSON_SHAPES[(table, name)]
+        json_bad = (f"(NOT json_valid({col}) OR json_type({col}) <> '{shape}' "
+                    f"OR {_JSON_CONTENT[(table, name)]})")
+        parts.append(f"({col} IS NOT NULL AND {json_bad})")
+    return " OR ".join(parts)
+
+
+def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> list[str]:
+    """Rows whose values our readers could not turn into records safely."""
+    _objects, tables = _expected(version, tuple(schema.MIGRATIONS))
+    problems: list[str] = []
+    for table, columns in sorted(tables.items()):
+        checks = [(c[1], _column_condition(table, c[1], c[2], bool(c[3]) or bool(c[5]) and c[2] == "INTEGER"))
+                  for c in columns]
+        which = " ".join(f"WHEN {cond} THEN '{name}'" for name, cond in checks)
+        where = " OR ".join(f"({cond})" for _name, cond in checks)
+        rows = conn.execute(
+            f"SELECT CASE {which} END, count(*) OVER () FROM \"{table}\" WHERE {where} LIMIT 1"
+        ).fetchall()
+        for column, count in rows:
+            problems.append(f"{count} row(s) of {table} hold a value in {column} that Evidence Board "
+                            "never writes (wrong type, too long, out of range or malformed)")
+        if len(problems) >= limit:
+            break
+    if version >= 2:
+        # FTS5 keeps its settings in a table; ours holds only its version.
+        for fts in ("cards_fts", "pages_fts"):
+            rows = conn.execute(f"SELECT k FROM {fts}_config WHERE k <> 'version' LIMIT 1").fetchall()
+            if rows:
+                problems.append(f"its full-text index {fts} has a setting {rows[0][0]!r} we never make")
+    return problems
+
+
+# -- all together -------------------------------------------------------
+
+
+def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool = True) -> None:
+    """Run the schema, structure and value checks; raise with one line on the
+    first kind of problem found."""
+    seconds = check_seconds(path)
+    try:
+        with conn.time_limit(seconds):
+            problems = schema_problems(conn, version)
+            if problems:
+                raise HostileCaseFile(f"{path}: refused: the file {problems[0]}" + _more(problems))
+            if quick_check:
+                result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+                if result != ["ok"]:
+                    raise DamagedCaseFile(f"{path}: damaged case file ({result[0]})" + _more(result))
+            problems = value_problems(conn, version)
+            if problems:
+                raise HostileCaseFile(f"{path}: refused: {problems[0]}" + _more(problems))
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise DamagedCaseFile(f"{path}: refused: checking the file took longer than {seconds:.0f} s") from None
+        raise DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+    except sqlite3.DatabaseError as exc:
+        raise DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+
+
+def _more(problems: list[str]) -> str:
+    return f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
