@@ -60,6 +60,14 @@ class ExportScope:
                 seen[source.id] = source
         return list(seen.values())
 
+    def visible_contents(self) -> BoardContents:
+        """The board reduced to the cards and links in scope: what a picture export paints."""
+        if len(self.card_ids) == len(self.contents.placements) and len(self.link_ids) == len(self.contents.links):
+            return self.contents
+        c = self.contents
+        return BoardContents(c.board, {i: c.cards[i] for i in self.card_ids},
+                             {i: c.placements[i] for i in self.card_ids}, {i: c.links[i] for i in self.link_ids})
+
     def bounds(self, margin: float = 0.0) -> Rect:
         """The rectangle holding every card in scope (and a margin around it)."""
         if not self.card_ids:

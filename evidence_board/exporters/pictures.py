@@ -1,0 +1,134 @@
+"""PNG and SVG of a board or of a selection, drawn by the board's own painters.
+
+PNG: board units become pixels at ``scale`` (or at ``dpi``, a board unit being
+1/96 inch as on a screen at 100 %). The pixel size is capped; asked for more,
+the export stops with a message saying which scale would fit. Without a scale
+or DPI, scale 1 is used, or less when the board would be bigger than the cap.
+
+SVG: one SVG pixel per board unit, text as ``<text>`` and links as paths
+(QtSvg's QSvgGenerator, part of PySide6-Essentials).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+from evidence_board.errors import InvalidInput
+from evidence_board.exporters.files import atomic_write
+from evidence_board.exporters.painting import FULL_DETAIL, ExportRenderContext, image_edge_for
+from evidence_board.exporters.scope import ExportScope
+from evidence_board.render.board_painter import paint_board
+
+MAX_PIXELS = 100_000_000  # 400 MB of image memory
+MAX_SIDE = 32_767  # QPainter's raster engine limit
+SCREEN_DPI = 96.0
+BOARD_MARGIN = 30.0
+
+
+@dataclass(slots=True)
+class PictureResult:
+    path: Path
+    width: int
+    height: int
+    scale: float  # pixels per board unit
+    reduced: bool = False  # the default scale was lowered to fit the pixel cap
+
+
+def _source(scope: ExportScope) -> QRectF:
+    x0, y0, x1, y1 = scope.bounds(BOARD_MARGIN)
+    return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+
+def _largest_scale(source: QRectF) -> float:
+    by_side = MAX_SIDE / max(source.width(), source.height())
+    by_area = math.sqrt(MAX_PIXELS / (source.width() * source.height()))
+    return min(by_side, by_area)
+
+
+def png_scale(scope: ExportScope, scale: float | None = None, dpi: float | None = None) -> tuple[float, bool]:
+    """The pixels per board unit a PNG export uses, and whether the default was lowered to fit."""
+    if scale is not None and dpi is not None:
+        raise InvalidInput("give a scale or a DPI, not both")
+    if dpi is not None:
+        if not (dpi > 0 and math.isfinite(dpi)):
+            raise InvalidInput(f"the DPI must be a positive number, not {dpi!r}")
+        scale = dpi / SCREEN_DPI
+    largest = _largest_scale(_source(scope))
+    if scale is None:
+        return (1.0, False) if largest >= 1.0 else (largest * 0.999, True)
+    if not (scale > 0 and math.isfinite(scale)):
+        raise InvalidInput(f"the scale must be a positive number, not {scale!r}")
+    if scale > largest:
+        source = _source(scope)
+        w, h = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
+        raise InvalidInput(f"the PNG would be {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels), more than the "
+                           f"limit of {MAX_PIXELS / 1e6:,.0f} megapixels and {MAX_SIDE:,} pixels a side; use a "
+                           f"scale of at most {largest:.3g} (DPI {largest * SCREEN_DPI:.0f}), or a PDF")
+    return scale, False
+
+
+def export_png(scope: ExportScope, path: str | os.PathLike[str], scale: float | None = None,
+               dpi: float | None = None, numbers: bool = False) -> PictureResult:
+    path = Path(path)
+    scale, reduced = png_scale(scope, scale, dpi)
+    source = _source(scope)
+    width, height = max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    if image.isNull():
+        raise InvalidInput(f"not enough memory for a {width:,} × {height:,} pixel image; use a smaller scale")
+    context = ExportRenderContext(scope.case, image_edge_for(scope, scale * 72, dpi=72))
+    image.fill(context.palette.board)
+    dots_per_metre = round(scale * SCREEN_DPI / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.setText("Title", f"{scope.case.title}: {scope.board.name}")
+    image.setText("Software", "Evidence Board")
+    painter = QPainter(image)
+    try:
+        paint_board(painter, scope.visible_contents(), source, context, target_rect=QRectF(0, 0, width, height),
+                    detail=scale,  # what the board window shows at this zoom
+                    numbers=scope.numbers if numbers else None)
+    finally:
+        painter.end()
+
+    def write(tmp: Path) -> None:
+        if not image.save(str(tmp), "PNG"):
+            raise OSError(f"could not write the PNG {path}")
+
+    atomic_write(path, write)
+    return PictureResult(path, width, height, scale, reduced)
+
+
+def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool = False) -> PictureResult:
+    path = Path(path)
+    source = _source(scope)
+    width, height = math.ceil(source.width()), math.ceil(source.height())
+    context = ExportRenderContext(scope.case, image_edge_for(scope, 72 * 2, dpi=72))
+
+    def write(tmp: Path) -> None:
+        generator = QSvgGenerator()
+        generator.setFileName(str(tmp))
+        generator.setSize(QSize(width, height))
+        generator.setViewBox(QRectF(0, 0, width, height))
+        generator.setResolution(round(SCREEN_DPI))
+        generator.setTitle(f"{scope.case.title}: {scope.board.name}")
+        generator.setDescription("Exported by Evidence Board")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not write the SVG {path}")
+        try:
+            paint_board(painter, scope.visible_contents(), source, context, target_rect=QRectF(0, 0, width, height),
+                        detail=FULL_DETAIL, numbers=scope.numbers if numbers else None)
+        finally:
+            painter.end()
+
+    atomic_write(path, write)
+    return PictureResult(path, width, height, 1.0)
