@@ -162,3 +162,18 @@ def test_sample_passes_the_case_check(built: Path) -> None:
         pytest.skip("`evidence-board check` does not exist yet")
     result = CliRunner().invoke(main, ["check", str(built)])
     assert result.exit_code == 0, result.output
+
+
+def test_exported_board_pdf_cites_every_quote(built: Path, tmp_path: Path, qapp) -> None:
+    from evidence_board.exporters.pdf import export_pdf
+    from evidence_board.exporters.scope import board_scope
+
+    out = tmp_path / "sample-board.pdf"
+    with CaseFile.open(built, read_only=True) as case:
+        result = export_pdf(board_scope(case), out)
+        quotes = case.cards(kind="quote")
+    assert result.pages >= 2
+    text = _fold(" ".join(page.get_text() for page in pymupdf.open(out)))
+    for quote in quotes:
+        assert _fold(quote.title) in text  # "Focus on Cuba, Issue 61, p. N"
+        assert _fold(quote.text).strip('"')[:60] in text
