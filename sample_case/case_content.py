@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 AUTHOR = "Sample analyst (Evidence Board)"
-CASE_TITLE = "Sample case: the Cuban-North Korean connection (ICCAS, 2004)"
+CASE_TITLE = "Sample: the Cuban-North Korean connection"
 BOARD_NAME = "Cuba, North Korea and China, 2003-2013"
 SOURCE_TITLE = "Focus on Cuba, Issue 61"
 SOURCE_RELIABILITY = "C"  # fairly reliable: see the "About" note
