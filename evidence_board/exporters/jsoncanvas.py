@@ -132,7 +132,7 @@ def _node(scope: ExportScope, card: Card, place: Placement, files: _AttachmentFo
         extra["source"]["file"] = source_file
     if card.kind is CardKind.GROUP:
         node.update(type="group", label=card.title)
-    elif card.kind is CardKind.PHOTO and card.attachment_id is not None:
+    elif card.kind is CardKind.PHOTO and source_file is None and card.attachment_id is not None:
         media = scope.attachment_media_type(card.attachment_id)
         ext = mimetypes.guess_extension(media) or ".bin"
         name = _safe_name(card.title or "photo")

@@ -9,7 +9,7 @@ import pytest
 
 from evidence_board.errors import InvalidInput
 from evidence_board.exporters.jsoncanvas import export_canvas
-from evidence_board.exporters.jsoncanvas_import import import_canvas
+from evidence_board.importers.jsoncanvas import import_canvas
 from evidence_board.exporters.scope import board_scope
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
@@ -93,6 +93,7 @@ def test_lenient_import_of_an_obsidian_canvas(service: CaseService, case, tmp_pa
     (vault / "images").mkdir()
     (vault / "images" / "dock.png").write_bytes(_png())
     (vault / "boards").mkdir()
+    (vault / "boards" / "Notes on the dock.md").write_text("Lights were off.\n", encoding="utf-8")
     canvas = vault / "boards" / "Case.canvas"
     canvas.write_text(json.dumps({
         "nodes": [
@@ -104,6 +105,7 @@ def test_lenient_import_of_an_obsidian_canvas(service: CaseService, case, tmp_pa
             {"id": "c", "type": "link", "url": "https://example.org", "x": 0, "y": 600},
             {"id": "d", "type": "file", "file": "../../etc/passwd", "x": 0, "y": 900},
             {"id": "e", "type": "whiteboard-shape", "x": 0, "y": 0},
+            {"id": "m", "type": "file", "file": "boards/Notes on the dock.md", "x": 0, "y": 1200},
             {"id": "f", "type": "text", "text": "plain", "x": 900, "y": 0, "width": 100, "height": 50,
              "color": "#abc"},
         ],
@@ -122,6 +124,8 @@ def test_lenient_import_of_an_obsidian_canvas(service: CaseService, case, tmp_pa
     assert by_title["Dock"].kind.value == "group" and by_title["Dock"].colour == "#44cf6e"
     assert by_title["https://example.org"].attributes == {"url": "https://example.org"}
     assert by_title["plain"].colour == "#aabbcc"
+    assert by_title["Notes on the dock"].kind.value == "note" and by_title["Notes on the dock"].text == "Lights were off."
+    assert by_title["dock"].attachment_id is not None  # the photo shows its picture
     assert by_title["passwd"].kind.value == "note"  # refused, not read
     assert any("outside the canvas folder" in w for w in warnings)
     assert any("unknown type" in w for w in warnings)

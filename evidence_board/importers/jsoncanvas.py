@@ -23,11 +23,14 @@ from typing import Any
 
 from evidence_board.errors import InvalidInput
 from evidence_board.exporters.jsoncanvas import EXTRA
+from evidence_board.importers import UnsupportedFile, prepare_files
+from evidence_board.importers.pdf import pdf_date
 from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
 from evidence_board.services import CaseService, Changes
 
 MAX_CANVAS_BYTES = 64 * 1024 * 1024
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_NOTE_BYTES = 1024 * 1024
 # Obsidian's preset colours, in the order of its colour menu.
 PRESET_COLOURS = {"1": "#fb464c", "2": "#e9973f", "3": "#e0de71", "4": "#44cf6e", "5": "#53dfdd",
                   "6": "#a882ff"}
@@ -101,6 +104,7 @@ class _CanvasReader:
         self.roots = self._search_roots()
         self.warnings = warnings
         self._sources: dict[str, str | None] = {}
+        self._display: dict[str, int] = {}  # source id -> normalised image attachment
 
     def _search_roots(self) -> list[Path]:
         roots, folder = [self.canvas_dir], self.canvas_dir
@@ -125,22 +129,46 @@ class _CanvasReader:
         return None
 
     def source_for(self, path: Path) -> str | None:
-        """Store a file as a source (the same bytes twice give the same source); its id."""
+        """Store a file as a source, parsed like any imported file (PDFs in the
+        worker process); the same bytes twice give the same source. Its id."""
         key = str(path)
-        if key in self._sources:
-            return self._sources[key]
-        source_id = None
+        if key not in self._sources:
+            self._sources[key] = self._add_file(path)
+        return self._sources[key]
+
+    def _add_file(self, path: Path) -> str | None:
         if path.stat().st_size > MAX_FILE_BYTES:
             self.warnings.append(f"{path.name}: larger than {MAX_FILE_BYTES // 2**20} MB, not imported")
-        else:
+            return None
+        known = self.case.source_by_sha256
+        try:
+            item = prepare_files([path], known=lambda digest: known(digest) is not None)[0]
+        except InvalidInput as exc:  # a type the importers do not parse: kept byte-exact all the same
+            if not isinstance(exc, UnsupportedFile):
+                self.warnings.append(str(exc))
             data = path.read_bytes()
             media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            page_count, page_texts = _pdf_pages(data) if media == "application/pdf" else (None, None)
-            changes = self.service.add_source(data, path.name, media, title=path.stem,
-                                              page_count=page_count, page_texts=page_texts)
-            source_id = (changes.created or changes.reused)[0]
-        self._sources[key] = source_id
+            changes = self.service.add_source(data, path.name, media, title=path.stem)
+            return (changes.created or changes.reused)[0]
+        fields: dict[str, Any] = {}
+        if item.pdf is not None:
+            meta = item.pdf.metadata
+            fields = dict(title=meta.get("title", ""), author=meta.get("author", ""),
+                          created=pdf_date(meta.get("creationDate")), modified=pdf_date(meta.get("modDate")),
+                          page_count=item.pdf.page_count, page_texts=item.pdf.page_texts,
+                          thumbnail=item.pdf.thumbnail or None)
+        elif item.image is not None:
+            fields = dict(created=item.image.taken, thumbnail=item.image.thumbnail,
+                          metadata={**item.image.exif, "width": item.image.width, "height": item.image.height})
+        changes = self.service.add_source(item.data, item.file_name, item.media_type, **fields)
+        source_id = (changes.created or changes.reused)[0]
+        if item.image is not None and item.image.display:
+            self._display[source_id] = self.service.add_attachment(item.image.display, "image/png")
         return source_id
+
+    def picture_of(self, source_id: str) -> int:
+        """The attachment a photo card of this source shows (a normalised copy, or the file)."""
+        return self._display.get(source_id) or self.case.source(source_id).attachment_id
 
     def source_by_extra(self, extra: dict[str, Any]) -> str | None:
         info = extra.get("source")
@@ -184,15 +212,22 @@ class _CanvasReader:
     def _file_card(self, node: dict[str, Any], extra: dict[str, Any], spec: dict[str, Any]) -> None:
         name = _text(node.get("file"))
         path = self.find_file(name) if name else None
+        if path is not None and path.suffix.lower() in (".md", ".txt") and path.stat().st_size <= MAX_NOTE_BYTES:
+            # An embedded Markdown note (Obsidian) becomes a note card with its text.
+            spec.update(kind=CardKind.NOTE, title=path.stem,
+                        text=path.read_bytes().decode("utf-8", errors="replace").strip())
+            return
         source_id = self.source_for(path) if path is not None else None
         if source_id is None:
             self.warnings.append(f"file not found beside the canvas: {name or '(no name)'}")
             spec.update(kind=CardKind.NOTE, title=PurePosixPath(name).name or "Missing file",
                         text=f"File not found when importing the canvas: {name}")
             return
-        media = mimetypes.guess_type(path.name)[0] or ""
+        media = self.case.source(source_id).media_type
         kind = CardKind.PHOTO if media.startswith("image/") else CardKind.DOCUMENT
         spec.update(kind=kind, title=path.stem, source_id=source_id)
+        if kind is CardKind.PHOTO:
+            spec["attachment_id"] = self.picture_of(source_id)
         page = _PAGE.search(_text(node.get("subpath")))
         if page and int(page.group(1)) >= 1:
             spec["page"] = int(page.group(1))
@@ -219,6 +254,8 @@ class _CanvasReader:
         if kind is CardKind.PHOTO and "source" not in extra and spec.get("source_id"):
             # A photo that held only its image (no source) gets the image back the same way.
             spec["attachment_id"] = self.case.source(spec.pop("source_id")).attachment_id
+        elif kind is not CardKind.PHOTO:
+            spec.pop("attachment_id", None)
         if kind in (CardKind.QUOTE, CardKind.DOCUMENT) and not spec.get("source_id"):
             spec["source_id"] = self.source_by_extra(extra)
         needs_source = kind in (CardKind.QUOTE, CardKind.DOCUMENT, CardKind.PHOTO)
@@ -228,17 +265,6 @@ class _CanvasReader:
         spec["kind"] = kind
         if kind is not CardKind.ENTITY:
             spec.pop("entity_type", None)
-
-
-def _pdf_pages(data: bytes) -> tuple[int | None, list[str] | None]:
-    """Page count and page texts of a PDF, or (None, None) if PyMuPDF cannot read it."""
-    try:
-        import pymupdf
-
-        with pymupdf.open(stream=data, filetype="pdf") as doc:
-            return doc.page_count, [page.get_text() for page in doc]
-    except Exception:  # noqa: BLE001 - a damaged PDF is still kept byte-exact as a source
-        return None, None
 
 
 def read_canvas(path: Path) -> dict[str, Any]:
