@@ -161,7 +161,7 @@ class CaseFile(CaseReading):
                 try:
                     safety.roll_back_hot_journal(path)
                 except sqlite3.DatabaseError as exc:
-                    raise safety.DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+                    raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
             case = cls._open_checked(path, version, read_only, held)
         except BaseException:
             if held is not None:
@@ -182,7 +182,7 @@ class CaseFile(CaseReading):
         try:
             conn = safety.connect(path, read_only=True)
         except sqlite3.DatabaseError as exc:
-            raise safety.DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+            raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
         try:
             safety.inspect(conn, path, version)
         except BaseException:
@@ -193,7 +193,7 @@ class CaseFile(CaseReading):
             try:
                 conn = _connect(path, read_only=False)
             except sqlite3.DatabaseError as exc:
-                raise safety.DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+                raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
         return cls(path, conn, read_only, held)
 
     def backup_before_upgrade(self, version: int) -> Path:

@@ -76,7 +76,7 @@ def check_case(path: str | Path) -> CheckReport:
 def _run_checks(conn: safety.GuardedConnection, path: Path, version: int, report: CheckReport) -> None:
     schema_problems = safety.schema_problems(conn, version)
     report.problems += [f"the file {p}" for p in schema_problems]
-    integrity = [r[0] for r in conn.execute(f"PRAGMA integrity_check({MAX_LISTED})")]
+    integrity = [safety.one_line(r[0]) for r in conn.execute(f"PRAGMA integrity_check({MAX_LISTED})")]
     if integrity != ["ok"]:
         report.problems += [f"SQLite integrity check: {line}" for line in integrity]
     report.checked.append("SQLite integrity check")

@@ -335,21 +335,44 @@ def _column_condition(table: str, name: str, declared: str, notnull: bool) -> st
     return " OR ".join(parts)
 
 
+def check_constraints(create_sql: str) -> list[str]:
+    """The CHECK expressions of one of our CREATE TABLE statements.
+
+    SQLite skips CHECK constraints in ``quick_check`` on a read-only
+    connection, so we test them ourselves (the SQL is ours, not the file's).
+    """
+    found, start = [], 0
+    while (at := create_sql.find("CHECK (", start)) >= 0:
+        depth, i = 0, at + len("CHECK ")
+        for i in range(at + len("CHECK "), len(create_sql)):
+            depth += {"(": 1, ")": -1}.get(create_sql[i], 0)
+            if depth == 0:
+                break
+        found.append(create_sql[at + len("CHECK "):i + 1])
+        start = i + 1
+    return found
+
+
 def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> list[str]:
     """Rows whose values our readers could not turn into records safely."""
-    _objects, tables = _expected(version, tuple(schema.MIGRATIONS))
+    objects, tables = _expected(version, tuple(schema.MIGRATIONS))
     problems: list[str] = []
     for table, columns in sorted(tables.items()):
         checks = [(c[1], _column_condition(table, c[1], c[2], bool(c[3]) or bool(c[5]) and c[2] == "INTEGER"))
                   for c in columns]
-        which = " ".join(f"WHEN {cond} THEN '{name}'" for name, cond in checks)
+        checks += [("check:" + " ".join(expr.split())[:60], f"NOT {expr}")
+                   for expr in check_constraints(objects[("table", table)][1] or "")]
+        which = " ".join(f"WHEN {cond} THEN '{name.replace(chr(39), chr(39) * 2)}'" for name, cond in checks)
         where = " OR ".join(f"({cond})" for _name, cond in checks)
         rows = conn.execute(
             f"SELECT CASE {which} END, count(*) OVER () FROM \"{table}\" WHERE {where} LIMIT 1"
         ).fetchall()
         for column, count in rows:
-            problems.append(f"{count} row(s) of {table} hold a value in {column} that Evidence Board "
-                            "never writes (wrong type, too long, out of range or malformed)")
+            if column.startswith("check:"):
+                problems.append(f"{count} row(s) of {table} break its rule {column[6:]}")
+            else:
+                problems.append(f"{count} row(s) of {table} hold a value in {column} that Evidence Board "
+                                "never writes (wrong type, too long, out of range or malformed)")
         if len(problems) >= limit:
             break
     if version >= 2:
@@ -374,7 +397,7 @@ def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool
             if problems:
                 raise HostileCaseFile(f"{path}: refused: the file {problems[0]}" + _more(problems))
             if quick_check:
-                result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+                result = [one_line(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
                 if result != ["ok"]:
                     raise DamagedCaseFile(f"{path}: damaged case file ({result[0]})" + _more(result))
             problems = value_problems(conn, version)
@@ -383,9 +406,14 @@ def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
             raise DamagedCaseFile(f"{path}: refused: checking the file took longer than {seconds:.0f} s") from None
-        raise DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+        raise DamagedCaseFile(f"{path}: damaged case file ({one_line(str(exc))})") from None
     except sqlite3.DatabaseError as exc:
-        raise DamagedCaseFile(f"{path}: damaged case file ({exc})") from None
+        raise DamagedCaseFile(f"{path}: damaged case file ({one_line(str(exc))})") from None
+
+
+def one_line(text: str) -> str:
+    """SQLite's reports span lines and name the schema; a message is one line."""
+    return " ".join(str(text).replace("*** in database main ***", "").split())
 
 
 def _more(problems: list[str]) -> str:
