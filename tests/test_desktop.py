@@ -133,3 +133,11 @@ def test_cli_command_installs_for_the_current_user(tmp_path: Path) -> None:
     assert "warning: update-mime-database is not installed" in result.stderr
     entry = (tmp_path / "data" / "applications" / "evidence-board.desktop").read_text()
     assert f"Exec={sys.executable} -m evidence_board %f" in entry  # no evidence-board on this PATH
+
+
+def test_desktop_and_sample_modules_need_no_qt() -> None:
+    script = ("import sys, evidence_board.desktop, evidence_board.sample, evidence_board.cli.desktop_command; "
+              "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
