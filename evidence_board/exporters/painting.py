@@ -4,6 +4,7 @@ photos at print resolution, and the level of detail for a print scale."""
 from __future__ import annotations
 
 import math
+import os
 
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QSize, Qt
@@ -74,3 +75,16 @@ def detail_for_scale(points_per_unit: float) -> float:
     if text_points >= 0.5:
         return (BLOCK_DETAIL + TITLE_DETAIL) / 2
     return BLOCK_DETAIL / 2
+
+
+def ensure_gui_application() -> None:
+    """Fonts and painting need a QGuiApplication; a headless export gets an offscreen one."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        global _APP
+        _APP = QGuiApplication([])
+
+
+_APP = None  # kept alive for the rest of the process
