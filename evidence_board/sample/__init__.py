@@ -54,8 +54,19 @@ def writable_sample_copy() -> Path:
         # The packaged file may be read-only (a system-wide install); the
         # copy belongs to the user and must be writable by them.
         os.chmod(partial, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(partial, target)
-    except BaseException:
+        _move_without_replacing(Path(partial), target)
+    finally:
         Path(partial).unlink(missing_ok=True)
-        raise
     return target
+
+
+def _move_without_replacing(partial: Path, target: Path) -> None:
+    """Put ``partial`` at ``target`` unless a copy got there first (two first
+    runs at once): a hard link never replaces, so nobody's edits are lost."""
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links
+        if not target.exists():
+            os.replace(partial, target)
