@@ -56,7 +56,11 @@ class ExportRenderContext(RenderContext):
 
 
 def image_edge_for(scope: ExportScope, points_per_unit: float, dpi: float = PRINT_DPI) -> int:
-    """Pixels an image needs for ``dpi`` at its largest printed size on this board."""
+    """Pixels an image needs for ``dpi`` at its largest printed size on this board.
+
+    ``points_per_unit`` is the print scale; for a pixel image at ``s`` pixels
+    per board unit pass ``s`` with ``dpi=72`` (a pixel counted as a point).
+    """
     edge = max((max(p.width, p.height) for c, p in scope.cards() if c.kind in (CardKind.PHOTO, CardKind.DOCUMENT)),
                default=0.0)
     return int(min(MAX_IMAGE_EDGE, max(64, math.ceil(edge * points_per_unit / 72 * dpi))))

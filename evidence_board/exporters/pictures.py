@@ -3,7 +3,7 @@
 PNG: board units become pixels at ``scale`` (or at ``dpi``, a board unit being
 1/96 inch as on a screen at 100 %). The pixel size is capped; asked for more,
 the export stops with a message saying which scale would fit. Without a scale
-or DPI, scale 1 is used, or less when the board would be bigger than the cap.
+or DPI, scale 1 is used, or less when that would pass 40 megapixels.
 
 SVG: one SVG pixel per board unit, text as ``<text>`` and links as paths
 (QtSvg's QSvgGenerator, part of PySide6-Essentials).
@@ -28,6 +28,7 @@ from evidence_board.exporters.scope import ExportScope
 from evidence_board.render.board_painter import paint_board
 
 MAX_PIXELS = 100_000_000  # 400 MB of image memory
+DEFAULT_PIXELS = 40_000_000  # without a scale, bigger boards are drawn smaller to stay under this
 MAX_SIDE = 32_767  # QPainter's raster engine limit
 SCREEN_DPI = 96.0
 BOARD_MARGIN = 30.0
@@ -47,9 +48,9 @@ def _source(scope: ExportScope) -> QRectF:
     return QRectF(x0, y0, x1 - x0, y1 - y0)
 
 
-def _largest_scale(source: QRectF) -> float:
+def _largest_scale(source: QRectF, pixels: int | None = None) -> float:
     by_side = MAX_SIDE / max(source.width(), source.height())
-    by_area = math.sqrt(MAX_PIXELS / (source.width() * source.height()))
+    by_area = math.sqrt((pixels or MAX_PIXELS) / (source.width() * source.height()))
     return min(by_side, by_area)
 
 
@@ -63,7 +64,8 @@ def png_scale(scope: ExportScope, scale: float | None = None, dpi: float | None 
         scale = dpi / SCREEN_DPI
     largest = _largest_scale(_source(scope))
     if scale is None:
-        return (1.0, False) if largest >= 1.0 else (largest * 0.999, True)
+        fits = _largest_scale(_source(scope), DEFAULT_PIXELS)
+        return (1.0, False) if fits >= 1.0 else (fits * 0.999, True)
     if not (scale > 0 and math.isfinite(scale)):
         raise InvalidInput(f"the scale must be a positive number, not {scale!r}")
     if scale > largest:
@@ -84,7 +86,7 @@ def export_png(scope: ExportScope, path: str | os.PathLike[str], scale: float | 
     image = QImage(width, height, QImage.Format.Format_RGB32)
     if image.isNull():
         raise InvalidInput(f"not enough memory for a {width:,} × {height:,} pixel image; use a smaller scale")
-    context = ExportRenderContext(scope.case, image_edge_for(scope, scale * 72, dpi=72))
+    context = ExportRenderContext(scope.case, image_edge_for(scope, scale, dpi=72))
     image.fill(context.palette.board)
     dots_per_metre = round(scale * SCREEN_DPI / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
@@ -111,7 +113,8 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
     path = Path(path)
     source = _source(scope)
     width, height = math.ceil(source.width()), math.ceil(source.height())
-    context = ExportRenderContext(scope.case, image_edge_for(scope, 72 * 2, dpi=72))
+    # Two pixels per board unit (sharp on a high-DPI screen); QSvgGenerator PNG-encodes an image each time it is drawn.
+    context = ExportRenderContext(scope.case, image_edge_for(scope, 2.0, dpi=72))
 
     def write(tmp: Path) -> None:
         generator = QSvgGenerator()

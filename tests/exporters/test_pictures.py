@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def test_png_at_a_dpi_and_its_pixel_cap(qapp, case, sample, tmp_path: Path) -> N
 
 def test_png_default_scale_shrinks_a_huge_board_to_the_cap(qapp, case, service, board_id, tmp_path: Path,
                                                            monkeypatch) -> None:
-    monkeypatch.setattr(pictures, "MAX_PIXELS", 4_000_000)  # the real cap, 100 MP, takes seconds to encode
+    monkeypatch.setattr(pictures, "DEFAULT_PIXELS", 4_000_000)  # the real one, 40 MP, takes seconds to encode
     service.create_cards([{"kind": "note", "title": "far", "x": 40_000, "y": 30_000},
                           {"kind": "note", "title": "near", "x": 0, "y": 0}], board_id)
     result = export_png(board_scope(case), tmp_path / "big.png")
@@ -116,3 +117,9 @@ def test_svg_is_xml_with_text(qapp, case, sample, tmp_path: Path) -> None:
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "MV Aurora" in text and "Castell Shipping" in text
+    # The 1600 px photo on a 300-unit card is embedded at 2 px per unit, not at full size.
+    hrefs = [i.get("{http://www.w3.org/1999/xlink}href") or i.get("href")
+             for i in root.iter("{http://www.w3.org/2000/svg}image")]
+    assert hrefs
+    image = QImage.fromData(base64.b64decode(hrefs[0].split(",", 1)[1]))
+    assert 0 < image.width() <= 600
