@@ -63,9 +63,11 @@ def export_command(case: Path, out: Path, board: str | None, fmt: str | None, ca
 
 def _export(scope: ExportScope, out: Path, fmt: str, page_size: str, landscape: bool | None, tile: bool,
             scale: float | None, dpi: float | None, numbers: bool) -> dict:
-    cards, links = len(scope.card_ids), len(scope.link_ids)
-    report = {"path": str(out), "format": fmt, "board": scope.board.name, "cards": cards, "links": links}
-    what = f"board {scope.board.name!r} ({cards} cards, {links} links)"
+    cards, links = len(scope.numbers), len(scope.link_ids)  # numbered cards: every card but group frames
+    groups = len(scope.card_ids) - cards
+    report = {"path": str(out), "format": fmt, "board": scope.board.name, "cards": cards, "groups": groups,
+              "links": links}
+    what = f"board {scope.board.name!r} ({cards} cards, {groups} groups, {links} links)"
     if fmt in ("pdf", "png", "svg"):
         from evidence_board.exporters.painting import ensure_gui_application
 

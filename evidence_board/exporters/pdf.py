@@ -22,7 +22,7 @@ from pathlib import Path
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 import pymupdf
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from evidence_board.exporters.files import atomic_write
 from evidence_board.exporters.painting import ExportRenderContext, detail_for_scale, image_edge_for
@@ -164,18 +164,22 @@ def _title_block(painter: QPainter, scope: ExportScope, options: PdfOptions, lay
         where = f"Whole board on one {layout.page_name} page"
     else:
         where = f"Page {page.title} of {layout.columns} × {layout.rows}"
-    painter.setPen(TEXT)
-    painter.setFont(font(15, bold=True))
-    painter.drawText(QRectF(left, top, (right - left) * 0.62, 20), Qt.AlignmentFlag.AlignLeft
-                     | Qt.AlignmentFlag.AlignVCenter, scope.case.title or "Untitled case")
-    painter.setFont(font(10))
-    painter.setPen(MUTED)
+    # The date, author and page label keep their room on the right; the case
+    # and board names on the left are cut short with an ellipsis if they must.
+    right_lines = (f"{when}" + (f" · {author}" if author else ""), where)
+    right_width = max(QFontMetricsF(font(9)).horizontalAdvance(line) for line in right_lines)
+    left_width = max(60.0, right - left - right_width - 18)
     summary = f"Board: {scope.board.name} · {cards} cards · {len(scope.link_ids)} links · scale {page.scale:.0%}"
-    painter.drawText(QRectF(left, top + 21, (right - left) * 0.62, 14), Qt.AlignmentFlag.AlignLeft
-                     | Qt.AlignmentFlag.AlignVCenter, summary)
+    for text, f, colour, y, h in ((scope.case.title or "Untitled case", font(15, bold=True), TEXT, top, 20),
+                                  (summary, font(10), MUTED, top + 21, 14)):
+        painter.setFont(f)
+        painter.setPen(colour)
+        painter.drawText(QRectF(left, y, left_width, h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetricsF(f).elidedText(text, Qt.TextElideMode.ElideRight, left_width))
     painter.setFont(font(9))
-    for i, line in enumerate((f"{when}" + (f" · {author}" if author else ""), where)):
-        painter.drawText(QRectF(left + (right - left) * 0.4, top + 4 + i * 15, (right - left) * 0.6, 14),
+    painter.setPen(MUTED)
+    for i, line in enumerate(right_lines):
+        painter.drawText(QRectF(right - right_width - 2, top + 4 + i * 15, right_width + 2, 14),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, line)
     painter.setPen(QPen(QColor("#2f3b48"), 1.2))
     painter.drawLine(QPointF(left, top + HEADER - 8), QPointF(right, top + HEADER - 8))

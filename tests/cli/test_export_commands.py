@@ -60,7 +60,7 @@ def test_export_pdf_options_and_json_report(case_file: Path, tmp_path: Path) -> 
 
 def test_export_of_another_board_and_forced_format(case_file: Path, tmp_path: Path) -> None:
     code, out = run("export", case_file, tmp_path / "timeline.data", "--board", "timeline", "--format", "graphml")
-    assert code == 0 and "Timeline" in out and "(0 cards, 0 links)" in out
+    assert code == 0 and "Timeline" in out and "(0 cards, 0 groups, 0 links)" in out
 
 
 @pytest.mark.parametrize("args, message", [
