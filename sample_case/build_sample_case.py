@@ -98,7 +98,8 @@ def _build_cards(service: CaseService, content: ModuleType, board: str, pdf: Pat
             card = create_quote(service, source_id, q.page, q.text, board, x=q.at[0], y=q.at[1]).created[0]
             ids[q.key] = card
             service.set_geometry(board, card, q.at[0], q.at[1], width, height)
-            service.update_card(card, reliability=content.SOURCE_RELIABILITY, credibility=q.credibility,
+            service.update_card(card, title=q.title, reliability=content.SOURCE_RELIABILITY,
+                                credibility=q.credibility,
                                 attributes={"why this grade": q.why})
 
     with service.batch("Add the analyst's notes"):

@@ -42,6 +42,7 @@ class Entity:
 @dataclass(frozen=True)
 class Quote:
     key: str
+    title: str  # what the card is called in lists; the citation is drawn from its source and page
     page: int
     text: str  # exactly as the PDF has it (typographic quotes and all)
     at: tuple[float, float]
@@ -184,53 +185,53 @@ EVENTS = [
 ]
 
 QUOTES = [
-    Quote("q_spending", 1, "the Castro regime is spending an estimated US$1.2 billion a year of Cuba\u2019s "
+    Quote("q_spending", "US$1.2 billion a year on the armed forces", 1, "the Castro regime is spending an estimated US$1.2 billion a year of Cuba\u2019s "
           "scarce resources on its armed forces", (330.0, 20.0), 3,
           "an estimate; the report does not say whose"),
-    Quote("q_succession", 1, "assuring an orderly succession after Fidel Castro\u2019s death under the "
+    Quote("q_succession", "Succession under Ra\u00fal Castro\u2019s martial rule", 1, "assuring an orderly succession after Fidel Castro\u2019s death under the "
           "martial rule of Defense Minister Ra\u00fal Castro", (630.0, 20.0), 3,
           "the report's reading of the regime's aims"),
-    Quote("q_tourism", 1, "With the Cuban military involved in virtually every sector of the Cuban economy "
+    Quote("q_tourism", "The military runs the US$2 billion tourism industry", 1, "With the Cuban military involved in virtually every sector of the Cuban economy "
           "and managing the island\u2019s lucrative US$2 billion a year tourism industry", (930.0, 20.0), 3,
           "a figure without a stated source"),
-    Quote("q_1962", 1, "the precedent of the October 1962 missile crisis \u2014 when Castro beseeched Soviet "
+    Quote("q_1962", "The 1962 missile crisis as a precedent", 1, "the precedent of the October 1962 missile crisis \u2014 when Castro beseeched Soviet "
           "premier Nikita Khrushchev to use the island as a launch pad for a preemptive nuclear strike "
           "against the U.S.", (COLUMN["crisis1962"], QUOTES_Y), 3, "history, told to make an argument"),
-    Quote("q_kay", 1, "In October 2003, Dr. David Kay, then leading the U.S. Central Intelligence Agency\u2019s "
+    Quote("q_kay", "Kay: \u201cNorth Korean missiles going to Cuba\u201d", 1, "In October 2003, Dr. David Kay, then leading the U.S. Central Intelligence Agency\u2019s "
           "WMD investigations in Iraq, disclosed on the ABC News program This Week that his team had found "
           "evidence of \u201cNorth Korean missiles going to Cuba.\u201d", (COLUMN["kay_remarks"], QUOTES_Y), 2,
           "a public broadcast remark; the evidence itself was not shown"),
-    Quote("q_choi", 1, "In June, North Korea\u2019s vice minister of foreign affairs, Choi Su Hon, traveled to "
+    Quote("q_choi", "Choi Su Hon travels to Havana", 1, "In June, North Korea\u2019s vice minister of foreign affairs, Choi Su Hon, traveled to "
           "Havana to \u201cstrengthen bilateral relations.\u201d", (COLUMN["choi_visit"], QUOTES_Y), 2,
           "a visit reported by Cuba's state-run press"),
-    Quote("q_cintra", 1, "In September, Gen. Leopoldo Cintra Fr\u00edas, head of Cuba\u2019s Western Army and "
+    Quote("q_cintra", "Cintra Fr\u00edas journeys to Beijing", 1, "In September, Gen. Leopoldo Cintra Fr\u00edas, head of Cuba\u2019s Western Army and "
           "directly responsible for protecting the senior leadership in Havana, journeyed to Beijing to "
           "confer with Chinese Defense Minister Cao Gangchuan.", (COLUMN["cintra_beijing"], QUOTES_Y), 2,
           "a public official visit"),
-    Quote("q_needs", 1, "Cintra Fr\u00edas laid on the table the Cuban military\u2019s \u201cneeds\u201d to "
+    Quote("q_needs", "The Cuban military\u2019s \u201cneeds\u201d to modernize", 1, "Cintra Fr\u00edas laid on the table the Cuban military\u2019s \u201cneeds\u201d to "
           "\u201c[modernize]\u2026as soon as possible.\u201d", (COLUMN["cintra_beijing"], QUOTES2_Y), 2,
           "words quoted from the visit's reporting"),
-    Quote("q_delegation", 1, "Vice Marshal Kim Yong Chun, chief of staff of the Korean People\u2019s Army, led "
+    Quote("q_delegation", "The KPA chief of staff leads a delegation", 1, "Vice Marshal Kim Yong Chun, chief of staff of the Korean People\u2019s Army, led "
           "a delegation of senior generals", (COLUMN["kpa_delegation"], QUOTES_Y), 2,
           "an official visit"),
-    Quote("q_uim", 2, "Vice Marshal Kim Yong Chun and his staff toured manufacturing and assembly facilities "
+    Quote("q_uim", "The delegation tours the defense industry", 2, "Vice Marshal Kim Yong Chun and his staff toured manufacturing and assembly facilities "
           "of the Uni\u00f3n de Industrias Militares, the island\u2019s defense industry conglomerate.",
           (COLUMN["kpa_delegation"], QUOTES2_Y), 2, "an official visit"),
-    Quote("q_shoulder", 2, "the Cuban army and people will fight shoulder to shoulder with the Korean "
+    Quote("q_shoulder", "\u201cFight shoulder to shoulder\u201d", 2, "the Cuban army and people will fight shoulder to shoulder with the Korean "
           "army and people in [an] anti-US joint front.", (COLUMN["kim_meets_fidel"], QUOTES_Y), 2,
           "a declaration quoted from the visit's reporting"),
-    Quote("q_hu", 2, "Hu extended an economic lifeline to Castro\u2019s regime with the commitment of as much "
+    Quote("q_hu", "US$1.5 billion Chinese investment commitment", 2, "Hu extended an economic lifeline to Castro\u2019s regime with the commitment of as much "
           "as US$1.5 billion in Chinese government-backed investments to exploit Cuba\u2019s strategic nickel "
           "and cobalt ores.", (COLUMN["hu_visit"], QUOTES_Y), 2, "a public commitment"),
-    Quote("q_coincidence", 2, "It is doubtful that the presence of Chinese and North Korean leaders in Havana "
+    Quote("q_coincidence", "Not a scheduling coincidence?", 2, "It is doubtful that the presence of Chinese and North Korean leaders in Havana "
           "was due to a scheduling coincidence. Are the Chinese and North Koreans cooperating to support "
           "the Cuban military?", (COLUMN["hu_visit"], QUOTES2_Y), 6,
           "the report's own doubt and question, not a fact"),
-    Quote("q_griffiths", 1, "Hugh Griffiths, an arms trafficking expert at the Stockholm International Peace "
+    Quote("q_griffiths", "Griffiths: SIPRI reported a suspicious flight", 1, "Hugh Griffiths, an arms trafficking expert at the Stockholm International Peace "
           "Research Institute, said that the institute earlier this year reported to the U.N. a discovery "
           "it made of a suspicious flight from Cuba to North Korea that traveled via central Africa.",
           (COLUMN["sipri_flight"], QUOTES_Y), 2, "a named expert, relayed by ICCAS"),
-    Quote("q_panama", 1, "the seizure by Panama of a North Korean-flagged ship that had set sail from Cuba in "
+    Quote("q_panama", "Panama seizes a ship that sailed from Cuba", 1, "the seizure by Panama of a North Korean-flagged ship that had set sail from Cuba in "
           "July carrying military cargo and what appears as ballistic missiles",
           (COLUMN["panama_seizure"], QUOTES_Y), 2, "a public seizure; \u201cwhat appears as\u201d is hedged"),
 ]
