@@ -1,0 +1,249 @@
+"""Edits of the cards on one board, as the menus, toolbar and keys ask for them.
+
+Each method is one service call (or one batch), so each is one undo step;
+none touches an item: the scene redraws from the service's notification.
+"""
+
+from __future__ import annotations
+
+import json
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF
+from PySide6.QtGui import QGuiApplication, QImage
+
+from evidence_board.model import DEFAULT_SIZES, Card, CardKind
+from evidence_board.ui.board_scene import BoardScene
+
+CARDS_MIME = "application/x-evidence-board-cards"
+NUDGE = 10.0
+PASTE_OFFSET = 30.0
+
+NEW_CARD_TITLES = {
+    CardKind.NOTE: "New note",
+    CardKind.ENTITY: "New entity",
+    CardKind.GROUP: "New group",
+}
+
+_COPIED_FIELDS = ("title", "text", "colour", "tags", "reliability", "credibility", "source_id", "page",
+                  "regions", "entity_type", "attributes", "date_start", "date_end", "attachment_id")
+
+
+def card_spec(card: Card) -> dict:
+    """The fields that recreate ``card`` (a duplicate, or a paste)."""
+    spec = {name: getattr(card, name) for name in _COPIED_FIELDS}
+    spec["kind"] = card.kind.value
+    spec["tags"] = list(card.tags)
+    spec["regions"] = [list(r) for r in card.regions]
+    spec["entity_type"] = card.entity_type.value if card.entity_type else None
+    spec["attributes"] = dict(card.attributes)
+    return spec
+
+
+class BoardCommands:
+    def __init__(self, scene: BoardScene) -> None:
+        self.scene = scene
+        self.service = scene.service
+        self.board_id = scene.board_id
+
+    # -- creating ---------------------------------------------------------------
+
+    def add_card(self, kind: CardKind, centre: QPointF, **fields) -> str:
+        """A new card centred on ``centre``; returns its id and selects it."""
+        width, height = DEFAULT_SIZES[kind]
+        fields.setdefault("title", NEW_CARD_TITLES.get(kind, ""))
+        if kind is CardKind.ENTITY:
+            fields.setdefault("entity_type", "person")
+        changes = self.service.create_card(kind, board_id=self.board_id, x=centre.x() - width / 2,
+                                           y=centre.y() - height / 2, **fields)
+        card_id = changes.created[0]
+        self.select([card_id])
+        return card_id
+
+    def add_photo(self, image: QImage, centre: QPointF, title: str = "Pasted image") -> str:
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        width, height = DEFAULT_SIZES[CardKind.PHOTO]
+        if image.width() > 0 and image.height() > 0:
+            height = min(360.0, width * image.height() / image.width() + 50)
+        with self.service.batch(f"Paste {title}"):
+            attachment = self.service.case.add_attachment(bytes(data.data()), "image/png")
+            changes = self.service.create_card(CardKind.PHOTO, board_id=self.board_id, title=title,
+                                               attachment_id=attachment, x=centre.x() - width / 2,
+                                               y=centre.y() - height / 2, width=width, height=height)
+        card_id = changes.created[0]
+        self.select([card_id])
+        return card_id
+
+    def add_note_from_text(self, text: str, centre: QPointF) -> str:
+        text = text.strip()
+        first, _, rest = text.partition("\n")
+        if len(first) > 80:
+            title, body = "", text
+        else:
+            title, body = first.strip(), rest.strip()
+        return self.add_card(CardKind.NOTE, centre, title=title, text=body)
+
+    # -- selection --------------------------------------------------------------
+
+    def select(self, card_ids: list[str]) -> None:
+        self.scene.clearSelection()
+        for card_id in card_ids:
+            item = self.scene.cards.get(card_id)
+            if item is not None:
+                item.setSelected(True)
+        self.scene.selection_changed_in_overview()
+
+    def select_all(self) -> None:
+        for item in self.scene.cards.values():
+            item.setSelected(True)
+        self.scene.selection_changed_in_overview()
+
+    def selected_ids(self) -> list[str]:
+        return [item.card_id for item in self.scene.selected_cards()]
+
+    # -- editing the selection ----------------------------------------------------
+
+    def delete_selection(self) -> None:
+        cards = self.selected_ids()
+        links = [item.link_id for item in self.scene.selected_links()
+                 if item.source.card_id not in cards and item.target.card_id not in cards]
+        if cards and links:
+            with self.service.batch(f"Delete {len(cards)} card(s) and {len(links)} link(s)"):
+                self.service.delete_links(links)
+                self.service.delete_cards(cards)
+        elif cards:
+            self.service.delete_cards(cards)
+        elif links:
+            self.service.delete_links(links)
+
+    def duplicate_selection(self) -> list[str]:
+        items = self.scene.selected_cards()
+        return self._recreate([card_spec(i.card) | self._geometry(i, PASTE_OFFSET) for i in items],
+                              f"Duplicate {len(items)} card(s)", [i.card_id for i in items])
+
+    def _geometry(self, item, offset: float) -> dict:
+        p = item.placement
+        return {"x": p.x + offset, "y": p.y + offset, "width": p.width, "height": p.height}
+
+    def _recreate(self, specs: list[dict], label: str, old_ids: list[str]) -> list[str]:
+        """Create cards from specs and copy the links among the originals."""
+        if not specs:
+            return []
+        with self.service.batch(label):
+            new_ids = self.service.create_cards(specs, self.board_id).created
+            mapping = dict(zip(old_ids, new_ids))
+            links = [dict(from_card=mapping[l.from_card], to_card=mapping[l.to_card], label=l.label,
+                          direction=l.direction.value, strength=l.strength.value, colour=l.colour)
+                     for l in self.service.case.links_of(old_ids)
+                     if l.from_card in mapping and l.to_card in mapping]
+            if links:
+                self.service.create_links(links)
+        self.select(new_ids)
+        return new_ids
+
+    def restack(self, to_front: bool) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.service.restack(self.board_id, ids, to_front=to_front)
+
+    def nudge(self, dx: float, dy: float) -> None:
+        items = self.scene.with_members(self.scene.selected_cards())
+        if items:
+            positions = {i.card_id: (i.placement.x + dx, i.placement.y + dy) for i in items}
+            self.service.move_cards(self.board_id, positions, merge_key=f"nudge:{self.board_id}")
+
+    def align(self, edge: str) -> None:
+        """Line up the selection on one edge: left, right, top, bottom, hcentre, vcentre."""
+        items = [i for i in self.scene.selected_cards()]
+        if len(items) < 2:
+            return
+        rects = {i.card_id: i.card_rect() for i in items}
+        if edge == "left":
+            value = min(r.left() for r in rects.values())
+            positions = {k: (value, r.top()) for k, r in rects.items()}
+        elif edge == "right":
+            value = max(r.right() for r in rects.values())
+            positions = {k: (value - r.width(), r.top()) for k, r in rects.items()}
+        elif edge == "top":
+            value = min(r.top() for r in rects.values())
+            positions = {k: (r.left(), value) for k, r in rects.items()}
+        elif edge == "bottom":
+            value = max(r.bottom() for r in rects.values())
+            positions = {k: (r.left(), value - r.height()) for k, r in rects.items()}
+        elif edge == "hcentre":
+            value = sum(r.center().x() for r in rects.values()) / len(rects)
+            positions = {k: (value - r.width() / 2, r.top()) for k, r in rects.items()}
+        else:
+            value = sum(r.center().y() for r in rects.values()) / len(rects)
+            positions = {k: (r.left(), value - r.height() / 2) for k, r in rects.items()}
+        self.service.move_cards(self.board_id, positions)
+
+    def distribute(self, horizontal: bool) -> None:
+        """Equal gaps between the selected cards, first and last staying put."""
+        items = self.scene.selected_cards()
+        if len(items) < 3:
+            return
+        rects = sorted(((i.card_id, i.card_rect()) for i in items),
+                       key=lambda e: e[1].left() if horizontal else e[1].top())
+        if horizontal:
+            span = rects[-1][1].right() - rects[0][1].left()
+            gap = (span - sum(r.width() for _, r in rects)) / (len(rects) - 1)
+            x, positions = rects[0][1].left(), {}
+            for card_id, r in rects:
+                positions[card_id] = (x, r.top())
+                x += r.width() + gap
+        else:
+            span = rects[-1][1].bottom() - rects[0][1].top()
+            gap = (span - sum(r.height() for _, r in rects)) / (len(rects) - 1)
+            y, positions = rects[0][1].top(), {}
+            for card_id, r in rects:
+                positions[card_id] = (r.left(), y)
+                y += r.height() + gap
+        self.service.move_cards(self.board_id, positions)
+
+    # -- clipboard ----------------------------------------------------------------
+
+    def copy(self) -> bool:
+        items = self.scene.selected_cards()
+        if not items:
+            return False
+        payload = {"case_id": self.service.case.case_info().get("case_id"),
+                   "cards": [dict(card_spec(i.card), id=i.card_id, **self._geometry(i, 0)) for i in items]}
+        mime = QMimeData()
+        mime.setData(CARDS_MIME, QByteArray(json.dumps(payload).encode()))
+        mime.setText("\n\n".join(filter(None, (f"{i.card.title}\n{i.card.text}".strip() for i in items))))
+        QGuiApplication.clipboard().setMimeData(mime)
+        return True
+
+    def paste(self, centre: QPointF) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return
+        if mime.hasFormat(CARDS_MIME):
+            payload = json.loads(bytes(mime.data(CARDS_MIME).data()).decode())
+            if payload.get("case_id") == self.service.case.case_info().get("case_id"):
+                self._paste_cards(payload["cards"], centre)
+                return
+        if mime.hasImage():
+            image = QImage(mime.imageData())
+            if not image.isNull():
+                self.add_photo(image, centre)
+                return
+        if mime.hasText() and mime.text().strip():
+            self.add_note_from_text(mime.text(), centre)
+
+    def _paste_cards(self, cards: list[dict], centre: QPointF) -> None:
+        if not cards:
+            return
+        left = min(c["x"] for c in cards)
+        top = min(c["y"] for c in cards)
+        right = max(c["x"] + c["width"] for c in cards)
+        bottom = max(c["y"] + c["height"] for c in cards)
+        dx, dy = centre.x() - (left + right) / 2, centre.y() - (top + bottom) / 2
+        old_ids = [c.pop("id") for c in cards]
+        specs = [dict(c, x=c["x"] + dx, y=c["y"] + dy) for c in cards]
+        self._recreate(specs, f"Paste {len(specs)} card(s)", old_ids)

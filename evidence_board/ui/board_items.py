@@ -1,0 +1,209 @@
+"""The graphics items of a board: a CardItem per placed card, a LinkItem per link.
+
+Both draw through ``evidence_board.render`` so the screen matches exports.
+Items hold a copy of their records and are changed only by the BoardScene
+when the services report a change; mouse gestures live in ``interactions``.
+"""
+
+from __future__ import annotations
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from evidence_board.model import Card, CardKind, Link, Placement
+from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
+from evidence_board.render.context import RenderContext
+from evidence_board.render.link_painter import (
+    LinkGeometry, label_rect, link_bounds, link_geometry, link_shape, paint_link,
+)
+
+MARGIN = 16.0  # room around a card for its shadow, selection outline, badge and handles
+HANDLE = 10.0
+HANDLE_DETAIL = 0.3  # handles are only offered when they are big enough to hit
+
+
+class CardItem(QGraphicsItem):
+    """One card on one board, at its placement."""
+
+    def __init__(self, card: Card, placement: Placement, context: RenderContext,
+                 parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self.card = card
+        self.placement = placement
+        self.context = context
+        self.links: set[LinkItem] = set()
+        self._rect = QRectF(0, 0, placement.width, placement.height)
+        self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setPos(placement.x, placement.y)
+        self.setZValue(placement.z)
+        self.setToolTip(card.title)
+
+    @property
+    def card_id(self) -> str:
+        return self.card.id
+
+    @property
+    def is_group(self) -> bool:
+        return self.card.kind is CardKind.GROUP
+
+    def card_rect(self) -> QRectF:
+        """The card's rectangle in scene coordinates (follows a drag live)."""
+        return self._rect.translated(self.pos())
+
+    def set_card(self, card: Card) -> None:
+        self.card = card
+        self.setToolTip(card.title)
+        self.update()
+
+    def set_placement(self, placement: Placement) -> None:
+        """Take a new placement; returns nothing, the scene updates the links."""
+        if placement.width != self._rect.width() or placement.height != self._rect.height():
+            self.set_size(placement.width, placement.height)
+        self.placement = placement
+        if self.pos() != QPointF(placement.x, placement.y):
+            self.setPos(placement.x, placement.y)
+        if self.zValue() != placement.z:
+            self.setZValue(placement.z)
+
+    def set_size(self, width: float, height: float) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(0, 0, width, height)
+        self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+    # -- handles ----------------------------------------------------------
+
+    def resize_handle(self) -> QRectF:
+        r = self._rect
+        return QRectF(r.right() - HANDLE / 2, r.bottom() - HANDLE / 2, HANDLE, HANDLE)
+
+    def link_handle(self) -> QRectF:
+        r = self._rect
+        return QRectF(r.right() - HANDLE / 2 + 7, r.center().y() - HANDLE / 2 - 1, HANDLE + 2, HANDLE + 2)
+
+    def handle_at(self, local: QPointF, scale: float) -> str | None:
+        """"resize", "link" or None: which handle of a selected card is under ``local``."""
+        if not self.isSelected() or scale < HANDLE_DETAIL:
+            return None
+        slack = 3.0 / max(scale, 0.01)
+        if self.link_handle().adjusted(-slack, -slack, slack, slack).contains(local):
+            return "link"
+        if self.resize_handle().adjusted(-slack, -slack, slack, slack).contains(local):
+            return "resize"
+        return None
+
+    # -- Qt overrides -----------------------------------------------------
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, RADIUS, RADIUS)
+        if self.isSelected():
+            path.addRect(self.resize_handle())
+            path.addEllipse(self.link_handle())
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = self.isSelected()
+        if detail >= BLOCK_DETAIL:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        paint_card(painter, self.card, self._rect, detail=detail, context=self.context, selected=selected)
+        if selected and detail >= HANDLE_DETAIL:
+            self._paint_handles(painter)
+
+    def _paint_handles(self, painter: QPainter) -> None:
+        colour = self.context.palette.selection
+        painter.setPen(QPen(QColor("#ffffff"), 1.5))
+        painter.setBrush(colour)
+        painter.drawRect(self.resize_handle())
+        painter.drawEllipse(self.link_handle())
+        centre = self.link_handle().center()
+        painter.setPen(QPen(QColor("#ffffff"), 1.6))
+        painter.drawLine(QPointF(centre.x() - 3, centre.y()), QPointF(centre.x() + 3, centre.y()))
+        painter.drawLine(QPointF(centre.x(), centre.y() - 3), QPointF(centre.x(), centre.y() + 3))
+
+
+class LinkItem(QGraphicsItem):
+    """A link between two CardItems; its geometry follows them on ``refresh``."""
+
+    def __init__(self, link: Link, source: CardItem, target: CardItem, context: RenderContext,
+                 parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self.link = link
+        self.source = source
+        self.target = target
+        self.context = context
+        self.lane_offset = 0.0
+        self.geometry = LinkGeometry(QPointF(), QPointF(), False)
+        self._bounds = QRectF()
+        self._shape: QPainterPath | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        source.links.add(self)
+        target.links.add(self)
+        self.refresh()
+
+    @property
+    def link_id(self) -> str:
+        return self.link.id
+
+    def detach(self) -> None:
+        self.source.links.discard(self)
+        self.target.links.discard(self)
+
+    def set_link(self, link: Link, source: CardItem, target: CardItem) -> None:
+        if source is not self.source or target is not self.target:
+            self.detach()
+            self.source, self.target = source, target
+            source.links.add(self)
+            target.links.add(self)
+        self.link = link
+        self.setToolTip(link.label)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the line from the cards' current rectangles."""
+        self.prepareGeometryChange()
+        self.geometry = link_geometry(self.source.card_rect(), self.target.card_rect(), self.lane_offset)
+        self._bounds = link_bounds(self.geometry, self.link.label, self.context)
+        self._shape = None
+
+    def label_rect(self) -> QRectF:
+        return label_rect(self.geometry, self.link.label, self.context)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            self._shape = link_shape(self.geometry, self.link.label, self.context)
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
+        paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,
+                   context=self.context, selected=self.isSelected(), geometry=self.geometry)
+
+
+class LayerItem(QGraphicsItem):
+    """An invisible parent for one stacking layer (groups, links or cards).
+
+    Making a layer fully transparent skips its whole subtree in one step,
+    which is how the far-away overview stops per-item painting.
+    """
+
+    def __init__(self, z: float) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.setZValue(z)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        return

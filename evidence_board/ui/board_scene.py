@@ -1,0 +1,309 @@
+"""One board as a QGraphicsScene that follows the services.
+
+The scene reads its board once (``case.load_board``) and afterwards changes
+only the items a ``Changes`` names: there is one source of truth, the case
+file, and one way the screen learns about edits, the service's notification.
+The scene rectangle is set by hand (grown when cards move past it) so Qt
+never walks every item to compute it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene
+
+from evidence_board.model import Card, Placement
+from evidence_board.render.context import GROUP_Z_BASE, LINK_Z, RenderContext
+from evidence_board.render.link_painter import link_lanes
+from evidence_board.services import CaseService, Changes
+from evidence_board.ui.board_items import CardItem, LayerItem, LinkItem
+from evidence_board.ui.overview_layer import OverviewItem
+
+SCENE_MARGIN = 4000.0
+_GEOMETRY_COLUMNS = {"x", "y", "width", "height", "z", "group_id"}
+
+
+class BoardScene(QGraphicsScene):
+    """The cards and links of one board. ``contents_changed`` fires after each applied change."""
+
+    contents_changed = Signal()
+
+    def __init__(self, service: CaseService, board_id: str, context: RenderContext, parent=None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.case = service.case
+        self.board_id = board_id
+        self.context = context
+        self.cards: dict[str, CardItem] = {}
+        self.links: dict[str, LinkItem] = {}
+        self.overview_mode = False
+        self.setBackgroundBrush(QColor(context.palette.board))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._group_layer = LayerItem(GROUP_Z_BASE)
+        self._link_layer = LayerItem(LINK_Z)
+        self._card_layer = LayerItem(0.0)
+        self.overview = OverviewItem(context, lambda: self.cards.values(), lambda: self.links.values())
+        self.overview.setVisible(False)
+        for item in (self._group_layer, self._link_layer, self._card_layer, self.overview):
+            self.addItem(item)
+        self._load()
+        service.subscribe(self.apply)
+
+    def close(self) -> None:
+        """Stop following the service (the scene is going away)."""
+        try:
+            self.service.unsubscribe(self.apply)
+        except ValueError:
+            pass
+
+    # -- loading ----------------------------------------------------------
+
+    def _load(self) -> None:
+        contents = self.case.load_board(self.board_id)
+        for card_id, card in contents.cards.items():
+            self._add_card(card, contents.placements[card_id])
+        for link in contents.links.values():
+            self._add_link(link)
+        self._relane(self.links.values())
+        self._fit_scene_rect(reset=True)
+
+    def _add_card(self, card: Card, placement: Placement) -> CardItem:
+        item = CardItem(card, placement, self.context)
+        item.setParentItem(self._group_layer if item.is_group else self._card_layer)
+        self.cards[card.id] = item
+        return item
+
+    def _add_link(self, link) -> LinkItem | None:
+        source, target = self.cards.get(link.from_card), self.cards.get(link.to_card)
+        if source is None or target is None:
+            return None
+        item = LinkItem(link, source, target, self.context)
+        item.setParentItem(self._link_layer)
+        self.links[link.id] = item
+        return item
+
+    def _remove_link(self, link_id: str) -> None:
+        item = self.links.pop(link_id, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+
+    def _remove_card(self, card_id: str) -> None:
+        item = self.cards.pop(card_id, None)
+        if item is None:
+            return
+        for link in list(item.links):
+            self._remove_link(link.link_id)
+        self.removeItem(item)
+
+    # -- following the services ---------------------------------------------
+
+    def apply(self, changes: Changes) -> None:
+        """Bring the items in line with what one service call changed."""
+        moved: set[str] = set()
+        need_card: set[str] = set()
+        for row in changes.rows:
+            if row.table != "placements" or row.key[0] != self.board_id:
+                continue
+            card_id = row.key[1]
+            item = self.cards.get(card_id)
+            if row.op == "update" and item is not None and set(row.after) <= _GEOMETRY_COLUMNS:
+                placement = item.placement
+                for column, value in row.after.items():
+                    setattr(placement, column, value)
+                item.set_placement(placement)
+                moved.add(card_id)
+            else:
+                need_card.add(card_id)
+        if need_card:
+            self._reload_placements(need_card, moved)
+        changed_cards = [card_id for card_id in changes.cards if card_id in self.cards]
+        if changed_cards:
+            current = self.case.cards(changed_cards)
+            for card in current:
+                self.cards[card.id].set_card(card)
+            for card_id in set(changed_cards) - {card.id for card in current}:
+                self._remove_card(card_id)
+        touched_links = self._apply_links(changes.links)
+        for card_id in moved:
+            item = self.cards.get(card_id)
+            if item is not None:
+                touched_links.update(item.links)
+        if touched_links:
+            self._relane(touched_links)
+        if changes.placements or changes.links or changes.cards:
+            self._fit_scene_rect()
+            self.contents_changed.emit()
+
+    def _reload_placements(self, card_ids: set[str], moved: set[str]) -> None:
+        """Placements that appeared, vanished or changed beyond geometry: read them back."""
+        found = {card.id: card for card in self.case.cards(card_ids)}
+        for card_id in card_ids:
+            placement = self.case.placement(self.board_id, card_id) if card_id in found else None
+            item = self.cards.get(card_id)
+            if placement is None:
+                self._remove_card(card_id)
+            elif item is None:
+                self._add_card(found[card_id], placement)
+                for link in self.case.links_of([card_id]):
+                    if link.id not in self.links:
+                        self._add_link(link)
+                moved.add(card_id)
+            else:
+                item.set_placement(placement)
+                moved.add(card_id)
+
+    def _apply_links(self, link_ids: Iterable[str]) -> set[LinkItem]:
+        link_ids = set(link_ids)
+        if not link_ids:
+            return set()
+        found = {link.id: link for link in self.case.links(link_ids)}
+        touched: set[LinkItem] = set()
+        for link_id in link_ids:
+            link = found.get(link_id)
+            item = self.links.get(link_id)
+            if link is None or link.from_card not in self.cards or link.to_card not in self.cards:
+                if item is not None:
+                    # Neighbours in the same lanes move back together.
+                    touched.update(l for l in item.source.links if l is not item)
+                    self._remove_link(link_id)
+                continue
+            if item is None:
+                item = self._add_link(link)
+            else:
+                item.set_link(link, self.cards[link.from_card], self.cards[link.to_card])
+            if item is not None:
+                touched.add(item)
+        return touched
+
+    def _relane(self, links: Iterable[LinkItem]) -> None:
+        """Recompute lanes of every pair these links belong to, then their geometry."""
+        pairs: dict[frozenset, LinkItem] = {}
+        for item in links:
+            pairs.setdefault(frozenset((item.source.card_id, item.target.card_id)), item)
+        affected: list[LinkItem] = []
+        for pair, item in pairs.items():
+            affected += [l for l in item.source.links if frozenset((l.source.card_id, l.target.card_id)) == pair]
+        lanes = link_lanes(item.link for item in affected)
+        for item in affected:
+            item.lane_offset = lanes.get(item.link_id, 0.0)
+            item.refresh()
+        self.overview.invalidate(self.sceneRect())
+
+    # -- live geometry during gestures ---------------------------------------
+
+    def refresh_links_of(self, items: Iterable[CardItem]) -> None:
+        """Links follow their cards while a drag moves them (no service call yet)."""
+        seen: set[LinkItem] = set()
+        for item in items:
+            for link in item.links:
+                if link not in seen:
+                    seen.add(link)
+                    link.refresh()
+        if self.overview_mode:
+            self.overview.invalidate(self.sceneRect())
+
+    def _fit_scene_rect(self, reset: bool = False) -> None:
+        bounds = self.cards_bounds()
+        if bounds.isEmpty():
+            bounds = QRectF(-800, -600, 1600, 1200)
+        wanted = bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+        current = self.sceneRect()
+        if reset or not current.contains(bounds):
+            self.setSceneRect(wanted if reset else current.united(wanted))
+        self.overview.invalidate(self.sceneRect())
+
+    # -- lookups --------------------------------------------------------------
+
+    def cards_bounds(self) -> QRectF:
+        """The rectangle around every card (computed from our own records, not Qt's index)."""
+        if not self.cards:
+            return QRectF()
+        xs0, ys0, xs1, ys1 = [], [], [], []
+        for item in self.cards.values():
+            pos = item.pos()
+            rect = item.card_rect()
+            xs0.append(pos.x())
+            ys0.append(pos.y())
+            xs1.append(rect.right())
+            ys1.append(rect.bottom())
+        return QRectF(QPointF(min(xs0), min(ys0)), QPointF(max(xs1), max(ys1)))
+
+    def selected_cards(self) -> list[CardItem]:
+        return [item for item in self.selectedItems() if isinstance(item, CardItem)]
+
+    def selected_links(self) -> list[LinkItem]:
+        return [item for item in self.selectedItems() if isinstance(item, LinkItem)]
+
+    def members_of(self, group_id: str) -> list[CardItem]:
+        return [item for item in self.cards.values() if item.placement.group_id == group_id]
+
+    def with_members(self, items: Iterable[CardItem]) -> list[CardItem]:
+        """The items plus everything inside the groups among them (nested too)."""
+        result: dict[str, CardItem] = {}
+        stack = list(items)
+        children: dict[str, list[CardItem]] | None = None
+        while stack:
+            item = stack.pop()
+            if item.card_id in result:
+                continue
+            result[item.card_id] = item
+            if item.is_group:
+                if children is None:
+                    children = {}
+                    for other in self.cards.values():
+                        if other.placement.group_id:
+                            children.setdefault(other.placement.group_id, []).append(other)
+                stack += children.get(item.card_id, [])
+        return list(result.values())
+
+    def card_at(self, pos: QPointF) -> CardItem | None:
+        """The topmost card under a scene point (cards before group frames)."""
+        if not self.overview_mode:
+            for item in self.items(pos):
+                if isinstance(item, CardItem):
+                    return item
+            return None
+        best: CardItem | None = None
+        for item in self.cards.values():
+            if item.card_rect().contains(pos):
+                if best is None or (best.is_group, -best.zValue()) > (item.is_group, -item.zValue()):
+                    best = item
+        return best
+
+    def cards_in(self, rect: QRectF) -> list[CardItem]:
+        """Cards whose rectangle meets ``rect`` (works in the overview too)."""
+        if not self.overview_mode:
+            return [item for item in self.items(rect) if isinstance(item, CardItem)
+                    and item.card_rect().intersects(rect)]
+        return [item for item in self.cards.values() if item.card_rect().intersects(rect)]
+
+    def group_at(self, pos: QPointF, exclude: set[str]) -> CardItem | None:
+        """The innermost group frame under ``pos`` that is not one of ``exclude``."""
+        best: CardItem | None = None
+        for item in self.cards.values():
+            if item.is_group and item.card_id not in exclude and item.card_rect().contains(pos):
+                if best is None or item.card_rect().width() * item.card_rect().height() < \
+                        best.card_rect().width() * best.card_rect().height():
+                    best = item
+        return best
+
+    # -- level of detail ------------------------------------------------------
+
+    def set_overview_mode(self, on: bool) -> None:
+        """Far away: one batched item draws everything; the item layers are skipped."""
+        if on == self.overview_mode:
+            return
+        self.overview_mode = on
+        for layer in (self._group_layer, self._link_layer, self._card_layer):
+            layer.setOpacity(0.0 if on else 1.0)
+        self.overview.setVisible(on)
+        self.overview.invalidate(self.sceneRect())
+
+    def selection_changed_in_overview(self) -> None:
+        if self.overview_mode:
+            self.overview.invalidate(self.sceneRect())

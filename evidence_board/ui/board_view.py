@@ -1,0 +1,372 @@
+"""The view onto a board: zoom, pan, gestures, keys, drops and the context menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
+
+from evidence_board.errors import EvidenceBoardError
+from evidence_board.model import CardKind
+from evidence_board.ui.board_commands import NUDGE, BoardCommands
+from evidence_board.ui.board_items import CardItem, LinkItem
+from evidence_board.ui.board_scene import BoardScene
+from evidence_board.ui.interactions import Interaction, MoveDrag, NewLinkDrag, Pan, ResizeDrag, RubberBand
+from evidence_board.ui.overview_layer import OVERVIEW_SCALE
+
+MIN_SCALE, MAX_SCALE = 0.01, 4.0
+DRAG_THRESHOLD = 4
+
+
+class BoardView(QGraphicsView):
+    """Shows one BoardScene. ``zoom_changed`` reports the scale (1.0 = 100%)."""
+
+    zoom_changed = Signal(float)
+    card_activated = Signal(str)  # double-click on a card
+    show_in_source_requested = Signal(str)
+    error = Signal(str)
+    GRID = 20.0
+
+    def __init__(self, scene: BoardScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.board_scene = scene
+        self.commands = BoardCommands(scene)
+        self.snap_to_grid = False
+        self.read_only = False
+        self._gesture: Interaction | None = None
+        self._press: tuple[QPoint, QPointF, CardItem | None, Qt.KeyboardModifier] | None = None
+        self._space_down = False
+        self._label_editor: QLineEdit | None = None
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setAcceptDrops(True)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # -- zoom -----------------------------------------------------------------
+
+    @property
+    def scale_factor(self) -> float:
+        return self.transform().m11()
+
+    def set_scale(self, scale: float) -> None:
+        scale = max(MIN_SCALE, min(MAX_SCALE, scale))
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self._scale_changed()
+
+    def zoom_by(self, factor: float) -> None:
+        self.set_scale(self.scale_factor * factor)
+
+    def fit_all(self) -> None:
+        bounds = self.board_scene.cards_bounds()
+        if bounds.isEmpty():
+            self.set_scale(1.0)
+            self.centerOn(0, 0)
+            return
+        bounds = bounds.adjusted(-40, -40, 40, 40)
+        self.fitInView(bounds, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.scale_factor > 1.0:
+            self.set_scale(1.0)
+            self.centerOn(bounds.center())
+        self._scale_changed()
+
+    def _scale_changed(self) -> None:
+        self.board_scene.set_overview_mode(self.scale_factor < OVERVIEW_SCALE)
+        self.zoom_changed.emit(self.scale_factor)
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            super().wheelEvent(event)  # scroll
+            return
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.15 ** steps)
+        event.accept()
+
+    # -- background -------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, self.board_scene.context.palette.board)
+        if self.scale_factor < 0.45:
+            return
+        # A faint dot grid, so a board reads as a surface and snapping makes sense.
+        grid = self.GRID * 2
+        pen = QPen(self.board_scene.context.palette.grid, 2.0 / self.scale_factor)
+        painter.setPen(pen)
+        left = int(rect.left() // grid) * grid
+        top = int(rect.top() // grid) * grid
+        points = []
+        y = top
+        while y < rect.bottom():
+            x = left
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += grid
+            y += grid
+        painter.drawPoints(points)
+
+    # -- mouse ------------------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:
+        self._finish_label_edit(commit=True)
+        pos = self.mapToScene(event.position().toPoint())
+        modifiers = event.modifiers()
+        if event.button() == Qt.MouseButton.MiddleButton or (
+                event.button() == Qt.MouseButton.LeftButton and self._space_down):
+            self._gesture = Pan(self, event.position())
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        scene = self.board_scene
+        item = scene.card_at(pos)
+        link = self._link_at(pos) if item is None or item.is_group else None
+        if link is not None:
+            item = None
+        if item is not None and not self.read_only:
+            handle = item.handle_at(item.mapFromScene(pos), self.scale_factor)
+            if handle == "resize":
+                self._gesture = ResizeDrag(self, pos, item)
+                return
+            if handle == "link":
+                self._gesture = NewLinkDrag(self, pos, item)
+                return
+        if link is not None:
+            if not modifiers & Qt.KeyboardModifier.ControlModifier:
+                scene.clearSelection()
+            link.setSelected(not link.isSelected() if modifiers & Qt.KeyboardModifier.ControlModifier else True)
+            return
+        if item is None:
+            self._gesture = RubberBand(self, pos, modifiers)
+            if not modifiers & Qt.KeyboardModifier.ControlModifier:
+                scene.clearSelection()
+                scene.selection_changed_in_overview()
+            return
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            item.setSelected(not item.isSelected())
+            scene.selection_changed_in_overview()
+            return
+        if not item.isSelected():
+            scene.clearSelection()
+            item.setSelected(True)
+            scene.selection_changed_in_overview()
+        self._press = (event.position().toPoint(), pos, item, modifiers)
+
+    def _link_at(self, pos: QPointF) -> LinkItem | None:
+        if self.board_scene.overview_mode:
+            return None
+        for item in self.board_scene.items(pos):
+            if isinstance(item, LinkItem):
+                return item
+        return None
+
+    def mouseMoveEvent(self, event) -> None:
+        if isinstance(self._gesture, Pan):
+            self._gesture.move_view(event.position())
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        if self._press is not None and self._gesture is None:
+            start_view, start_scene, _item, _mods = self._press
+            if (event.position().toPoint() - start_view).manhattanLength() >= DRAG_THRESHOLD and not self.read_only:
+                self._gesture = MoveDrag(self, start_scene)
+        if self._gesture is not None:
+            self._gesture.move(pos, event.modifiers())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        gesture, press = self._gesture, self._press
+        self._gesture, self._press = None, None
+        pos = self.mapToScene(event.position().toPoint())
+        if gesture is not None:
+            gesture.release(pos, event.modifiers())
+            return
+        if press is not None and press[2] is not None:
+            # A click (no drag) on one card of a multiple selection selects just that card.
+            item = press[2]
+            if len(self.board_scene.selectedItems()) > 1:
+                self.board_scene.clearSelection()
+                item.setSelected(True)
+                self.board_scene.selection_changed_in_overview()
+            return
+        super().mouseReleaseEvent(event)
+
+    def cancel_gesture(self) -> bool:
+        """Esc: stop the gesture in progress, putting things back. False if there was none."""
+        if self._label_editor is not None:
+            self._finish_label_edit(commit=False)
+            return True
+        if self._gesture is None:
+            return False
+        self._gesture.cancel()
+        self._gesture, self._press = None, None
+        return True
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        link = self._link_at(pos)
+        if link is not None and not self.read_only:
+            self.edit_link_label(link)
+            return
+        item = self.board_scene.card_at(pos)
+        if item is not None:
+            self.card_activated.emit(item.card_id)
+            return
+        if not self.read_only:
+            self.run(lambda: self.commands.add_card(CardKind.NOTE, pos))
+            self.card_activated.emit(self.commands.selected_ids()[0] if self.commands.selected_ids() else "")
+
+    # -- keys -------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            if not self.cancel_gesture():
+                self.board_scene.clearSelection()
+                self.board_scene.selection_changed_in_overview()
+            return
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
+                  Qt.Key.Key_Down: (0, 1)}
+        if key in arrows and self.board_scene.selected_cards() and not self.read_only:
+            step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else NUDGE
+            dx, dy = arrows[key]
+            self.run(lambda: self.commands.nudge(dx * step, dy * step))
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self.viewport().unsetCursor()
+            return
+        super().keyReleaseEvent(event)
+
+    # -- label editing in place ---------------------------------------------------
+
+    def edit_link_label(self, link: LinkItem) -> None:
+        """Put a line editor over the link's label (or its middle); Enter keeps, Esc drops."""
+        self._finish_label_edit(commit=True)
+        editor = QLineEdit(self.viewport())
+        editor.setText(link.link.label)
+        editor.setPlaceholderText("label")
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        editor.setProperty("link_id", link.link_id)
+        centre = self.mapFromScene(link.geometry.middle)
+        editor.resize(180, editor.sizeHint().height())
+        editor.move(centre.x() - 90, centre.y() - editor.height() // 2)
+        editor.returnPressed.connect(lambda: self._finish_label_edit(commit=True))
+        editor.editingFinished.connect(lambda: self._finish_label_edit(commit=True))
+        editor.show()
+        editor.setFocus()
+        editor.selectAll()
+        self._label_editor = editor
+
+    def _finish_label_edit(self, commit: bool) -> None:
+        editor, self._label_editor = self._label_editor, None
+        if editor is None:
+            return
+        link_id, text = editor.property("link_id"), editor.text()
+        editor.hide()
+        editor.deleteLater()
+        self.setFocus()
+        link = self.board_scene.links.get(link_id)
+        if commit and link is not None and " ".join(text.split()) != link.link.label:
+            self.run(lambda: self.board_scene.service.update_link(link_id, label=text))
+
+    # -- context menu ---------------------------------------------------------------
+
+    def contextMenuEvent(self, event) -> None:
+        pos = self.mapToScene(event.pos())
+        menu = QMenu(self)
+        link = self._link_at(pos)
+        item = self.board_scene.card_at(pos) if link is None else None
+        writable = not self.read_only
+        if link is not None:
+            if not link.isSelected():
+                self.board_scene.clearSelection()
+                link.setSelected(True)
+            menu.addAction("Edit label", lambda: self.edit_link_label(link)).setEnabled(writable)
+            menu.addAction("Reverse direction",
+                           lambda: self.run(lambda: self.board_scene.service.reverse_link(link.link_id))
+                           ).setEnabled(writable)
+            menu.addAction("Delete link", lambda: self.run(self.commands.delete_selection)).setEnabled(writable)
+        elif item is not None:
+            if not item.isSelected():
+                self.board_scene.clearSelection()
+                item.setSelected(True)
+            if item.card.kind is CardKind.QUOTE and item.card.source_id:
+                menu.addAction("Show in source", lambda: self.show_in_source_requested.emit(item.card_id))
+                menu.addSeparator()
+            for text, call in (("Duplicate", self.commands.duplicate_selection),
+                               ("Bring to front", lambda: self.commands.restack(True)),
+                               ("Send to back", lambda: self.commands.restack(False)),
+                               ("Delete", self.commands.delete_selection)):
+                menu.addAction(text, lambda call=call: self.run(call)).setEnabled(writable)
+        else:
+            for kind, text in ((CardKind.NOTE, "Add note here"), (CardKind.ENTITY, "Add entity here"),
+                               (CardKind.GROUP, "Add group here")):
+                menu.addAction(text, lambda kind=kind: self.run(lambda: self.commands.add_card(kind, pos))
+                               ).setEnabled(writable)
+            menu.addSeparator()
+            menu.addAction("Paste here", lambda: self.run(lambda: self.commands.paste(pos))).setEnabled(writable)
+        menu.exec(event.globalPos())
+
+    # -- drops ----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and not self.read_only:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        pos = self.mapToScene(event.position().toPoint())
+        self.import_files(paths, pos)
+
+    def import_files(self, paths: list[Path], pos: QPointF) -> None:
+        try:
+            from evidence_board.ui.importing import import_files_with_progress
+        except ImportError:
+            QMessageBox.information(self, "Import not available",
+                                    "Importing PDFs and images is not available in this version yet; "
+                                    "the files were not added.")
+            return
+        import_files_with_progress(self, self.board_scene.service, paths, self.board_scene.board_id, pos)
+
+    # -- errors ----------------------------------------------------------------------
+
+    def run(self, call) -> object:
+        """Run an edit; a refused change (bad value, changed elsewhere) becomes a message, not a crash."""
+        try:
+            return call()
+        except EvidenceBoardError as exc:
+            self.report_error(str(exc))
+            return None
+
+    def report_error(self, message: str) -> None:
+        self.error.emit(message)

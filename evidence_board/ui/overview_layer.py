@@ -1,0 +1,97 @@
+"""The far-away look of a board, drawn by one item instead of thousands.
+
+Seen from far away a card is a coloured block (see card_painter). Asking
+Qt to draw ten thousand items costs tens of milliseconds even when each is
+one rectangle, so below ``OVERVIEW_SCALE`` the scene hides its card and link
+layers and this item draws every block and line in a few batched calls.
+The batches are rebuilt only after something changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from evidence_board.render.card_painter import BLOCK_DETAIL
+from evidence_board.render.context import RenderContext
+from evidence_board.ui.board_items import CardItem, LinkItem
+
+OVERVIEW_SCALE = BLOCK_DETAIL
+
+
+class OverviewItem(QGraphicsItem):
+    """Every card as a block and every link as a hairline, in batches by colour."""
+
+    def __init__(self, context: RenderContext, cards: Callable[[], Iterable[CardItem]],
+                 links: Callable[[], Iterable[LinkItem]]) -> None:
+        super().__init__()
+        self.context = context
+        self._cards = cards
+        self._links = links
+        self._bounds = QRectF()
+        self._groups: list[QRectF] = []
+        self._blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
+        self._selected: list[QRectF] = []
+        self._lines: list[QLineF] = []
+        self._dirty = True
+        self.setZValue(10.0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+
+    def invalidate(self, bounds: QRectF) -> None:
+        """Something changed: rebuild the batches at the next paint."""
+        self._dirty = True
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = QRectF(bounds)
+        self.update()
+
+    def _rebuild(self) -> None:
+        self._groups, self._blocks, self._selected, self._lines = [], {}, [], []
+        palette = self.context.palette
+        for item in sorted(self._cards(), key=lambda i: i.zValue()):
+            rect = item.card_rect()
+            if item.is_group:
+                self._groups.append(rect)
+                continue
+            if item.isSelected():
+                self._selected.append(rect)
+                continue
+            colour = palette.accent(item.card)
+            key = colour.rgba()
+            entry = self._blocks.get(key)
+            if entry is None:
+                entry = self._blocks[key] = (colour, [])
+            entry[1].append(rect)
+        self._lines = [QLineF(link.geometry.start, link.geometry.end)
+                       for link in self._links() if link.geometry.visible]
+        self._dirty = False
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self._dirty:
+            self._rebuild()
+        palette = self.context.palette
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        pen = QPen(palette.group_border, 0)
+        painter.setPen(pen)
+        painter.setBrush(palette.group_fill)
+        if self._groups:
+            painter.drawRects(self._groups)
+        if self._lines:
+            line_colour = QColor(palette.link)
+            line_colour.setAlpha(110)
+            painter.setPen(QPen(line_colour, 0))
+            painter.drawLines(self._lines)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, rects in self._blocks.values():
+            painter.setBrush(colour)
+            painter.drawRects(rects)
+        if self._selected:
+            painter.setBrush(palette.selection)
+            painter.drawRects(self._selected)

@@ -1,0 +1,122 @@
+"""The left panel: the case's sources and its cards, filtered by kind and tag.
+
+Lists are refilled (after a short pause, so a burst of edits refills once)
+only when the services report that cards or sources changed.
+"""
+
+from __future__ import annotations
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QTabWidget, QVBoxLayout, QWidget
+
+from evidence_board.model import CardKind
+from evidence_board.render.context import Palette
+from evidence_board.services import CaseService, Changes
+
+LIST_LIMIT = 5000  # a list longer than this is cut; the filters narrow it
+
+
+class SidePanel(QTabWidget):
+    """Sources and cards of the case. Signals carry the id of what was picked."""
+
+    card_picked = Signal(str)
+    source_opened = Signal(str)
+
+    def __init__(self, service: CaseService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.case = service.case
+        self.palette_ = Palette()
+        self._icons: dict[CardKind, QIcon] = {}
+        self.sources = QListWidget()
+        self.sources.itemActivated.connect(lambda item: self.source_opened.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.cards = QListWidget()
+        self.cards.itemClicked.connect(lambda item: self.card_picked.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.cards.itemActivated.connect(lambda item: self.card_picked.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", None)
+        for kind in CardKind:
+            self.kind_filter.addItem(kind.value.capitalize(), kind.value)
+        self.tag_filter = QComboBox()
+        self.tag_filter.addItem("All tags", None)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #65717e;")
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.tag_filter)
+        card_page = QWidget()
+        layout = QVBoxLayout(card_page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.cards)
+        layout.addWidget(self.count_label)
+        self.addTab(card_page, "Cards")
+        self.addTab(self.sources, "Sources")
+        self.kind_filter.currentIndexChanged.connect(self.refill_cards)
+        self.tag_filter.currentIndexChanged.connect(self.refill_cards)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.refill)
+        service.subscribe(self._on_changes)
+        self.refill()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.sources or changes.cards:
+            self._timer.start()
+
+    def refill(self) -> None:
+        self._refill_tags()
+        self.refill_cards()
+        self._refill_sources()
+
+    def _refill_tags(self) -> None:
+        current = self.tag_filter.currentData()
+        tags = sorted({t for (t,) in self.case.conn.execute(
+            "SELECT DISTINCT value FROM cards, json_each(cards.tags)")}, key=str.casefold)
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", None)
+        for tag in tags:
+            self.tag_filter.addItem(f"#{tag}", tag)
+        self.tag_filter.setCurrentIndex(max(0, self.tag_filter.findData(current)))
+        self.tag_filter.blockSignals(False)
+
+    def _kind_icon(self, kind: CardKind) -> QIcon:
+        icon = self._icons.get(kind)
+        if icon is None:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.palette_.kinds[kind])
+            painter.drawRoundedRect(1, 1, 10, 10, 3, 3)
+            painter.end()
+            icon = self._icons[kind] = QIcon(pixmap)
+        return icon
+
+    def refill_cards(self) -> None:
+        cards = self.case.cards(kind=self.kind_filter.currentData(), tag=self.tag_filter.currentData())
+        self.cards.setUpdatesEnabled(False)
+        self.cards.clear()
+        for card in cards[:LIST_LIMIT]:
+            label = card.title or " ".join(card.text.split())[:80] or f"({card.kind.value})"
+            item = QListWidgetItem(self._kind_icon(card.kind), label)
+            item.setToolTip(f"{card.kind.value}: {label}")
+            item.setData(Qt.ItemDataRole.UserRole, card.id)
+            self.cards.addItem(item)
+        self.cards.setUpdatesEnabled(True)
+        shown = min(len(cards), LIST_LIMIT)
+        self.count_label.setText(f"{len(cards)} cards" + (f" (first {shown} shown)" if shown < len(cards) else ""))
+
+    def _refill_sources(self) -> None:
+        self.sources.clear()
+        for source in self.case.sources():
+            pages = f" · {source.page_count} p." if source.page_count else ""
+            item = QListWidgetItem(f"{source.title or source.file_name}{pages}")
+            item.setToolTip(f"{source.file_name}\nSHA-256 {source.sha256}")
+            item.setData(Qt.ItemDataRole.UserRole, source.id)
+            self.sources.addItem(item)

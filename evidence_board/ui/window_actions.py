@@ -1,0 +1,244 @@
+"""The menus, toolbar and shortcuts of the main window.
+
+Every action works on the current board view; which ones are enabled
+follows the selection, the undo history and whether the case is read-only.
+Standard keys come from QKeySequence's standard keys, so they match each
+desktop's conventions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
+
+from evidence_board.model import CardKind
+from evidence_board.ui.shortcuts import show_shortcuts
+
+if TYPE_CHECKING:
+    from evidence_board.ui.main_window import MainWindow
+
+Std = QKeySequence.StandardKey
+
+
+class WindowActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.all: list[QAction] = []
+        bar = window.menuBar()
+        w = window
+
+        file_menu = bar.addMenu("&File")
+        self.new = self._add(file_menu, "&New case…", self.new_case, Std.New)
+        self.open = self._add(file_menu, "&Open case…", self.open_case, Std.Open)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        self.import_ = self._add(file_menu, "&Import files…", self.import_files, "Ctrl+I")
+        file_menu.addSeparator()
+        self._add(file_menu, "&Quit", w.close, Std.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo = self._add(edit, "&Undo", self.undo_step, Std.Undo)
+        self.redo = self._add(edit, "&Redo", self.redo_step, Std.Redo)
+        edit.addSeparator()
+        self.copy = self._add(edit, "&Copy", lambda: self._view_call(lambda v: v.commands.copy()), Std.Copy)
+        self.paste = self._add(edit, "&Paste", lambda: self._view_call(
+            lambda v: v.commands.paste(v.visible_scene_rect().center())), Std.Paste)
+        self.duplicate = self._add(edit, "D&uplicate", lambda: self._view_call(
+            lambda v: v.commands.duplicate_selection()), "Ctrl+D")
+        self.delete = self._add(edit, "&Delete", lambda: self._view_call(lambda v: v.commands.delete_selection()),
+                                Std.Delete)
+        self.select_all = self._add(edit, "Select &all", lambda: self._view_call(lambda v: v.commands.select_all(),
+                                                                                 edits=False), Std.SelectAll)
+        edit.addSeparator()
+        self.find = self._add(edit, "&Find…", self.focus_search, Std.Find)
+        self.rename = self._add(edit, "Re&name…", self.rename_selection, "F2")
+
+        view = bar.addMenu("&View")
+        self.zoom_in = self._add(view, "Zoom &in", lambda: self._view_call(lambda v: v.zoom_by(1.25), edits=False),
+                                 Std.ZoomIn)
+        self.zoom_out = self._add(view, "Zoom &out", lambda: self._view_call(lambda v: v.zoom_by(0.8), edits=False),
+                                  Std.ZoomOut)
+        self.fit = self._add(view, "&Fit all", lambda: self._view_call(lambda v: v.fit_all(), edits=False), "Ctrl+0")
+        self._add(view, "&Actual size", lambda: self._view_call(lambda v: v.set_scale(1.0), edits=False), "Ctrl+1")
+        view.addSeparator()
+        self.snap = self._add(view, "&Snap to grid", self.set_snap)
+        self.snap.setCheckable(True)
+        view.addSeparator()
+        view.addAction(w.left_dock.toggleViewAction())
+        view.addAction(w.right_dock.toggleViewAction())
+
+        insert = bar.addMenu("&Insert")
+        self.add_note = self._add(insert, "&Note", lambda: w.add_card(CardKind.NOTE), "Ctrl+Shift+N")
+        self.add_entity = self._add(insert, "&Entity", lambda: w.add_card(CardKind.ENTITY), "Ctrl+Shift+E")
+        self.add_group = self._add(insert, "&Group", lambda: w.add_card(CardKind.GROUP), "Ctrl+G")
+        self.add_photo = self._add(insert, "&Photo from file…", w.add_photo_from_file)
+        self.link = self._add(insert, "&Link the two selected cards", w.link_selected, "Ctrl+L")
+
+        arrange = bar.addMenu("&Arrange")
+        self.front = self._add(arrange, "Bring to &front", lambda: self._view_call(
+            lambda v: v.commands.restack(True)), "Ctrl+]")
+        self.back = self._add(arrange, "Send to &back", lambda: self._view_call(
+            lambda v: v.commands.restack(False)), "Ctrl+[")
+        arrange.addSeparator()
+        self.align_actions = []
+        for text, edge in (("Align &left", "left"), ("Align &right", "right"), ("Align &top", "top"),
+                           ("Align &bottom", "bottom"), ("Align centres &horizontally", "hcentre"),
+                           ("Align centres &vertically", "vcentre")):
+            self.align_actions.append(self._add(arrange, text, lambda edge=edge: self._view_call(
+                lambda v: v.commands.align(edge))))
+        arrange.addSeparator()
+        for text, horizontal in (("Distribute hori&zontally", True), ("Distribute verticall&y", False)):
+            self.align_actions.append(self._add(arrange, text, lambda h=horizontal: self._view_call(
+                lambda v: v.commands.distribute(h))))
+
+        board = bar.addMenu("&Board")
+        self.new_board = self._add(board, "&New board…", w.add_board, Std.AddTab)
+        self.rename_board = self._add(board, "&Rename board…", lambda: w.rename_board())
+        self.delete_board = self._add(board, "&Delete board…", w.delete_board)
+
+        help_menu = bar.addMenu("&Help")
+        self._add(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(w, self.all), Std.HelpContents)
+        self._add(help_menu, "&About Evidence Board", self.about)
+
+        toolbar = QToolBar("Board")
+        toolbar.setObjectName("board-toolbar")
+        toolbar.setMovable(False)
+        for action in (self.add_note, self.add_entity, self.add_group, self.add_photo):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo)
+        toolbar.addAction(self.redo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.fit)
+        toolbar.addSeparator()
+        toolbar.addWidget(w.search_box)
+        w.addToolBar(toolbar)
+        self.rebuild_recent()
+        self.update_undo()
+
+    def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std)
+                                else [QKeySequence(shortcut)])
+        action.triggered.connect(lambda checked=False: slot())
+        menu.addAction(action)
+        self.all.append(action)
+        return action
+
+    def _view_call(self, call, edits: bool = True) -> None:
+        view = self.window.current_view()
+        if view is None or (edits and self.window.read_only):
+            return
+        view.run(lambda: call(view))
+
+    # -- state ---------------------------------------------------------------------
+
+    def update_undo(self) -> None:
+        service = self.window.service
+        writable = service is not None and not self.window.read_only
+        can_undo = writable and service.can_undo()
+        can_redo = writable and service.can_redo()
+        self.undo.setEnabled(can_undo)
+        self.redo.setEnabled(can_redo)
+        self.undo.setText(f"&Undo {service.undo_label}" if can_undo else "&Undo")
+        self.redo.setText(f"&Redo {service.redo_label}" if can_redo else "&Redo")
+
+    def update_enabled(self) -> None:
+        view = self.window.current_view()
+        writable = view is not None and not self.window.read_only
+        selected = view.board_scene.selected_cards() if view is not None else []
+        anything = bool(view is not None and view.board_scene.selectedItems())
+        for action in (self.add_note, self.add_entity, self.add_group, self.add_photo, self.paste, self.import_,
+                       self.new_board, self.rename_board, self.delete_board):
+            action.setEnabled(writable)
+        self.delete.setEnabled(writable and anything)
+        for action in (self.duplicate, self.front, self.back):
+            action.setEnabled(writable and bool(selected))
+        self.copy.setEnabled(bool(selected))
+        self.link.setEnabled(writable and len(selected) == 2)
+        for action in self.align_actions:
+            action.setEnabled(writable and len(selected) >= 2)
+        self.update_undo()
+
+    def rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [f for f in self.window.recent_files() if Path(f).exists()]
+        for path in files:
+            self.recent_menu.addAction(Path(path).name, lambda p=path: self.window.open_case(Path(p))).setToolTip(path)
+        self.recent_menu.setEnabled(bool(files))
+
+    # -- slots ---------------------------------------------------------------------
+
+    def _folder(self) -> str:
+        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+    def new_case(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "New case", self._folder(), "Case files (*.evb)")
+        if path:
+            if not path.endswith(".evb"):
+                path += ".evb"
+            self.window.new_case(Path(path))
+
+    def open_case(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open case", self._folder(), "Case files (*.evb);;All files (*)")
+        if path:
+            self.window.open_case(Path(path))
+
+    def import_files(self) -> None:
+        view = self.window.current_view()
+        if view is None or self.window.read_only:
+            return
+        try:
+            from evidence_board.ui.importing import choose_and_import
+        except ImportError:
+            QMessageBox.information(self.window, "Import not available",
+                                    "Importing PDFs and images is not available in this version yet.")
+            return
+        choose_and_import(self.window, self.window.service, view.board_scene.board_id,
+                          view.visible_scene_rect().center())
+
+    def undo_step(self) -> None:
+        service = self.window.service
+        if service is not None and service.can_undo():
+            self.window.run(service.undo)
+
+    def redo_step(self) -> None:
+        service = self.window.service
+        if service is not None and service.can_redo():
+            self.window.run(service.redo)
+
+    def focus_search(self) -> None:
+        self.window.search_box.setFocus()
+        self.window.search_box.selectAll()
+
+    def rename_selection(self) -> None:
+        """F2: rename the selected card (in the inspector) or link (in place), else the board."""
+        window, view = self.window, self.window.current_view()
+        if view is None or window.read_only:
+            return
+        cards, links = view.board_scene.selected_cards(), view.board_scene.selected_links()
+        if len(cards) == 1 and not links:
+            window.right_dock.show()
+            window.inspector.title.setFocus()
+            window.inspector.title.selectAll()
+        elif len(links) == 1 and not cards:
+            view.edit_link_label(links[0])
+        else:
+            window.rename_board()
+
+    def set_snap(self) -> None:
+        for view in self.window.views():
+            view.snap_to_grid = self.snap.isChecked()
+
+    def about(self) -> None:
+        from evidence_board import __version__
+
+        QMessageBox.about(self.window, "About Evidence Board",
+                          f"Evidence Board {__version__}\n\nAn offline evidence board. Every change is saved "
+                          "in the case file as you make it, and can be undone.")

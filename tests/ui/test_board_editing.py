@@ -1,0 +1,185 @@
+"""Editing on the board: every gesture is one service call, in the file at once, undoable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtTest import QTest
+
+from evidence_board.model import CardKind
+from tests.conftest import reopen
+
+
+def _on_disk(board, card_id):
+    with reopen(board.case.path) as other:
+        return other.placement(board.board_id, card_id)
+
+
+def test_the_scene_shows_what_the_file_holds(board):
+    contents = board.case.load_board(board.board_id)
+    assert set(board.scene.cards) == set(contents.cards)
+    assert set(board.scene.links) == set(contents.links)
+
+
+def test_each_kind_of_card_can_be_created_and_is_in_the_file(board, qtbot):
+    commands = board.view.commands
+    made = {
+        CardKind.NOTE: commands.add_card(CardKind.NOTE, QPointF(0, 900)),
+        CardKind.ENTITY: commands.add_card(CardKind.ENTITY, QPointF(300, 900), entity_type="place"),
+        CardKind.GROUP: commands.add_card(CardKind.GROUP, QPointF(900, 1200)),
+    }
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3f8a83"))
+    made[CardKind.PHOTO] = commands.add_photo(image, QPointF(600, 900))
+    quote = board.case.card(board.ids["quote"])
+    made[CardKind.QUOTE] = board.service.create_card(
+        CardKind.QUOTE, board_id=board.board_id, text="another excerpt", source_id=quote.source_id, page=3).created[0]
+    made[CardKind.DOCUMENT] = board.service.create_card(
+        CardKind.DOCUMENT, board_id=board.board_id, source_id=quote.source_id, x=-400).created[0]
+    with reopen(board.case.path) as other:
+        for kind, card_id in made.items():
+            assert other.card(card_id).kind is kind
+            assert other.placement(board.board_id, card_id) is not None
+            assert card_id in board.scene.cards
+    photo = board.case.card(made[CardKind.PHOTO])
+    assert QImage.fromData(board.case.attachment(photo.attachment_id)).pixelColor(3, 3) == QColor("#3f8a83")
+
+
+def test_paste_text_makes_a_note_and_an_image_a_photo(board):
+    QGuiApplication.clipboard().setText("Call the harbour master\nAsk about the 12 March departure")
+    board.view.commands.paste(QPointF(0, 1000))
+    note = board.case.card(board.view.commands.selected_ids()[0])
+    assert (note.kind, note.title, note.text) == (CardKind.NOTE, "Call the harbour master",
+                                                   "Ask about the 12 March departure")
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#b5573b"))
+    mime = QMimeData()
+    mime.setImageData(image)
+    QGuiApplication.clipboard().setMimeData(mime)
+    board.view.commands.paste(QPointF(300, 1000))
+    photo = board.case.card(board.view.commands.selected_ids()[0])
+    assert photo.kind is CardKind.PHOTO and photo.attachment_id is not None
+
+
+def test_copy_paste_of_cards_copies_the_links_between_them(board):
+    board.view.commands.select([board.ids["person"], board.ids["org"]])
+    assert board.view.commands.copy()
+    links_before = len(board.scene.links)
+    board.view.commands.paste(QPointF(2000, 2000))
+    new_ids = board.view.commands.selected_ids()
+    assert len(new_ids) == 2 and not set(new_ids) & set(board.ids.values())
+    assert len(board.scene.links) == links_before + 1  # "employed by" between the copies
+
+
+def test_dragging_from_the_link_handle_links_two_cards_and_the_label_is_typed_in_place(board, qtbot):
+    person = board.scene.cards[board.ids["person"]]
+    board.click(board.centre("person"))
+    assert person.isSelected()
+    handle = person.mapToScene(person.link_handle().center())
+    before = set(board.scene.links)
+    board.drag(qtbot, handle, board.centre("place"))
+    new = set(board.scene.links) - before
+    assert len(new) == 1
+    link_id = new.pop()
+    editor = board.view._label_editor
+    assert editor is not None and editor.isVisible()
+    QTest.keyClicks(editor, "met at")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    with reopen(board.case.path) as other:
+        link = other.link(link_id)
+        assert (link.from_card, link.to_card, link.label) == (board.ids["person"], board.ids["place"], "met at")
+    assert board.service.undo_label == "Edit link"
+
+
+def test_moving_several_cards_is_one_undo_step_and_links_follow_live(board, qtbot):
+    person, org = board.scene.cards[board.ids["person"]], board.scene.cards[board.ids["org"]]
+    start = {cid: (board.scene.cards[cid].placement.x, board.scene.cards[cid].placement.y)
+             for cid in (board.ids["person"], board.ids["org"])}
+    board.click(board.centre("person"))
+    board.click(board.centre("org"), Qt.KeyboardModifier.ControlModifier)
+    link = next(l for l in person.links if l.target is org)
+    line_before = QPointF(link.geometry.start)
+    board.drag(qtbot, board.centre("person"), board.centre("person") + QPointF(0, 200))
+    assert link.geometry.start.y() == line_before.y() + 200
+    for cid in start:
+        assert _on_disk(board, cid).y == start[cid][1] + 200
+    assert board.service.undo_label == "Move 2 cards"
+    board.service.undo()
+    for cid, (x, y) in start.items():
+        assert (_on_disk(board, cid).x, _on_disk(board, cid).y) == (x, y)
+        assert board.scene.cards[cid].pos() == QPointF(x, y)
+    assert link.geometry.start == line_before
+    board.service.redo()
+    assert board.scene.cards[board.ids["person"]].pos().y() == start[board.ids["person"]][1] + 200
+
+
+def test_two_hundred_cards_dragged_together_are_one_step(board, qtbot):
+    specs = [dict(kind="note", title=f"n{i}", x=2000 + (i % 20) * 60, y=(i // 20) * 60, width=50, height=50)
+             for i in range(200)]
+    ids = board.service.create_cards(specs, board.board_id).created
+    board.view.commands.select(ids)
+    first = board.scene.cards[ids[0]]
+    board.view.centerOn(first.card_rect().center())
+    board.drag(qtbot, first.card_rect().center(), first.card_rect().center() + QPointF(100, 40))
+    assert board.service.undo_label == "Move 200 cards"
+    with reopen(board.case.path) as other:
+        assert all(other.placement(board.board_id, cid).x == specs[i]["x"] + 100 for i, cid in enumerate(ids))
+    board.service.undo()
+    assert all(board.scene.cards[cid].pos().x() == specs[i]["x"] for i, cid in enumerate(ids))
+
+
+def test_resize_with_the_handle_then_undo_and_redo(board, qtbot):
+    note = board.scene.cards[board.ids["note"]]
+    board.click(board.centre("note"))
+    handle = note.mapToScene(note.resize_handle().center())
+    board.drag(qtbot, handle, handle + QPointF(60, 40))
+    placement = _on_disk(board, board.ids["note"])
+    assert (placement.width, placement.height) == (270, 180)
+    board.service.undo()
+    assert note.card_rect().size().toTuple() == (210, 140)
+    board.service.redo()
+    assert note.card_rect().size().toTuple() == (270, 180)
+
+
+def test_delete_removes_the_card_and_its_links_and_undo_brings_both_back(board):
+    org = board.ids["org"]
+    links = {l.link_id for l in board.scene.cards[org].links}
+    assert len(links) == 4
+    board.view.commands.select([org])
+    board.view.commands.delete_selection()
+    assert org not in board.scene.cards and not links & set(board.scene.links)
+    with reopen(board.case.path) as other:
+        assert other.card(org) is None
+    board.service.undo()
+    assert org in board.scene.cards and links <= set(board.scene.links)
+    assert {l.link_id for l in board.scene.cards[org].links} == links
+
+
+def test_arrow_nudges_fold_into_one_undo_step(board):
+    board.view.commands.select([board.ids["note"]])
+    x = board.scene.cards[board.ids["note"]].pos().x()
+    board.view.setFocus()
+    for _ in range(3):
+        QTest.keyClick(board.view, Qt.Key.Key_Right)
+    assert board.scene.cards[board.ids["note"]].pos().x() == x + 30
+    board.service.undo()
+    assert board.scene.cards[board.ids["note"]].pos().x() == x
+
+
+def test_moving_a_group_moves_its_cards_and_dropping_a_card_in_adds_it(board, qtbot):
+    group = board.scene.cards[board.ids["group"]]
+    title_point = group.card_rect().topLeft() + QPointF(300, 20)
+    quote_before = board.scene.cards[board.ids["quote"]].pos()
+    board.click(title_point)
+    assert group.isSelected()
+    board.drag(qtbot, title_point, title_point + QPointF(0, -100))
+    assert board.scene.cards[board.ids["quote"]].pos() == quote_before + QPointF(0, -100)
+    assert board.service.undo_label == "Move 4 cards"
+    # Drop the note into the group's empty middle.
+    note_centre = board.centre("note")
+    target = group.card_rect().center() + QPointF(120, 40)
+    board.click(note_centre)
+    board.drag(qtbot, note_centre, target)
+    assert _on_disk(board, board.ids["note"]).group_id == board.ids["group"]
+    board.service.undo()
+    assert _on_disk(board, board.ids["note"]).group_id is None
