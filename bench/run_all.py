@@ -4,7 +4,8 @@
 
 Each benchmark is a script that prints one JSON object. It names its goals
 in ``targets`` (a number is an upper bound; ``{"max": n}`` or ``{"min": n}``
-say which way), may say itself whether it met them in ``meets_targets``, and
+say which way; a name like ``pdf_1000_s`` means ``pdf_s`` in the row of a
+``results`` list that has a field equal to 1000), may say itself whether it met them in ``meets_targets``, and
 may give ``ratio_to_baseline`` (its figure over a raw baseline measured in
 the same run). The benchmarks run one after another, each in its own
 process, so one that crashes or hangs is reported and the rest still run.
@@ -115,7 +116,39 @@ def _lookup(result: dict[str, Any], name: str) -> float | None:
         return flat[name]
     paths = [p for p, v in flat.items() if p.endswith(f".{name}") and "baseline" not in p
              and isinstance(v, (int, float)) and not isinstance(v, bool)]
-    return flat[min(paths, key=lambda p: (p.count("."), p))] if paths else None
+    if paths:
+        return flat[min(paths, key=lambda p: (p.count("."), p))]
+    return _lookup_in_rows(result, name)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _lookup_in_rows(value: Any, name: str) -> float | None:
+    """A target named for one row of a list of results: ``pdf_1000_s`` is
+    ``pdf_s`` of the row that has some field equal to 1000 (``"cards": 1000``)."""
+    parts = name.split("_")
+    for i, part in enumerate(parts):
+        if not part.isdigit():
+            continue
+        key, size = "_".join(parts[:i] + parts[i + 1:]), int(part)
+        for row in _rows(value):
+            if _is_number(row.get(key)) and any(_is_number(v) and v == size for k, v in row.items() if k != key):
+                return row[key]
+    return None
+
+
+def _rows(value: Any):
+    """Every dict inside a list, at any depth."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _rows(item)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                yield item
+            yield from _rows(item)
 
 
 def _bound(target: Any) -> tuple[str, float] | None:

@@ -24,14 +24,19 @@ def test_figures_against_targets_and_a_failing_benchmark(tmp_path: Path) -> None
         "import json\nprint('warming up')\nprint(json.dumps({'benchmark': 'fast', "
         "'ours': {'load_s': 0.2, 'fps': 50}, 'baseline': {'load_s': 0.1}, "
         "'targets': {'load_s': 0.3, 'fps': {'min': 60}}, 'ratio_to_baseline': {'load_s': 2.0}}))\n")
+    (tmp_path / "sizes_bench.py").write_text(
+        "import json\nprint(json.dumps({'results': [{'cards': 100, 'pdf_s': 0.5}, {'cards': 1000, 'pdf_s': 3.0}], "
+        "'targets': {'pdf_1000_s': 2.0, 'pdf_100_s': 1.0}}))\n")
     (tmp_path / "broken_bench.py").write_text("raise SystemExit('no display')\n")
     scripts = run_all.find_benchmarks(tmp_path)
-    assert [s.name for s in scripts] == ["broken_bench.py", "fast_bench.py"]
+    assert [s.name for s in scripts] == ["broken_bench.py", "fast_bench.py", "sizes_bench.py"]
     runs = [run_all.run_benchmark(s, timeout=60) for s in scripts]
     assert not runs[0].ok and "no display" in runs[0].error
     figures = {f.name: f for f in run_all.figures_of(runs[1])}
     assert (figures["load_s"].value, figures["load_s"].met, figures["load_s"].ratio) == (0.2, True, 2.0)
     assert (figures["fps"].value, figures["fps"].met, figures["fps"].target) == (50, False, ">= 60")
+    by_size = {f.name: (f.value, f.met) for f in run_all.figures_of(runs[2])}
+    assert by_size == {"pdf_1000_s": (3.0, False), "pdf_100_s": (0.5, True)}
     text = run_all.table(runs)
     assert "(failed)" in text and "load_s" in text
     summary = run_all.summary(runs)
