@@ -121,7 +121,7 @@ class _Side:
                     state = None
                 elif state is not None:
                     state.update(after_row)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):
                 continue
             if state is not None:
                 states.add(self.content(state, columns, defaults))

@@ -184,10 +184,13 @@ class CaseFile(CaseReading):
         except sqlite3.DatabaseError as exc:
             raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
         try:
-            safety.inspect(conn, path, version)
+            full = not safety.was_verified(path)
+            safety.inspect(conn, path, version, full=full)
         except BaseException:
             conn.close()
             raise
+        if full:
+            safety.remember_verified(path)
         if not read_only:
             conn.close()
             try:
@@ -214,7 +217,15 @@ class CaseFile(CaseReading):
             raise NotACaseFile(f"{self.path}: cannot upgrade schema {from_version} ({exc})") from None
 
     def close(self) -> None:
+        """Close the file (again is harmless) and give back its lock."""
+        try:
+            changed = not self.read_only and self.conn.total_changes > 0
+        except sqlite3.ProgrammingError:  # already closed
+            changed = False
         self.conn.close()
+        if changed:
+            # We wrote it last: the next opening here need not re-check it all.
+            safety.remember_verified(self.path)
         if self.lock is not None:
             self.lock.release()
 
@@ -253,6 +264,8 @@ class CaseFile(CaseReading):
             else:
                 conn.execute(f"RELEASE {name}")
             return
+        if self.lock is not None:
+            self.lock.keep_fresh()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn

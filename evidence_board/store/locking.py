@@ -11,8 +11,8 @@ process id, since when) and a heartbeat time. Two things make it reliable:
   machine a crashed program's lock is recognised as stale at once, and a
   second window of the same program (a separate open file description) is
   refused like any other process;
-- the heartbeat, rewritten every ``HEARTBEAT_SECONDS`` by a background
-  thread. Another machine on a shared folder may not see our ``flock``
+- the heartbeat, rewritten every ``HEARTBEAT_SECONDS`` while the case is
+  open (by the window's timer, and by any write). Another machine on a shared folder may not see our ``flock``
   (SMB and some NFS setups), so there a lock whose heartbeat is older than
   ``STALE_SECONDS`` counts as left behind by a crashed computer: it blocks
   for at most that long, never forever.
@@ -30,7 +30,6 @@ import os
 import socket
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,21 +102,32 @@ class CaseLock:
         self.case_path = Path(case_path)
         self.path = lock_path(case_path)
         self._fd: int | None = fd
-        # The heartbeat thread writes through the same descriptor: never
-        # after release() closed it (the number could name another file).
+        # Heartbeats may come from another thread (a worker writing): never
+        # write after release() closed the descriptor (the number could
+        # already name another file, such as the case itself).
         self._mutex = threading.Lock()
         self._since = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        self.last_heartbeat = 0.0
         self.write_heartbeat()
-        _Heartbeat.add(self)
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
     def write_heartbeat(self) -> None:
+        """Say "still here" to other computers. The window calls this every
+        ``HEARTBEAT_SECONDS`` (a timer); every write transaction calls
+        :meth:`keep_fresh`. No background thread: in a Qt program a Python
+        thread can end up finalising Qt objects, which must die in the GUI thread."""
         with self._mutex:
             if self._fd is not None:
                 self._write(self._fd)
+                self.last_heartbeat = time.time()
+
+    def keep_fresh(self) -> None:
+        if time.time() - self.last_heartbeat > HEARTBEAT_SECONDS:
+            with contextlib.suppress(OSError):
+                self.write_heartbeat()
 
     def _write(self, fd: int) -> None:
         record = {"app": "evidence-board", "user": _user(), "host": socket.gethostname(),
@@ -143,31 +153,6 @@ class CaseLock:
         # A case dropped without close() still gives its lock back.
         with contextlib.suppress(Exception):
             self.release()
-
-
-class _Heartbeat:
-    """One background thread refreshing every held lock; it keeps only weak
-    references, so a forgotten case still releases its lock when collected."""
-
-    _locks: weakref.WeakSet[CaseLock] = weakref.WeakSet()
-    _thread: threading.Thread | None = None
-    _guard = threading.Lock()
-
-    @classmethod
-    def add(cls, lock: CaseLock) -> None:
-        with cls._guard:
-            cls._locks.add(lock)
-            if cls._thread is None or not cls._thread.is_alive():
-                cls._thread = threading.Thread(target=cls._run, name="case-lock-heartbeat", daemon=True)
-                cls._thread.start()
-
-    @classmethod
-    def _run(cls) -> None:
-        while True:
-            time.sleep(HEARTBEAT_SECONDS)
-            for lock in list(cls._locks):
-                with contextlib.suppress(OSError):
-                    lock.write_heartbeat()
 
 
 def acquire(case_path: Path, take_over: bool = False) -> CaseLock:

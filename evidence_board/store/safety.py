@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import sqlite3
 import time
@@ -384,18 +385,76 @@ def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> l
     return problems
 
 
+# -- files already checked ------------------------------------------------
+
+VERIFIED_KEEP = 100
+
+
+def _verified_store() -> Path:
+    base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+    return Path(base) / "evidence-board" / "verified-cases.json"
+
+
+def fingerprint(path: Path) -> str | None:
+    """What identifies one exact state of a file: inode, size, modification
+    time, and SQLite's file change counter (bumped by every commit)."""
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as handle:
+            counter = handle.read(100)[24:28].hex()
+    except OSError:
+        return None
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{counter}"
+
+
+def _load_verified() -> dict[str, str]:
+    try:
+        data = json.loads(_verified_store().read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def was_verified(path: Path) -> bool:
+    """True when this exact state of the file passed every check here before
+    (or was last written by us), so the slow checks need not run again."""
+    mark = fingerprint(path)
+    return mark is not None and _load_verified().get(str(Path(path).resolve())) == mark
+
+
+def remember_verified(path: Path) -> None:
+    """Note the file's current state as checked (after checks, or our own last write)."""
+    mark = fingerprint(path)
+    if mark is None:
+        return
+    store = _verified_store()
+    entries = _load_verified()
+    entries.pop(str(Path(path).resolve()), None)
+    entries[str(Path(path).resolve())] = mark
+    entries = dict(list(entries.items())[-VERIFIED_KEEP:])
+    with contextlib.suppress(OSError):
+        store.parent.mkdir(parents=True, exist_ok=True)
+        partial = store.with_name(f".{store.name}.{os.getpid()}")
+        partial.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(partial, store)
+
+
 # -- all together -------------------------------------------------------
 
 
-def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool = True) -> None:
+def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool = True,
+            full: bool = True) -> None:
     """Run the schema, structure and value checks; raise with one line on the
-    first kind of problem found."""
+    first kind of problem found. ``full=False`` checks the schema only (for
+    a file whose exact state passed before: see :func:`was_verified`)."""
     seconds = check_seconds(path)
     try:
         with conn.time_limit(seconds):
             problems = schema_problems(conn, version)
             if problems:
                 raise HostileCaseFile(f"{path}: refused: the file {problems[0]}" + _more(problems))
+            if not full:
+                return
             if quick_check:
                 result = [one_line(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
                 if result != ["ok"]:

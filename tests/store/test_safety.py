@@ -202,3 +202,30 @@ def test_a_crashed_writers_journal_is_rolled_back_even_when_opening_read_only(se
         assert sorted(c.title for c in case.cards()) == titles
         assert len(case.boards()) == 2
     assert safety.hot_journal(seed) is None
+
+
+def test_a_file_checked_before_is_reopened_fast_but_any_change_means_checking_again(
+        seed: Path, monkeypatch) -> None:
+    CaseFile.open(seed, read_only=True).close()
+    assert safety.was_verified(seed)
+    calls: list[bool] = []
+    real_inspect = safety.inspect
+    monkeypatch.setattr(safety, "inspect", lambda *a, **k: calls.append(k.get("full", True)) or real_inspect(*a, **k))
+    CaseFile.open(seed, read_only=True).close()
+    assert calls == [False]  # unchanged since: the schema check only
+    raw = sqlite3.connect(seed, isolation_level=None)
+    raw.execute("PRAGMA ignore_check_constraints = ON")
+    raw.execute("UPDATE cards SET kind = 'virus'")  # someone else changed it
+    raw.close()
+    assert not safety.was_verified(seed)
+    with pytest.raises(HostileCaseFile, match="kind IN"):
+        CaseFile.open(seed, read_only=True)
+    assert calls == [False, True]
+
+
+def test_our_own_writes_are_remembered_as_checked(seed: Path) -> None:
+    with CaseFile.open(seed) as case:
+        case.conn.execute("BEGIN IMMEDIATE")
+        case.conn.execute("UPDATE cards SET title = 'ours' WHERE kind = 'note'")
+        case.conn.execute("COMMIT")
+    assert safety.was_verified(seed)
