@@ -171,6 +171,11 @@ class Inspector(QWidget):
         self.reverse.clicked.connect(lambda: self.link and self._run(lambda: self.service.reverse_link(self.link.id)))
         return page
 
+    def detach(self) -> None:
+        """The case is closing: stop following it."""
+        self.service.unsubscribe(self._on_changes)
+        self.card = self.link = None
+
     # -- showing ------------------------------------------------------------------
 
     def show_selection(self, card_ids: list[str], link_ids: list[str]) -> None:

@@ -158,6 +158,13 @@ class MainWindow(QMainWindow):
             if isinstance(view, BoardView):
                 view.board_scene.close()
                 view.deleteLater()
+        for panel in (self.side_panel, self.inspector):
+            if panel is not None:
+                panel.detach()
+                panel.deleteLater()
+        self.side_panel = self.inspector = None
+        self._selection_timer.stop()
+        self._status_timer.stop()
         if self.service is not None:
             self.service.unsubscribe(self._on_changes)
         self.case.close()

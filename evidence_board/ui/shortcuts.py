@@ -30,7 +30,8 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     for action in actions:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
         if keys:
-            rows.append((", ".join(keys), action.text().replace("&", "").rstrip(".…")))
+            name = action.property("plain_name") or action.text().replace("&", "").rstrip(".…")
+            rows.append((", ".join(keys), name))
     return rows
 
 

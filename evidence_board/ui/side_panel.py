@@ -67,6 +67,11 @@ class SidePanel(QTabWidget):
         if changes.sources or changes.cards:
             self._timer.start()
 
+    def detach(self) -> None:
+        """The case is closing: stop following it."""
+        self._timer.stop()
+        self.service.unsubscribe(self._on_changes)
+
     def refill(self) -> None:
         self._refill_tags()
         self.refill_cards()

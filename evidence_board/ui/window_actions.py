@@ -123,6 +123,7 @@ class WindowActions:
 
     def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self.window)
+        action.setProperty("plain_name", text.replace("&", "").rstrip(".…"))  # Undo's text changes
         if shortcut is not None:
             action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std)
                                 else [QKeySequence(shortcut)])
