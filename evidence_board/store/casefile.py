@@ -86,6 +86,7 @@ class CaseFile(CaseReading):
         self.conn = conn
         self.read_only = read_only
         self.lock = lock
+        self.upgrade_backup: Path | None = None  # the copy written before an upgrade
         self.db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
 
     # -- opening -------------------------------------------------------
