@@ -48,6 +48,11 @@ def stable_id(key: str) -> str:
 def build(output: Path, pdf: Path = DEFAULT_PDF) -> Path:
     """Write the sample case to ``output`` (which must not exist)."""
     content = _load_content()
+    keys = [c.key for c in [*content.GROUPS, *content.PEOPLE_AND_ORGANISATIONS, *content.EVENTS,
+                            *content.QUOTES, *content.NOTES]]
+    repeated = sorted({k for k in keys if keys.count(k) > 1} | ({"document"} & set(keys)))
+    if repeated:
+        raise ValueError(f"case_content.py uses these card keys twice: {', '.join(repeated)}")
     case = CaseFile.create(output, content.CASE_TITLE, content.AUTHOR)
     try:
         service = CaseService(case, content.AUTHOR)

@@ -82,66 +82,66 @@ class Layout:
     document_at: tuple[float, float] = (30.0, 300.0)
     quote_size: tuple[float, float] = (280.0, 190.0)
     entity_size: tuple[float, float] = (220.0, 100.0)
-    event_size: tuple[float, float] = (250.0, 110.0)
+    event_size: tuple[float, float] = (240.0, 110.0)
     extra: dict[str, str] = field(default_factory=dict)
 
 
 LAYOUT = Layout()
 
 # The event columns of the timeline, left to right.
-COLUMN = {name: 320.0 + 300.0 * i for i, name in enumerate(
+COLUMN = {name: 320.0 + 310.0 * i for i, name in enumerate(
     ["crisis1962", "kay_remarks", "choi_visit", "cintra_beijing", "kpa_delegation",
      "kim_meets_fidel", "hu_visit", "sipri_flight", "panama_seizure"])}
-TIMELINE_Y, QUOTES_Y, QUOTES2_Y, NOTES_Y = 800.0, 980.0, 1190.0, 1420.0
+TIMELINE_Y, QUOTES_Y, QUOTES2_Y, NOTES_Y = 920.0, 1100.0, 1310.0, 1540.0
 
 GROUPS = [
-    Group("cuba", "Cuba", (300.0, 240.0, 1020.0, 420.0), "#dbeafe"),
-    Group("north_korea", "North Korea", (1380.0, 240.0, 740.0, 420.0), "#fde2e2"),
-    Group("china", "China", (2180.0, 240.0, 280.0, 420.0), "#fef3c7"),
-    Group("timeline", "Events, as the report dates them", (300.0, 740.0, 2700.0, 180.0), "#ececec"),
+    Group("cuba", "Cuba", (300.0, 240.0, 1240.0, 460.0), "#dbeafe"),
+    Group("north_korea", "North Korea", (1600.0, 240.0, 620.0, 460.0), "#fde2e2"),
+    Group("china", "China", (2280.0, 240.0, 280.0, 460.0), "#fef3c7"),
+    Group("timeline", "Events, as the report dates them", (300.0, 860.0, 2780.0, 180.0), "#ececec"),
 ]
 
 PEOPLE_AND_ORGANISATIONS = [
     Entity("fidel", "Fidel Castro", "person",
            "Leads \u201cthe Castro regime\u201d; the report speaks of \u201cCastro\u2019s new campaign to "
-           "upgrade his armed forces\u2019 capabilities and reach\u201d.", (330.0, 300.0), group="cuba"),
+           "upgrade his armed forces\u2019 capabilities and reach\u201d.", (330.0, 540.0), group="cuba"),
     Entity("raul", "Ra\u00fal Castro", "person",
            "Defense Minister; Fidel Castro\u2019s younger brother (\u201chis big brother\u2019s rearmament "
-           "ambitions\u201d).", (580.0, 300.0), group="cuba"),
+           "ambitions\u201d).", (650.0, 300.0), group="cuba"),
     Entity("defense_ministry", "Cuban Defense Ministry", "organisation",
            "Headed by Ra\u00fal Castro. \u201cThe island\u2019s tourism earnings in the hands of Cuba\u2019s "
-           "Defense Ministry\u201d.", (830.0, 300.0), group="cuba"),
+           "Defense Ministry\u201d.", (330.0, 300.0), group="cuba"),
     Entity("cintra", "Gen. Leopoldo Cintra Fr\u00edas", "person",
            "Head of Cuba\u2019s Western Army, \u201cdirectly responsible for protecting the senior "
-           "leadership in Havana\u201d.", (1080.0, 300.0), group="cuba"),
+           "leadership in Havana\u201d.", (1290.0, 300.0), group="cuba"),
     Entity("cuban_military", "Cuban armed forces", "organisation",
            "\u201cInvolved in virtually every sector of the Cuban economy\u201d; an estimated US$1.2 "
-           "billion a year spent on them.", (580.0, 500.0), group="cuba"),
+           "billion a year spent on them.", (720.0, 540.0), group="cuba"),
     Entity("uim", "Uni\u00f3n de Industrias Militares", "organisation",
            "\u201cThe island\u2019s defense industry conglomerate\u201d: manufacturing and assembly "
-           "facilities.", (830.0, 500.0), group="cuba"),
+           "facilities.", (1040.0, 540.0), group="cuba"),
     Entity("kim_jong_il", "Kim Jong Il", "person",
            "North Korea\u2019s leader; sent \u201chigh-ranking emissaries\u201d to Cuba in 2004.",
-           (1640.0, 300.0), group="north_korea"),
+           (1960.0, 300.0), group="north_korea"),
     Entity("choi", "Choi Su Hon", "person",
-           "North Korea\u2019s vice minister of foreign affairs.", (1400.0, 300.0), group="north_korea"),
+           "North Korea\u2019s vice minister of foreign affairs.", (1620.0, 300.0), group="north_korea"),
     Entity("kim_yong_chun", "Vice Marshal Kim Yong Chun", "person",
-           "Chief of staff of the Korean People\u2019s Army.", (1640.0, 500.0), group="north_korea"),
+           "Chief of staff of the Korean People\u2019s Army.", (1620.0, 540.0), group="north_korea"),
     Entity("kpa", "Korean People\u2019s Army", "organisation",
-           "North Korea\u2019s armed forces (\u201cKim Jong Il\u2019s armed forces\u201d).", (1880.0, 500.0),
+           "North Korea\u2019s armed forces (\u201cKim Jong Il\u2019s armed forces\u201d).", (1960.0, 540.0),
            group="north_korea"),
-    Entity("hu", "Hu Jintao", "person", "China\u2019s president.", (2220.0, 300.0), group="china"),
-    Entity("cao", "Cao Gangchuan", "person", "Chinese Defense Minister.", (2220.0, 500.0), group="china"),
+    Entity("hu", "Hu Jintao", "person", "China\u2019s president.", (2310.0, 300.0), group="china"),
+    Entity("cao", "Cao Gangchuan", "person", "Chinese Defense Minister.", (2310.0, 540.0), group="china"),
     Entity("kay", "Dr. David Kay", "person",
            "\u201cThen leading the U.S. Central Intelligence Agency\u2019s WMD investigations in Iraq\u201d.",
-           (COLUMN["kay_remarks"] + 40, QUOTES2_Y)),
+           (COLUMN["kay_remarks"] + 25, TIMELINE_Y - 190)),
     Entity("khrushchev", "Nikita Khrushchev", "person", "Soviet premier in October 1962.",
            (COLUMN["crisis1962"] + 40, QUOTES2_Y)),
     Entity("griffiths", "Hugh Griffiths", "person",
            "Arms trafficking expert at the Stockholm International Peace Research Institute.",
            (COLUMN["sipri_flight"] + 40, QUOTES2_Y)),
     Entity("sipri", "SIPRI", "organisation", "Stockholm International Peace Research Institute.",
-           (2560.0, 300.0)),
+           (2640.0, 300.0)),
     Entity("iccas", "ICCAS, Cuba Transition Project", "organisation",
            "Institute for Cuban and Cuban-American Studies, University of Miami. Published Focus on "
            "Cuba, Issue 61, and reprinted it with a new introduction.", (30.0, 620.0)),
@@ -186,13 +186,13 @@ EVENTS = [
 
 QUOTES = [
     Quote("q_spending", "US$1.2 billion a year on the armed forces", 1, "the Castro regime is spending an estimated US$1.2 billion a year of Cuba\u2019s "
-          "scarce resources on its armed forces", (330.0, 20.0), 3,
+          "scarce resources on its armed forces", (940.0, 20.0), 3,
           "an estimate; the report does not say whose"),
     Quote("q_succession", "Succession under Ra\u00fal Castro\u2019s martial rule", 1, "assuring an orderly succession after Fidel Castro\u2019s death under the "
-          "martial rule of Defense Minister Ra\u00fal Castro", (630.0, 20.0), 3,
+          "martial rule of Defense Minister Ra\u00fal Castro", (300.0, 20.0), 3,
           "the report's reading of the regime's aims"),
     Quote("q_tourism", "The military runs the US$2 billion tourism industry", 1, "With the Cuban military involved in virtually every sector of the Cuban economy "
-          "and managing the island\u2019s lucrative US$2 billion a year tourism industry", (930.0, 20.0), 3,
+          "and managing the island\u2019s lucrative US$2 billion a year tourism industry", (1260.0, 20.0), 3,
           "a figure without a stated source"),
     Quote("q_1962", "The 1962 missile crisis as a precedent", 1, "the precedent of the October 1962 missile crisis \u2014 when Castro beseeched Soviet "
           "premier Nikita Khrushchev to use the island as a launch pad for a preemptive nuclear strike "
@@ -237,32 +237,32 @@ QUOTES = [
 ]
 
 NOTES = [
-    Note("about", "About this sample board",
+    Note("n_about", "About this sample board",
          "Built from one source, \u201cFocus on Cuba, Issue 61\u201d (ICCAS, December 20, 2004) and its "
          "reprint introduction. Solid links: the report states it. Dashed: it reports it second hand or "
          "judges it. Dotted: it only suggests or asks it. Yellow notes tagged \u201canalysis\u201d are the "
          "sample analyst\u2019s, not the report\u2019s. Grades are Admiralty codes: source C (fairly "
          "reliable: a university institute\u2019s policy newsletter arguing a position, relaying state "
          "press and one TV remark), information 1-6.", (0.0, 0.0), (290.0, 270.0), tags=("about",)),
-    Note("q_acquire", "Analysis: what is Cuba seeking to acquire?",
+    Note("n_acquire", "Analysis: what is Cuba seeking to acquire?",
          "The report asks this and offers spare parts for MiGs and tanks and, as a \u201cdisturbing "
          "possibility\u201d, North Korean missiles. Its only evidence for missiles is Kay\u2019s October 2003 "
          "remark; it shows no documents. Open until the evidence Kay mentioned is seen.",
          (COLUMN["kay_remarks"], NOTES_Y)),
-    Note("q_kay", "Analysis: substantiate or debunk Kay\u2019s remark",
+    Note("n_kay", "Analysis: substantiate or debunk Kay\u2019s remark",
          "The report says Kay\u2019s suggestion \u201chas been largely ignored\u201d and asks for inquiries "
          "\u201cto either substantiate or debunk\u201d it. Nothing in this case does either: the link from "
          "North Korea to Cuba stays dashed.", (COLUMN["choi_visit"], NOTES_Y)),
-    Note("q_visits", "Analysis: what did the KPA delegation evaluate?",
+    Note("n_visits", "Analysis: what did the KPA delegation evaluate?",
          "The report infers purpose from the programme (\u201cit is doubtful that the North Korean "
          "delegation was on vacation\u201d). The quoted communiqu\u00e9 speaks of cooperation \u201cin "
-         "military fields\u201d but names no equipment. The visits are why the report wants Kay\u2019s "
-         "remark looked into: dotted links.", (COLUMN["kpa_delegation"], NOTES_Y)),
-    Note("q_china", "Analysis: are China and North Korea acting together?",
+         "military fields\u201d but names no equipment. The report says these visits (and Choi Su "
+         "Hon\u2019s: the dotted link) warrant a further inquiry into Kay\u2019s remark.", (COLUMN["kpa_delegation"], NOTES_Y)),
+    Note("n_china", "Analysis: are China and North Korea acting together?",
          "The report\u2019s only evidence is timing: Hu Jintao\u2019s visit \u201ccoincided with\u201d the "
          "KPA delegation\u2019s stay, and the US$1.5 billion commitment is for nickel and cobalt. A "
          "question, not a finding: the China link is dotted.", (COLUMN["hu_visit"], NOTES_Y)),
-    Note("q_2013", "Analysis: what the 2013 introduction adds",
+    Note("n_2013", "Analysis: what the 2013 introduction adds",
          "Two later reports (the Panama seizure, SIPRI\u2019s flight report) that ICCAS reads as bearing "
          "out its 2004 concern. The case holds no evidence of the ship\u2019s cargo beyond \u201cwhat "
          "appears as ballistic missiles\u201d.", (COLUMN["sipri_flight"] + 150, NOTES_Y)),
@@ -270,7 +270,7 @@ NOTES = [
 
 # Which card each quote reports, one confirmed "reports" link each.
 QUOTE_SUPPORTS = {
-    "q_spending": "cuban_military", "q_succession": "raul", "q_tourism": "defense_ministry",
+    "q_spending": "cuban_military", "q_succession": "raul", "q_tourism": "cuban_military",
     "q_1962": "crisis1962", "q_kay": "kay_remarks", "q_choi": "choi_visit", "q_cintra": "cintra_beijing",
     "q_needs": "cintra_beijing", "q_delegation": "kpa_delegation", "q_uim": "kpa_delegation",
     "q_shoulder": "kim_meets_fidel", "q_hu": "hu_visit", "q_coincidence": "hu_visit",
@@ -290,7 +290,7 @@ LINKS = [
     LinkSpec("khrushchev", "crisis1962", "Soviet premier"),
     LinkSpec("kay", "kay_remarks", "disclosed"),
     LinkSpec("choi", "choi_visit", "traveled to Havana"),
-    LinkSpec("choi", "kim_jong_il", "instructions from (Cuban state press)", "unconfirmed"),
+    LinkSpec("choi", "kim_jong_il", "instructions from (state press)", "unconfirmed"),
     LinkSpec("cintra", "cintra_beijing", "journeyed to Beijing"),
     LinkSpec("cao", "cintra_beijing", "conferred"),
     LinkSpec("cintra_beijing", "cuban_military", "laid out its \u201cneeds\u201d to modernize"),
@@ -298,26 +298,24 @@ LINKS = [
     LinkSpec("kpa_delegation", "raul", "met the Defense Minister"),
     LinkSpec("kpa_delegation", "uim", "toured facilities"),
     LinkSpec("kim_yong_chun", "kim_meets_fidel", "met Fidel Castro"),
-    LinkSpec("kim_meets_fidel", "fidel", "with"),
-    LinkSpec("cuban_military", "kpa", "\u201cfight shoulder to shoulder\u201d (declared)", direction="both"),
+    LinkSpec("cuban_military", "kpa", "\u201cshoulder to shoulder\u201d (declared)", direction="both"),
     LinkSpec("hu", "hu_visit", "visited Cuba"),
     LinkSpec("hu_visit", "kpa_delegation", "coincided with", direction="both"),
-    LinkSpec("hu_visit", "fidel", "up to US$1.5 billion investment commitment"),
+    LinkSpec("hu_visit", "cuba", "up to US$1.5 billion in investments"),
     LinkSpec("sipri", "sipri_flight", "reported to the U.N."),
     LinkSpec("panama_seizure", "cuba", "ship set sail from Cuba"),
     LinkSpec("panama_seizure", "north_korea", "North Korean-flagged ship"),
     LinkSpec("sipri_flight", "north_korea", "flight from Cuba to North Korea"),
     # What the report judges, suggests or asks.
-    LinkSpec("raul", "cuban_military", "martial rule after Fidel? (report\u2019s reading)", "unconfirmed"),
-    LinkSpec("fidel", "cuban_military", "campaign to upgrade its capabilities and reach", "unconfirmed"),
+    LinkSpec("raul", "cuban_military", "martial rule after Fidel?", "unconfirmed"),
+    LinkSpec("fidel", "cuban_military", "campaign to upgrade it", "unconfirmed"),
     LinkSpec("north_korea", "cuba", "missiles going to Cuba? (Kay)", "unconfirmed"),
-    LinkSpec("kpa_delegation", "kay_remarks", "warrants inquiry into", "tentative"),
     LinkSpec("choi_visit", "kay_remarks", "warrants inquiry into", "tentative"),
-    LinkSpec("china", "north_korea", "cooperating to support the Cuban military?", "tentative"),
+    LinkSpec("china", "north_korea", "cooperating for Cuba\u2019s military?", "tentative"),
     # The analyst's open questions and what they are about.
-    LinkSpec("q_acquire", "kay_remarks", "open question"),
-    LinkSpec("q_kay", "kay_remarks", "open question"),
-    LinkSpec("q_visits", "kpa_delegation", "open question"),
-    LinkSpec("q_china", "q_coincidence", "open question"),
-    LinkSpec("q_2013", "panama_seizure", "open question"),
+    LinkSpec("n_acquire", "q_kay", "open question"),
+    LinkSpec("n_kay", "q_kay", "open question"),
+    LinkSpec("n_visits", "kpa_delegation", "open question"),
+    LinkSpec("n_china", "q_coincidence", "open question"),
+    LinkSpec("n_2013", "panama_seizure", "open question"),
 ]
