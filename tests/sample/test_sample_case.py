@@ -96,6 +96,9 @@ def test_sample_holds_what_the_issue_asks_for(built: Path) -> None:
         analysis = [n for n in by_kind["note"] if "analysis" in n.tags]
         assert len(analysis) >= 4 and all(n.title.startswith("Analysis:") for n in analysis)
         assert all(q.reliability and q.credibility for q in by_kind["quote"])
+        # Every quote says what it reports, and every analyst's note what it is about.
+        starts = {l.from_card for l in contents.links.values()}
+        assert all(q.id in starts for q in by_kind["quote"] + analysis)
         # Members sit inside their group's frame on the board.
         for card_id, place in contents.placements.items():
             if place.group_id:
