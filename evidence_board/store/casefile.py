@@ -15,6 +15,7 @@ import sqlite_utils
 from evidence_board.errors import (
     CaseFileExists,
     CaseFileMissing,
+    InvalidInput,
     NewerSchema,
     NotACaseFile,
     ReadOnlyCase,
@@ -212,7 +213,8 @@ class CaseFile(CaseReading):
 
     def upgrade(self, from_version: int) -> list[int]:
         try:
-            with self.transaction():
+            # A migration may rebuild an index over everything: no time limit.
+            with self.conn.time_limit(None), self.transaction():  # type: ignore[attr-defined]
                 return schema.migrate(self.conn, from_version, now_iso())
         except sqlite3.DatabaseError as exc:
             raise NotACaseFile(f"{self.path}: cannot upgrade schema {from_version} ({exc})") from None
@@ -281,6 +283,9 @@ class CaseFile(CaseReading):
 
     def add_attachment(self, data: bytes, media_type: str, sha256: str | None = None) -> int:
         """Store bytes once; an identical blob already in the file is reused."""
+        if len(data) > safety.MAX_VALUE_BYTES:
+            raise InvalidInput(f"cannot store a file of {len(data) / 2**20:,.0f} MB: a case holds files "
+                               f"of up to {safety.MAX_VALUE_BYTES // 2**20} MB each")
         digest = sha256 or hashlib.sha256(data).hexdigest()
         with self.transaction() as conn:
             row = conn.execute(

@@ -75,14 +75,21 @@ class NeedsUpgrade(CaseFileError):
 # -- connections --------------------------------------------------------
 
 
+def _paced(conn: sqlite3.Connection, rows):  # noqa: ANN001, ANN202 - any iterable of parameters
+    """Restart the statement clock for every row of an executemany: the
+    limit is per execution, so a bulk insert of many rows is not cut off."""
+    for row in rows:
+        conn.started = time.monotonic()  # type: ignore[attr-defined]
+        yield row
+
+
 class _GuardedCursor(sqlite3.Cursor):
     def execute(self, sql: str, parameters=(), /):  # noqa: ANN001, ANN201 - sqlite3's signature
         self.connection.started = time.monotonic()  # type: ignore[attr-defined]
         return super().execute(sql, parameters)
 
     def executemany(self, sql: str, seq_of_parameters, /):  # noqa: ANN001, ANN201
-        self.connection.started = time.monotonic()  # type: ignore[attr-defined]
-        return super().executemany(sql, seq_of_parameters)
+        return super().executemany(sql, _paced(self.connection, seq_of_parameters))
 
 
 class GuardedConnection(sqlite3.Connection):
@@ -111,8 +118,7 @@ class GuardedConnection(sqlite3.Connection):
         return super().execute(sql, parameters)
 
     def executemany(self, sql: str, seq_of_parameters, /) -> sqlite3.Cursor:  # noqa: ANN001
-        self.started = time.monotonic()
-        return super().executemany(sql, seq_of_parameters)
+        return super().executemany(sql, _paced(self, seq_of_parameters))
 
     @contextlib.contextmanager
     def time_limit(self, seconds: float | None) -> Iterator[None]:

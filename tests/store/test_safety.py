@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_board.errors import CaseFileError, NewerSchema, NotACaseFile, ReadOnlyCase
+from evidence_board.errors import CaseFileError, InvalidInput, NewerSchema, NotACaseFile, ReadOnlyCase
 from evidence_board.store import SCHEMA_VERSION, CaseFile
 from evidence_board.store import safety
 from evidence_board.store.casefile import needs_upgrade
@@ -229,3 +229,9 @@ def test_our_own_writes_are_remembered_as_checked(seed: Path) -> None:
         case.conn.execute("UPDATE cards SET title = 'ours' WHERE kind = 'note'")
         case.conn.execute("COMMIT")
     assert safety.was_verified(seed)
+
+
+def test_a_file_too_large_to_store_is_refused_in_words(case: CaseFile, monkeypatch) -> None:
+    monkeypatch.setattr(safety, "MAX_VALUE_BYTES", 2**20)
+    with pytest.raises(InvalidInput, match="a case holds files of up to 1 MB each"):
+        case.add_attachment(b"x" * (2**20 + 1), "application/pdf")
