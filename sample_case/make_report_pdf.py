@@ -170,18 +170,10 @@ def draw_line(writer: pymupdf.TextWriter, line: Line, x: float, baseline: float,
 
 def fits(items: list[Line | Gap], height: float, columns: int) -> bool:
     """Whether items fill at most ``columns`` columns of ``height``."""
-    used, column = 0.0, 1
-    for item in items:
-        if isinstance(item, Gap) and used == 0:
-            continue
-        if used + item.height > height + 0.01:
-            column, used = column + 1, 0.0
-            if column > columns or isinstance(item, Gap):
-                if column > columns:
-                    return False
-                continue
-        used += item.height
-    return True
+    rest = items
+    for _ in range(columns):
+        _, rest = take_column(rest, height)
+    return all(isinstance(item, Gap) for item in rest)
 
 
 def take_column(items: list[Line | Gap], height: float) -> tuple[list[Line | Gap], list[Line | Gap]]:
