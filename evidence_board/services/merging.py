@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from evidence_board.model import new_id
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
 from evidence_board.store import CaseFile, now_iso
+from evidence_board.store.casefile import needs_upgrade
 from evidence_board.store.writer import RowWriter
 
 CONFLICT_TAG = "merge conflict"
@@ -140,8 +143,15 @@ def merge_case(service: OperationRunner, other: str | Path | CaseFile,
         return _merge_from(service, other, dry_run)
     if Path(other).resolve() == Path(service.case.path).resolve():
         raise InvalidInput("cannot merge a case into itself")
-    with CaseFile.open(other, read_only=True) as theirs:
-        return _merge_from(service, theirs, dry_run)
+    if needs_upgrade(other) is None:
+        with CaseFile.open(other, read_only=True) as theirs:
+            return _merge_from(service, theirs, dry_run)
+    # An older file: upgrade a private copy, never the colleague's file.
+    with tempfile.TemporaryDirectory(prefix="evb-merge-") as folder:
+        copy = Path(folder) / Path(other).name
+        shutil.copyfile(other, copy)
+        with CaseFile.open(copy, allow_upgrade=True, lock=False) as theirs:
+            return _merge_from(service, theirs, dry_run)
 
 
 def _merge_from(service: OperationRunner, theirs_case: CaseFile, dry_run: bool) -> tuple[MergeReport, Changes]:

@@ -122,3 +122,16 @@ def test_a_source_whose_bytes_do_not_match_refuses_the_merge(case: CaseFile, ser
 def test_a_case_cannot_be_merged_into_itself(case: CaseFile, service: CaseService) -> None:
     with pytest.raises(InvalidInput, match="itself"):
         merge_case(service, case.path)
+
+
+def test_an_older_file_is_merged_from_an_upgraded_copy_and_left_as_it_was(
+        case: CaseFile, service: CaseService, tmp_path: Path) -> None:
+    from tests.store.test_migrations import write_version_1_case
+
+    old = tmp_path / "old.evb"
+    write_version_1_case(old)
+    before = old.read_bytes()
+    report, _ = merge_case(service, old)
+    assert "Scud shipment" in titles(case) and report.boards_added == ["Main"]
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("old")) == ["old.evb"]
