@@ -30,8 +30,7 @@ from evidence_board.exporters.pdf_appendix import MUTED, RULE, TEXT, AppendixRes
 from evidence_board.exporters.pdf_layout import (
     FOOTER, HEADER, MARGIN, BoardPage, PageLayout, fit_layout, map_rect, page_size_name, tile_layout,
 )
-from evidence_board.exporters.scope import ExportScope
-from evidence_board.model import CardKind
+from evidence_board.exporters.scope import ExportScope, contents_per_rect
 from evidence_board.render.board_painter import paint_board
 
 Progress = Callable[[int, int], None]
@@ -114,6 +113,8 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
     largest_scale = max(p.scale for p in layout.pages)
     context = ExportRenderContext(scope.case, image_edge_for(scope, largest_scale))
     contents = scope.visible_contents()
+    tiles = [i for i, page in enumerate(layout.pages) if not page.overview and len(layout.pages) > 1]
+    per_page = dict(zip(tiles, contents_per_rect(contents, [layout.pages[i].source for i in tiles])))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write a PDF to {qt_pdf.parent}")
@@ -126,7 +127,7 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
             _title_block(painter, scope, options, layout, page)
             painter.save()
             painter.setClipRect(QRectF(*_rect(page.target)))
-            paint_board(painter, contents, QRectF(*_rect(page.source)), context,
+            paint_board(painter, per_page.get(index, contents), QRectF(*_rect(page.source)), context,
                         target_rect=QRectF(*_rect(page.target)), detail=detail, numbers=scope.numbers)
             painter.restore()
             painter.setPen(QPen(RULE, 0.6))
@@ -155,7 +156,7 @@ def _rect(r: tuple[float, float, float, float]) -> tuple[float, float, float, fl
 def _title_block(painter: QPainter, scope: ExportScope, options: PdfOptions, layout: PageLayout,
                  page: BoardPage) -> None:
     left, right, top = MARGIN, layout.width - MARGIN, MARGIN
-    cards = sum(1 for c, _ in scope.cards() if c.kind is not CardKind.GROUP)
+    cards = len(scope.numbers)  # every card but group frames
     author = options.author or scope.case.case_info().get("created_by", "")
     when = options.date or date.today().isoformat()
     if page.overview:
@@ -252,28 +253,58 @@ def _finish(qt_pdf: Path, out: Path, scope: ExportScope, options: PdfOptions, la
 
 def _quote_links(doc: pymupdf.Document, scope: ExportScope, layout: PageLayout, appendix: AppendixResult) -> int:
     """Quote card -> its appendix entry on every board page it shows on; entry number -> the card."""
-    count = 0
     placements = scope.contents.placements
-    home: dict[str, tuple[int, tuple]] = {}  # the page a quote is best seen on, for the link back
+    links: dict[int, list[tuple[tuple, int, float, float]]] = {}  # page -> (rect, target page, x, y)
+    home: dict[str, tuple[int, float, float, bool]] = {}  # where the link back goes: the card, whole if possible
+    quotes = [(card_id, anchor, placements[card_id]) for card_id, anchor in appendix.quote_anchors.items()]
     for index, page in enumerate(layout.pages):
-        pdf_page = doc[index]
         tx0, ty0, tx1, ty1 = page.target
-        for card_id, anchor in appendix.quote_anchors.items():
-            p = placements[card_id]
+        sx0, sy0, sx1, sy1 = page.source
+        for card_id, anchor, p in quotes:
+            if p.x > sx1 or p.y > sy1 or p.x + p.width < sx0 or p.y + p.height < sy0:
+                continue  # not on this page (a cheap test before mapping to points)
             x0, y0, x1, y1 = map_rect(page, (p.x, p.y, p.x + p.width, p.y + p.height))
             clipped = (max(x0, tx0), max(y0, ty0), min(x1, tx1), min(y1, ty1))
             if clipped[2] - clipped[0] < 2 or clipped[3] - clipped[1] < 2:
                 continue
-            pdf_page.insert_link({"kind": pymupdf.LINK_GOTO, "from": pymupdf.Rect(clipped), "page": anchor.page,
-                                  "to": pymupdf.Point(MARGIN, max(0.0, anchor.y - 6)), "zoom": 0})
-            count += 1
+            links.setdefault(index, []).append((clipped, anchor.page, MARGIN, max(0.0, anchor.y - 6)))
             whole = clipped == (x0, y0, x1, y1)
-            if card_id not in home or (whole and not home[card_id][2]) or (page.overview is False and home[card_id][3]):
-                home[card_id] = (index, (x0, y0), whole, page.overview)
+            better = card_id not in home or (whole and not home[card_id][3]) or (
+                whole == home[card_id][3] and layout.pages[home[card_id][0]].overview and not page.overview)
+            if better:
+                home[card_id] = (index, max(0.0, x0 - 20), max(0.0, y0 - 20), whole)
     for card_id, anchor in appendix.quote_anchors.items():
         if card_id in home:
-            target_page, (x, y), _, _ = home[card_id]
-            doc[anchor.page].insert_link({"kind": pymupdf.LINK_GOTO, "from": pymupdf.Rect(anchor.rect),
-                                          "page": target_page, "to": pymupdf.Point(max(0.0, x - 20), max(0.0, y - 20)),
-                                          "zoom": 0})
-    return count
+            target, x, y, _ = home[card_id]
+            links.setdefault(anchor.page, []).append((anchor.rect, target, x, y))
+    for index, page_links in links.items():
+        _add_goto_links(doc, index, page_links)
+    return sum(len(v) for i, v in links.items() if i < len(layout.pages))
+
+
+def _add_goto_links(doc: pymupdf.Document, index: int, page_links: list) -> None:
+    """Add many internal links to one page at once.
+
+    ``Page.insert_link`` looks through every link already on the page to name
+    the new one, which is quadratic: 2,000 quote links took a minute. The
+    annotation text is what it would write (PyMuPDF's "goto1" skeleton) with
+    our own unique names, added in one call.
+    """
+    page = doc[index]
+    if not hasattr(page, "_addAnnot_FromString"):  # a PyMuPDF without the bulk call: the slow, public way
+        for rect, target, x, y in page_links:
+            page.insert_link({"kind": pymupdf.LINK_GOTO, "from": pymupdf.Rect(rect), "page": target,
+                              "to": pymupdf.Point(x, y), "zoom": 0})
+        return
+    to_pdf = ~page.transformation_matrix
+    pdf_of_page: dict[int, tuple[int, pymupdf.Matrix]] = {}
+    annots = []
+    for n, (rect, target, x, y) in enumerate(page_links):
+        if target not in pdf_of_page:
+            pdf_of_page[target] = (doc.page_xref(target), ~doc[target].transformation_matrix)
+        xref, target_to_pdf = pdf_of_page[target]
+        r = pymupdf.Rect(rect) * to_pdf
+        point = pymupdf.Point(x, y) * target_to_pdf
+        annots.append(f"<</A<</S/GoTo/D[{xref} 0 R/XYZ {point.x:g} {point.y:g} 0]>>"
+                      f"/Rect[{r.x0:g} {r.y0:g} {r.x1:g} {r.y1:g}]/BS<</W 0>>/Subtype/Link/NM(evb-L{n})>>")
+    page._addAnnot_FromString(tuple(annots))
