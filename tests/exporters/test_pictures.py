@@ -123,3 +123,19 @@ def test_svg_is_xml_with_text(qapp, case, sample, tmp_path: Path) -> None:
     assert hrefs
     image = QImage.fromData(base64.b64decode(hrefs[0].split(",", 1)[1]))
     assert 0 < image.width() <= 600
+
+
+def test_a_link_crossing_a_tile_is_drawn_on_it(qapp, case, service, board_id, tmp_path: Path) -> None:
+    """The middle tile holds neither end of the link, only the line passing through."""
+    a, b = service.create_cards([{"kind": "note", "title": "West", "x": 0, "y": 0},
+                                 {"kind": "note", "title": "East", "x": 3000, "y": 0}], board_id).created
+    service.create_link(a, b, "")
+    result = export_pdf(board_scope(case), tmp_path / "t.pdf", PdfOptions(tile=True, scale=0.5, landscape=True))
+    doc = pymupdf.open(result.path)
+    tiles = list(range(1, result.board_pages))
+    assert len(tiles) >= 3
+    middle = doc[tiles[len(tiles) // 2]]
+    assert "West" not in middle.get_text() and "East" not in middle.get_text()
+    lines = [item for d in middle.get_drawings() for item in d["items"] if item[0] == "l"]
+    top, bottom = result.layout.board_area[1], result.layout.board_area[3]  # not the title block's rule
+    assert any(abs(p1.y - p2.y) < 1 and abs(p1.x - p2.x) > 100 and top < p1.y < bottom for _, p1, p2 in lines)
