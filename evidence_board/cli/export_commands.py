@@ -100,7 +100,8 @@ def _export(scope: ExportScope, out: Path, fmt: str, page_size: str, landscape: 
 
         writer = {"canvas": export_canvas, "graphml": export_graphml, "gexf": export_gexf, "csv": export_csv}[fmt]
         writer(scope, out)
-        extra = {"canvas": f", attachments in {out.with_name(out.stem + '_files')}",
+        files = out.with_name(out.stem + "_files")
+        extra = {"canvas": f", attachments in {files}" if files.is_dir() else "",
                  "csv": ": cards.csv and links.csv"}.get(fmt, "")
         report["summary"] = f"wrote {out}{extra} ({what})"
     return report
