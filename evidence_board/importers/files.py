@@ -28,6 +28,7 @@ from evidence_board.services import CaseService, Changes
 
 _GAP = 40.0
 _IMAGES_PER_ROW = 4
+_STEPS = 1000  # progress units per file
 
 
 @dataclass(slots=True)
@@ -100,10 +101,24 @@ def read_file(path: Path) -> bytes:
         raise ImportRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
+def _page_progress(progress: Progress | None, index: int, count: int) -> Progress | None:
+    """Page-by-page progress of one PDF as a share of the whole job."""
+    if progress is None:
+        return None
+
+    def report(name: str, done: int, total: int) -> None:
+        progress(f"Reading {name}, page {done} of {total}",
+                 index * _STEPS + done * _STEPS // max(total, 1), count * _STEPS)
+
+    return report
+
+
 def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, password: str | None = None,
                   progress: Progress | None = None, cancelled: Cancelled | None = None,
                   known: Callable[[str], bool] | None = None) -> list[PreparedFile]:
     """Read and parse files without touching a case.
+
+    ``progress(message, done, total)`` hears how far the whole job is.
 
     ``known(sha256)`` says a file is already in the case: it is not parsed
     again (unless embedded images are wanted), only reused when written.
@@ -113,14 +128,14 @@ def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, 
     for index, path in enumerate(paths):
         _check_cancel(cancelled)
         if progress:
-            progress(path.name, index, len(paths))
+            progress(f"Reading {path.name}", index * _STEPS, len(paths) * _STEPS)
         data = read_file(path)
         item = PreparedFile(path, data, hashlib.sha256(data).hexdigest(), detect.media_type_of(data, path.name))
         already = known is not None and known(item.sha256)
         if item.media_type == detect.PDF:
             if not already or extract_images:
                 item.pdf = parse_pdf(data, path.name, password=password, extract_images=extract_images,
-                                     progress=progress, cancelled=cancelled)
+                                     progress=_page_progress(progress, index, len(paths)), cancelled=cancelled)
                 item.password = password if item.pdf.encrypted else None
         elif not already:
             item.image = read_image(data, item.media_type, path.name)

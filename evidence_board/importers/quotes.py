@@ -69,7 +69,7 @@ def unrotated_rect(page: pymupdf.Page) -> pymupdf.Rect:
 
 # -- matching words ----------------------------------------------------
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
 
 
@@ -89,7 +89,7 @@ def _page_string(words: Sequence[Word], join_hyphens: bool) -> tuple[str, list[i
     owners: list[int] = []
     starts: set[int] = set()
     for i, word in enumerate(words):
-        folded = _fold(word[4])
+        folded = fold(word[4])
         if _glued(words, i, join_hyphens):
             chars.pop()  # the hyphen
             owners.pop()
@@ -125,7 +125,7 @@ def match_words(words: Sequence[Word], first: int, last: int, join_hyphens: bool
 def find_matches(words: Sequence[Word], text: str) -> list[QuoteMatch]:
     """Every place the words of ``text`` occur, in page order: whole words
     first; failing that, matches inside words, snapped out to whole words."""
-    query = " ".join(_fold(t) for t in text.split())
+    query = " ".join(fold(t) for t in text.split())
     if not query or not words:
         return []
     for join_hyphens in (False, True):

@@ -1,0 +1,160 @@
+"""Importing files from the window: parse off the UI thread, write on it.
+
+Why this split: PyMuPDF parsing happens in a worker *process* anyway (see
+``importers.pdf``), and Pillow decoding can be slow, so a QThread runs
+:func:`prepare_files`, which reads and parses but never touches the case.
+The write stage (:func:`write_prepared`, one ``service.batch``) then runs
+on the UI thread: service listeners (the board scene) must be called on
+the thread that owns the widgets, all SQLite writes stay on one thread, and
+the stage is short (inserting records, no parsing). Cancel during reading
+kills the parser process; nothing has been written yet. A failure in either
+stage leaves the case as it was.
+
+The progress dialog is window-modal and the function waits in a local
+event loop, so the window keeps repainting while the user cannot start a
+second edit half-way through an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, QPointF, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox, QFileDialog, QGridLayout, QInputDialog, QLineEdit, QMainWindow, QMessageBox,
+    QProgressDialog, QWidget,
+)
+
+from evidence_board.errors import EvidenceBoardError
+from evidence_board.importers import (
+    ImportCancelled, ImportReport, PasswordRequired, PreparedFile, prepare_files, write_prepared,
+)
+from evidence_board.services import CaseService
+
+FILE_FILTER = "PDFs and images (*.pdf *.jpg *.jpeg *.png *.webp *.tif *.tiff *.gif);;All files (*)"
+
+
+class PrepareThread(QThread):
+    """Reads and parses the files; the UI thread writes them."""
+
+    progressed = Signal(str, int, int)
+
+    def __init__(self, paths: Sequence[Path], extract_images: bool, password: str | None,
+                 known_hashes: set[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths, self.extract_images, self.password = list(paths), extract_images, password
+        self.known_hashes = known_hashes
+        self.prepared: list[PreparedFile] = []
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            self.prepared = prepare_files(
+                self.paths, extract_images=self.extract_images, password=self.password,
+                progress=self.progressed.emit, cancelled=self.isInterruptionRequested,
+                known=self.known_hashes.__contains__)
+        except Exception as exc:  # noqa: BLE001 - reported on the UI thread
+            self.error = exc
+
+
+class ImportProgressDialog(QProgressDialog):
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__("Reading files…", "Cancel", 0, 1000, parent)
+        self.setWindowTitle("Import")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(300)  # a quick import shows no dialog at all
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+
+    @Slot(str, int, int)
+    def show_progress(self, message: str, done: int, total: int) -> None:
+        self.setMaximum(max(total, 1))
+        self.setValue(min(done, total))
+        self.setLabelText(message)
+
+
+def _prepare(parent: QWidget | None, paths: Sequence[Path], extract_images: bool, password: str | None,
+             known_hashes: set[str]) -> list[PreparedFile]:
+    """Run the reading stage under a progress dialog; raise what it raised."""
+    dialog = ImportProgressDialog(parent)
+    thread = PrepareThread(paths, extract_images, password, known_hashes)
+    loop = QEventLoop()
+    # The dialog lives on the UI thread, so this connection is queued.
+    thread.progressed.connect(dialog.show_progress)
+    dialog.canceled.connect(thread.requestInterruption)  # the Cancel button
+    dialog.rejected.connect(thread.requestInterruption)  # Esc
+    thread.finished.connect(loop.quit)
+    thread.start()
+    if thread.isRunning():
+        loop.exec()
+    thread.wait()
+    cancelled = dialog.wasCanceled()
+    dialog.hide()  # not close(): a closing QProgressDialog reports a cancel
+    dialog.deleteLater()
+    if thread.error is not None:
+        raise thread.error
+    if cancelled:
+        raise ImportCancelled("import cancelled; nothing was imported")
+    return thread.prepared
+
+
+def import_files_with_progress(parent: QWidget | None, service: CaseService, paths: Sequence[str | Path],
+                               board_id: str | None, pos: QPointF | tuple[float, float] | None = None, *,
+                               extract_images: bool = False) -> ImportReport | None:
+    """Import files onto a board, asking for a PDF's password if it needs one.
+
+    Errors are shown in a message box; returns the report, or None if
+    nothing was imported (refused or cancelled).
+    """
+    x, y = (pos.x(), pos.y()) if isinstance(pos, QPointF) else (pos or (0.0, 0.0))
+    paths = [Path(p) for p in paths]
+    known = {s.sha256 for s in service.case.sources()}
+    password: str | None = None
+    while True:
+        try:
+            prepared = _prepare(parent, paths, extract_images, password, known)
+            report = write_prepared(service, prepared, board_id, x=x, y=y)
+        except PasswordRequired as exc:
+            password = _ask_password(parent, exc)
+            if password is None:
+                return None
+            continue
+        except ImportCancelled:
+            return None
+        except EvidenceBoardError as exc:
+            QMessageBox.warning(parent, "Import", str(exc))
+            return None
+        _tell(parent, report)
+        return report
+
+
+def _ask_password(parent: QWidget | None, exc: PasswordRequired) -> str | None:
+    prompt = (f"Wrong password for {exc.file_name}. Try again:" if exc.wrong_password
+              else f"{exc.file_name} is password-protected. Password:")
+    text, ok = QInputDialog.getText(parent, "Password", prompt, QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
+def _tell(parent: QWidget | None, report: ImportReport) -> None:
+    """Say what happened where the user looks: the status bar, if there is one."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage("; ".join(report.lines()), 8000)
+
+
+def choose_and_import(parent: QWidget | None, service: CaseService, board_id: str | None,
+                      pos: QPointF | tuple[float, float] | None = None) -> ImportReport | None:
+    """File > Import…: pick files, optionally extract PDFs' images, import."""
+    dialog = QFileDialog(parent, "Import sources", "", FILE_FILTER)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    # A Qt (not native) dialog, so it can carry our option below the file list.
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    extract = QCheckBox("Make photo cards of the images inside PDFs")
+    layout = dialog.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addWidget(extract, layout.rowCount(), 0, 1, layout.columnCount())
+    if not dialog.exec():
+        return None
+    return import_files_with_progress(parent, service, dialog.selectedFiles(), board_id, pos,
+                                      extract_images=extract.isChecked())

@@ -1,0 +1,39 @@
+"""The source reader: a stored PDF's pages, find, and quotes that point back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from evidence_board.errors import EvidenceBoardError, UnknownId
+from evidence_board.model import Region
+from evidence_board.services import CaseService
+from evidence_board.ui.reader.window import SourceReader
+
+__all__ = ["SourceReader", "show_in_source"]
+
+
+def show_in_source(parent: QWidget | None, case, service: CaseService | None, source_id: str,
+                   page: int | None = None, regions: Sequence[Region] = (), *,
+                   find: str | None = None, board_id: str | None = None) -> QWidget | None:
+    """Open the reader on a source, at ``page`` with ``regions`` highlighted
+    (a quote's "Show in source"), or with ``find`` hits highlighted (a
+    search hit). Returns the window, or None if the source cannot be shown
+    (the reason is shown in a message box)."""
+    source = case.source(source_id)
+    try:
+        if source is None:
+            raise UnknownId(f"no source with id {source_id}")
+        reader = SourceReader(case, service, source, board_id, parent)
+    except (EvidenceBoardError, RuntimeError) as exc:  # RuntimeError: MuPDF refusing the stored bytes
+        QMessageBox.warning(parent, "Evidence Board", f"Cannot open the source: {exc}")
+        return None
+    if find:
+        reader.go_to_page(page or 1)
+        reader.find(find)
+    elif page is not None:
+        reader.show_regions(page, regions)
+    reader.show()
+    reader.raise_()
+    return reader

@@ -1,0 +1,255 @@
+"""The source reader window: read a stored PDF, find in it, quote from it.
+
+It renders from the bytes stored in the case, so what it shows is exactly
+what was imported. Quote and clip cards go through the same service helpers
+as the CLI (``create_quote``, ``create_page_clip``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel, QLineEdit, QMainWindow, QMessageBox, QScrollArea, QSpinBox, QToolBar, QWidget,
+)
+
+from evidence_board.errors import EvidenceBoardError
+from evidence_board.importers.quotes import QuoteMatch, citation, create_page_clip, create_quote
+from evidence_board.model import Region, Source
+from evidence_board.services import CaseService
+from evidence_board.ui.reader.page_widget import PageWidget, SelectMode
+from evidence_board.ui.reader.pages import SourcePages, union
+
+ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
+
+
+class SourceReader(QMainWindow):
+    """One source, one page at a time; emits ``cardCreated(card_id)``."""
+
+    cardCreated = Signal(str)
+
+    def __init__(self, case, service: CaseService | None, source: Source, board_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.case, self.service, self.source, self.board_id = case, service, source, board_id
+        self.pages = SourcePages(case, source)
+        self.page_widget = PageWidget(self.pages)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.page_widget)
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll.setBackgroundRole(self.scroll.backgroundRole().Dark)
+        self.setCentralWidget(self.scroll)
+        self.find_hits: list[tuple[int, QuoteMatch]] = []
+        self.find_index = -1
+        self._build_toolbar()
+        self.page_widget.selectionChanged.connect(self._update_actions)
+        self.setWindowTitle(f"{source.title or source.file_name} — Evidence Board")
+        self.resize(900, 1000)
+        self.zoom = 1.0
+        self.go_to_page(1)
+
+    # -- building ------------------------------------------------------
+
+    def _action(self, bar: QToolBar, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        bar.addAction(action)
+        return action
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Reader")
+        bar.setMovable(False)
+        self.prev_action = self._action(bar, "◀", lambda: self.go_to_page(self.page - 1),
+                                        QKeySequence(Qt.Key.Key_PageUp), "Previous page (Page Up)")
+        self.page_box = QSpinBox()
+        self.page_box.setRange(1, self.pages.page_count)
+        self.page_box.setKeyboardTracking(False)
+        self.page_box.valueChanged.connect(self.go_to_page)
+        bar.addWidget(self.page_box)
+        bar.addWidget(QLabel(f" of {self.pages.page_count} "))
+        self.next_action = self._action(bar, "▶", lambda: self.go_to_page(self.page + 1),
+                                        QKeySequence(Qt.Key.Key_PageDown), "Next page (Page Down)")
+        bar.addSeparator()
+        self._action(bar, "−", self.zoom_out, QKeySequence.StandardKey.ZoomOut, "Zoom out")
+        self.zoom_label = QLabel("100%")
+        bar.addWidget(self.zoom_label)
+        self._action(bar, "+", self.zoom_in, QKeySequence.StandardKey.ZoomIn, "Zoom in")
+        self._action(bar, "Fit width", self.fit_width, QKeySequence("Ctrl+0"))
+        bar.addSeparator()
+        modes = QActionGroup(self)
+        self.text_mode = self._action(bar, "Select text", lambda: self.set_mode(SelectMode.TEXT),
+                                      tip="Drag over words to quote them")
+        self.clip_mode = self._action(bar, "Clip area", lambda: self.set_mode(SelectMode.CLIP),
+                                      tip="Drag a rectangle to make a photo card of it")
+        for action in (self.text_mode, self.clip_mode):
+            action.setCheckable(True)
+            modes.addAction(action)
+        self.text_mode.setChecked(True)
+        self.quote_action = self._action(bar, "Make quote card", self.make_quote_card, QKeySequence("Ctrl+Q"))
+        self.clip_action = self._action(bar, "Make photo card", self.make_clip_card)
+        bar.addSeparator()
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText("Find in document")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.setMaximumWidth(220)
+        self.find_box.returnPressed.connect(self._find_or_next)
+        self.find_box.textChanged.connect(lambda _: self._reset_find())
+        bar.addWidget(self.find_box)
+        self._action(bar, "↑", self.previous_hit, QKeySequence.StandardKey.FindPrevious, "Previous hit")
+        self._action(bar, "↓", self.next_hit, QKeySequence.StandardKey.FindNext, "Next hit")
+        self.hits_label = QLabel("")
+        bar.addWidget(self.hits_label)
+        focus_find = QAction(self)
+        focus_find.setShortcut(QKeySequence.StandardKey.Find)
+        focus_find.triggered.connect(lambda: (self.find_box.setFocus(), self.find_box.selectAll()))
+        self.addAction(focus_find)
+        writable = self.service is not None and not self.case.read_only
+        self.quote_action.setVisible(writable)
+        self.clip_action.setVisible(writable)
+
+    # -- navigation and zoom -------------------------------------------
+
+    @property
+    def page(self) -> int:
+        return self.page_widget.page
+
+    def go_to_page(self, page: int) -> None:
+        page = max(1, min(self.pages.page_count, int(page)))
+        self.page_widget.show_page(page, self.zoom)
+        self._show_hits_on_page()
+        self.page_box.blockSignals(True)
+        self.page_box.setValue(page)
+        self.page_box.blockSignals(False)
+        self.prev_action.setEnabled(page > 1)
+        self.next_action.setEnabled(page < self.pages.page_count)
+        self.statusBar().showMessage(citation(self.source, page))
+        self._update_actions()
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = max(ZOOMS[0], min(ZOOMS[-1], zoom))
+        self.page_widget.show_page(self.page, self.zoom)
+        self.zoom_label.setText(f"{round(self.zoom * 100)}%")
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOMS if z > self.zoom + 1e-6), ZOOMS[-1]))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOMS) if z < self.zoom - 1e-6), ZOOMS[0]))
+
+    def fit_width(self) -> None:
+        width, _ = self.pages.page_size(self.page)
+        available = self.scroll.viewport().width() - 8
+        self.set_zoom(max(available, 50) / width)
+
+    def set_mode(self, mode: SelectMode) -> None:
+        self.page_widget.set_mode(mode)
+        (self.text_mode if mode is SelectMode.TEXT else self.clip_mode).setChecked(True)
+        self._update_actions()
+
+    def show_regions(self, page: int, regions: Sequence[Region]) -> None:
+        """Open at ``page`` with ``regions`` highlighted and scrolled into view."""
+        self.go_to_page(page)
+        self.page_widget.set_cited(page, regions)
+        if regions:
+            self._scroll_to(union(regions))
+
+    def _scroll_to(self, region: Region) -> None:
+        rect = self.page_widget.view_rect(region)
+        self.scroll.ensureVisible(int(rect.center().x()), int(rect.center().y()),
+                                  int(rect.width() / 2) + 40, int(rect.height() / 2) + 80)
+
+    # -- find ----------------------------------------------------------
+
+    def find(self, text: str) -> int:
+        """Find ``text`` in the whole document; go to the first hit from here."""
+        self.find_box.blockSignals(True)
+        self.find_box.setText(text)
+        self.find_box.blockSignals(False)
+        self.find_hits = self.pages.find(text)
+        self.find_index = -1
+        if not self.find_hits:
+            self.hits_label.setText(" no hits" if text.strip() else "")
+            self._show_hits_on_page()
+            return 0
+        start = next((i for i, (page, _) in enumerate(self.find_hits) if page >= self.page), 0)
+        self._go_to_hit(start)
+        return len(self.find_hits)
+
+    def next_hit(self) -> None:
+        if self.find_hits:
+            self._go_to_hit((self.find_index + 1) % len(self.find_hits))
+
+    def previous_hit(self) -> None:
+        if self.find_hits:
+            self._go_to_hit((self.find_index - 1) % len(self.find_hits))
+
+    def _find_or_next(self) -> None:
+        if self.find_hits:
+            self.next_hit()
+        else:
+            self.find(self.find_box.text())
+
+    def _reset_find(self) -> None:
+        self.find_hits, self.find_index = [], -1
+        self.hits_label.setText("")
+        self._show_hits_on_page()
+
+    def _go_to_hit(self, index: int) -> None:
+        self.find_index = index
+        page, match = self.find_hits[index]
+        if page != self.page:
+            self.go_to_page(page)
+        else:
+            self._show_hits_on_page()
+        self.hits_label.setText(f" {index + 1} of {len(self.find_hits)}")
+        self._scroll_to(union(match.regions))
+
+    def _show_hits_on_page(self) -> None:
+        on_page = [(i, m) for i, (p, m) in enumerate(self.find_hits) if p == self.page]
+        self.page_widget.hits = [m.regions for _, m in on_page]
+        self.page_widget.current_hit = next((n for n, (i, _) in enumerate(on_page) if i == self.find_index), -1)
+        self.page_widget.update()
+
+    # -- making cards --------------------------------------------------
+
+    def _update_actions(self) -> None:
+        self.quote_action.setEnabled(self.page_widget.selection is not None)
+        self.clip_action.setEnabled(self.page_widget.clip is not None)
+
+    def make_quote_card(self) -> str | None:
+        """A quote card of the selected words; returns its id."""
+        selection = self.page_widget.selection
+        if selection is None or self.service is None:
+            return None
+        return self._make(lambda: create_quote(self.service, self.source.id, self.page, selection.text,
+                                               self.board_id, regions=selection.regions))
+
+    def make_clip_card(self) -> str | None:
+        """A photo card of the clipped rectangle; returns its id."""
+        clip = self.page_widget.clip
+        if clip is None or self.service is None:
+            return None
+        return self._make(lambda: create_page_clip(self.service, self.source.id, self.page, clip, self.board_id))
+
+    def _make(self, create) -> str | None:
+        try:
+            card_id = create().created[0]
+        except EvidenceBoardError as exc:
+            QMessageBox.warning(self, "Evidence Board", str(exc))
+            return None
+        self.page_widget.clear_selection()
+        card = self.case.card(card_id)
+        self.statusBar().showMessage(f"Made a {card.kind.value} card: {card.title}", 6000)
+        self.cardCreated.emit(card_id)
+        return card_id
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.pages.release()
+        super().closeEvent(event)

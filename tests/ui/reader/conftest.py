@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "importers"))
+from samples import report_pdf, write  # noqa: E402
+
+from evidence_board.importers import import_files  # noqa: E402
+
+
+@pytest.fixture
+def pdf_source(tmp_path, service, board_id) -> str:
+    """The id of an imported three-page report."""
+    return import_files(service, [write(tmp_path, "focus.pdf", report_pdf())], board_id).files[0].source_id

@@ -1,0 +1,145 @@
+"""The source reader: pages on demand, find, quotes and clips that point back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from samples import encrypted_pdf, report_pdf, write
+
+from evidence_board.importers import import_files
+from evidence_board.model import CardKind
+from evidence_board.store import CaseFile
+from evidence_board.ui.reader import SourceReader, show_in_source
+from evidence_board.ui.reader.page_widget import SelectMode
+from evidence_board.ui.reader.pages import CACHE_PAGES
+
+
+def open_reader(qtbot, case, service, source_id, **kwargs) -> SourceReader:
+    reader = show_in_source(None, case, service, source_id, **kwargs)
+    qtbot.addWidget(reader)
+    qtbot.waitExposed(reader)
+    return reader
+
+
+def word_point(reader: SourceReader, word: str, at: str = "start") -> QPoint:
+    """Where a word is drawn, in page-widget pixels."""
+    box = next(w for w in reader.pages.words(reader.page) if w[4] == word)
+    rect = reader.page_widget.view_rect(box[:4])
+    x = rect.left() + 2 if at == "start" else rect.right() - 2
+    return QPoint(round(x), round(rect.center().y()))
+
+
+def drag(qtbot, widget, start: QPoint, end: QPoint) -> None:
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(widget, end)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=end)
+
+
+def pixel(reader: SourceReader, region) -> QColor:
+    image = reader.page_widget.grab().toImage()
+    centre = reader.page_widget.view_rect(region).center()
+    return image.pixelColor(round(centre.x()), round(centre.y()))
+
+
+def test_quote_round_trip_select_card_show_in_source(qtbot, case, service, pdf_source):
+    reader = open_reader(qtbot, case, service, pdf_source)
+    reader.go_to_page(2)
+    # Drag from inside "the" (end of line 2) to inside "community" (line 3).
+    drag(qtbot, reader.page_widget, word_point(reader, "the"), word_point(reader, "community", "end"))
+    assert reader.page_widget.selection.text == "the international community"
+    assert reader.quote_action.isEnabled()
+    created = []
+    reader.cardCreated.connect(created.append)
+    reader.quote_action.trigger()
+
+    card = case.card(created[0])
+    assert (card.kind, card.source_id, card.page) == (CardKind.QUOTE, pdf_source, 2)
+    assert card.text == "the international community" and len(card.regions) == 2
+    reader.close()
+
+    shown = open_reader(qtbot, case, service, card.source_id, page=card.page, regions=card.regions)
+    assert shown.page == 2
+    assert shown.page_widget.cited == card.regions  # the same rectangles
+    red = pixel(shown, card.regions[1])
+    assert red.red() > red.blue() + 30  # highlighted where the words are
+    shown.go_to_page(1)
+    clean = pixel(shown, card.regions[1])
+    assert clean.red() == clean.green() == clean.blue()  # only on its own page
+
+
+def test_pages_render_on_demand_and_the_cache_is_bounded(qtbot, tmp_path, case, service, board_id):
+    pages = [f"Page {n} of the long report." for n in range(1, 31)]
+    sid = import_files(service, [write(tmp_path, "long.pdf", report_pdf(pages))], board_id).files[0].source_id
+    reader = open_reader(qtbot, case, service, sid)
+    qtbot.waitUntil(lambda: reader.pages.renders > 0)
+    assert reader.pages.renders == 1 and reader.pages.cached_pages() == {1}
+    for page in range(2, 13):
+        reader.go_to_page(page)
+        qtbot.waitUntil(lambda: reader.pages.renders == page)
+    assert reader.pages.renders == 12
+    assert len(reader.pages.cached_pages()) == CACHE_PAGES and 12 in reader.pages.cached_pages()
+    reader.go_to_page(99)
+    assert reader.page == 30 and not reader.next_action.isEnabled()
+
+
+def test_zoom_renders_at_the_new_scale(qtbot, case, service, pdf_source):
+    reader = open_reader(qtbot, case, service, pdf_source)
+    width = reader.page_widget.width()
+    reader.zoom_in()
+    assert reader.page_widget.width() > width and reader.zoom_label.text() == "125%"
+    reader.set_zoom(0.5)
+    assert reader.page_widget.width() == round(595 * 0.5)
+
+
+def test_find_in_document_goes_from_hit_to_hit(qtbot, case, service, pdf_source):
+    reader = open_reader(qtbot, case, service, pdf_source)
+    assert reader.find("the") >= 4
+    pages = [page for page, _ in reader.find_hits]
+    assert set(pages) == {1, 2, 3} and pages == sorted(pages)
+    assert reader.page == 1 and reader.page_widget.current_hit == 0
+    hit = reader.page_widget.hits[0][0]
+    assert pixel(reader, hit).blue() < pixel(reader, hit).red() - 30  # drawn highlighted
+    for _ in range(pages.count(1)):
+        reader.next_hit()
+    assert reader.page == 2
+    assert reader.find("international community") == 1  # across a line break
+    assert reader.find("nowhere in it") == 0 and reader.hits_label.text().strip() == "no hits"
+
+
+def test_search_hit_opens_the_reader_with_the_words_highlighted(qtbot, case, service, pdf_source):
+    [hit] = [h for h in case.search("Rivero") if h.kind == "page"]
+    reader = open_reader(qtbot, case, service, hit.id, page=hit.page, find="Rivero")
+    assert reader.page == 3 and len(reader.page_widget.hits) == 1
+
+
+def test_clip_a_rectangle_into_a_photo_card(qtbot, case, service, pdf_source):
+    reader = open_reader(qtbot, case, service, pdf_source)
+    reader.clip_mode.trigger()
+    assert reader.page_widget.mode is SelectMode.CLIP
+    drag(qtbot, reader.page_widget, QPoint(60, 60), QPoint(360, 160))
+    assert reader.clip_action.isEnabled()
+    card = case.card(reader.make_clip_card())
+    assert card.kind is CardKind.PHOTO and card.page == 1 and card.source_id == pdf_source
+    x0, y0, x1, y1 = card.regions[0]
+    assert (round(x1 - x0), round(y1 - y0)) == (300, 100)  # 100% zoom: one pixel, one point
+
+
+def test_protected_source_opens_with_the_password_given_at_import(qtbot, tmp_path, case, service, board_id):
+    path = write(tmp_path, "locked.pdf", encrypted_pdf("pw"))
+    sid = import_files(service, [path], board_id, password="pw").files[0].source_id
+    reader = open_reader(qtbot, case, service, sid, page=3)
+    assert reader.page == 3 and reader.find("Rivero") == 1
+
+
+def test_read_only_case_reads_but_makes_no_cards(qtbot, case, case_path, service, pdf_source):
+    with CaseFile.open(case_path, read_only=True) as read_only:
+        reader = open_reader(qtbot, read_only, None, pdf_source)
+        assert not reader.quote_action.isVisible() and reader.pages.page_count == 3
+        reader.close()
+
+
+def test_unknown_or_non_pdf_source_gives_a_message_not_a_window(qtbot, monkeypatch, case, service):
+    messages = []
+    monkeypatch.setattr("evidence_board.ui.reader.QMessageBox.warning", lambda *a: messages.append(a[2]))
+    assert show_in_source(None, case, service, "nope") is None
+    assert messages == ["Cannot open the source: no source with id nope"]
