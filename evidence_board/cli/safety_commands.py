@@ -42,7 +42,8 @@ def backups_command(case: Path, restore: int | None, make_now: bool, as_json: bo
         click.echo(f"restored {restored.name}; the file as it was is kept as {before.name}")
         return
     if make_now:
-        with open_case(case) as opened:
+        # A backup only reads the case: it works while a window edits it.
+        with open_case(case, read_only=True) as opened:
             made = make_backup(opened, min_interval=0)
         click.echo(f"backed up to {made}")
         return

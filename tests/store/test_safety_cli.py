@@ -94,4 +94,5 @@ def test_a_case_open_for_editing_elsewhere_refuses_edits_but_not_reads(case_file
         assert code == 2 and "already open for editing" in err and err.count("\n") == 1
         assert run("cards", case_file)[0] == 0
         assert run("check", case_file)[0] == 0
+        assert run("backups", case_file, "--now")[0] == 0
         assert run("merge", case_file, case_file.with_name("missing.evb"), "--dry-run")[0] == 2
