@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFont, QPainter, QPdfWriter, QPen
 
 from evidence_board.exporters.pdf_layout import MARGIN
