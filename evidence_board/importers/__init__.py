@@ -1,18 +1,38 @@
 """Bringing source files into a case: PDFs (PyMuPDF, in a worker process)
-and images (Pillow). Plain records in, service calls out; no Qt here."""
+and images (Pillow). Plain records in, service calls out; no Qt here.
 
-from evidence_board.importers.errors import (
-    DamagedImage, DamagedPdf, EmptyPdf, ImageTooLarge, ImportCancelled, ImportRefused, ParserFailed,
-    PasswordRequired, QuoteNotFound, UnsupportedFile,
-)
-from evidence_board.importers.files import (
-    ImportedFile, ImportReport, PreparedFile, import_files, prepare_files, write_prepared,
-)
-from evidence_board.importers.quotes import create_page_clip, create_quote, find_quote
+Names are loaded on first use (PEP 562), so the PDF worker process, which
+starts as ``python -m evidence_board.importers.pdf_worker``, does not pay
+for importing the services, the store and Pillow on every file.
+"""
 
-__all__ = [
-    "DamagedImage", "DamagedPdf", "EmptyPdf", "ImageTooLarge", "ImportCancelled", "ImportRefused",
-    "ImportReport", "ImportedFile", "ParserFailed", "PasswordRequired", "PreparedFile", "QuoteNotFound",
-    "UnsupportedFile", "create_page_clip", "create_quote", "find_quote", "import_files", "prepare_files",
-    "write_prepared",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "evidence_board.importers.errors": (
+        "DamagedImage", "DamagedPdf", "EmptyPdf", "ImageTooLarge", "ImportCancelled", "ImportRefused",
+        "ParserFailed", "PasswordRequired", "QuoteNotFound", "UnsupportedFile",
+    ),
+    "evidence_board.importers.files": (
+        "ImportedFile", "ImportReport", "PreparedFile", "import_files", "prepare_files", "write_prepared",
+    ),
+    "evidence_board.importers.quotes": ("create_page_clip", "create_quote", "find_quote"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
