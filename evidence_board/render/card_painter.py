@@ -306,9 +306,9 @@ def _paint_group(painter: QPainter, card: Card, rect: QRectF, detail: float, con
     palette, fonts = context.palette, context.fonts
     accent = palette.accent(card)
     fill = QColor(accent)
-    fill.setAlpha(26)
+    fill.setAlpha(34)
     border = QColor(accent)
-    border.setAlpha(150)
+    border.setAlpha(190)
     pen = QPen(border, 1.5)
     pen.setCosmetic(detail < BLOCK_DETAIL)
     painter.setPen(pen)
@@ -316,8 +316,13 @@ def _paint_group(painter: QPainter, card: Card, rect: QRectF, detail: float, con
     painter.drawRoundedRect(rect, RADIUS * 2, RADIUS * 2)
     if detail < BLOCK_DETAIL:
         return
-    title_box = QRectF(rect.left() + 14, rect.top() + 10, rect.width() - 28, 26)
-    height = _text_line(painter, card.title or "Group", fonts.group_title, accent.darker(135), title_box, context)
+    # Seen from afar a group's title grows, so the board's regions stay readable.
+    base = fonts.group_title.pixelSize()
+    size = int(min(max(base, 13 / max(detail, 0.01)), rect.height() * 0.22, base * 6))
+    font = context.font_at(fonts.group_title, max(base, size))
+    height = context.metrics(font).height()
+    title_box = QRectF(rect.left() + 14, rect.top() + 10, rect.width() - 28, height)
+    height = _text_line(painter, card.title or "Group", font, accent.darker(135), title_box, context)
     if detail >= TITLE_DETAIL and card.text:
         _text_line(painter, card.text, fonts.small, palette.muted,
                    QRectF(title_box.left(), title_box.top() + height + 2, title_box.width(), 18), context)

@@ -45,6 +45,7 @@ class Palette:
     group_fill: QColor = field(default_factory=lambda: QColor(120, 135, 155, 22))
     group_border: QColor = field(default_factory=lambda: QColor("#a9b4c2"))
     link: QColor = field(default_factory=lambda: QColor("#56616e"))
+    overview_link: QColor = field(default_factory=lambda: QColor("#b9c1cb"))
     label_plate: QColor = field(default_factory=lambda: QColor("#ffffff"))
     label_border: QColor = field(default_factory=lambda: QColor("#c9d0d8"))
     image_placeholder: QColor = field(default_factory=lambda: QColor("#dde2e8"))
@@ -160,6 +161,7 @@ class RenderContext:
         self._sources: dict[str, Source | None] = {}
         self._text = _LruCache(4000)
         self._metrics: dict[int, QFontMetricsF] = {}
+        self._sized_fonts: dict[tuple[int, int], QFont] = {}
 
     # -- records ---------------------------------------------------------
 
@@ -211,6 +213,15 @@ class RenderContext:
         self._images.discard_where(lambda key: key == attachment_id)
 
     # -- text ------------------------------------------------------------
+
+    def font_at(self, font: QFont, pixel_size: int) -> QFont:
+        """``font`` at another pixel size, kept so its caches stay warm."""
+        key = (id(font), pixel_size)
+        sized = self._sized_fonts.get(key)
+        if sized is None:
+            sized = self._sized_fonts[key] = QFont(font)
+            sized.setPixelSize(pixel_size)
+        return sized
 
     def metrics(self, font: QFont) -> QFontMetricsF:
         key = id(font)

@@ -60,6 +60,24 @@ class BoardCommands:
         self.select([card_id])
         return card_id
 
+    def group_selection(self, title: str = "New group") -> str | None:
+        """A group frame around the selected cards, holding them: one undo step."""
+        items = [i for i in self.scene.selected_cards() if i.placement.group_id is None or
+                 i.placement.group_id not in {s.card_id for s in self.scene.selected_cards()}]
+        if not items:
+            return None
+        bounds = items[0].card_rect()
+        for item in items[1:]:
+            bounds = bounds.united(item.card_rect())
+        frame = bounds.adjusted(-30, -60, 30, 30)
+        with self.service.batch(f"Group {len(items)} card(s)"):
+            group_id = self.service.create_card(CardKind.GROUP, board_id=self.board_id, title=title,
+                                                x=frame.x(), y=frame.y(), width=frame.width(),
+                                                height=frame.height()).created[0]
+            self.service.set_group(self.board_id, [i.card_id for i in items], group_id)
+        self.select([group_id])
+        return group_id
+
     def add_photo(self, image: QImage, centre: QPointF, title: str = "Pasted image") -> str:
         data = QByteArray()
         buffer = QBuffer(data)

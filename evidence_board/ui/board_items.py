@@ -14,10 +14,16 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from evidence_board.model import Card, CardKind, Link, Placement
 from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
-from evidence_board.render.context import RenderContext
+from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.link_painter import (
     LinkGeometry, label_rect, link_bounds, link_geometry, link_shape, paint_link,
 )
+
+_Flag = QGraphicsItem.GraphicsItemFlag
+_CARD_FLAGS = _Flag.ItemIsSelectable
+# ItemUsesExtendedStyleOption for option.exposedRect: a long line is only stroked where it shows.
+_LINK_FLAGS = _Flag.ItemIsSelectable | _Flag.ItemUsesExtendedStyleOption
+_DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 MARGIN = 16.0  # room around a card for its shadow, selection outline, badge and handles
 HANDLE = 10.0
@@ -36,10 +42,12 @@ class CardItem(QGraphicsItem):
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlags(_CARD_FLAGS)
+        # Qt keeps each card's picture at the current zoom: panning and
+        # dragging are blits; a zoom step or an update() draws it again.
+        self.setCacheMode(_DEVICE_CACHE)
         self.setPos(placement.x, placement.y)
-        self.setZValue(placement.z)
-        self.setToolTip(card.title)
+        self.setZValue(stacking_z(card, placement))
 
     @property
     def card_id(self) -> str:
@@ -55,7 +63,6 @@ class CardItem(QGraphicsItem):
 
     def set_card(self, card: Card) -> None:
         self.card = card
-        self.setToolTip(card.title)
         self.update()
 
     def set_placement(self, placement: Placement) -> None:
@@ -65,8 +72,8 @@ class CardItem(QGraphicsItem):
         self.placement = placement
         if self.pos() != QPointF(placement.x, placement.y):
             self.setPos(placement.x, placement.y)
-        if self.zValue() != placement.z:
-            self.setZValue(placement.z)
+        if self.zValue() != stacking_z(self.card, placement):
+            self.setZValue(stacking_z(self.card, placement))
 
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
@@ -132,17 +139,18 @@ class LinkItem(QGraphicsItem):
     """A link between two CardItems; its geometry follows them on ``refresh``."""
 
     def __init__(self, link: Link, source: CardItem, target: CardItem, context: RenderContext,
-                 parent: QGraphicsItem | None = None) -> None:
+                 parent: QGraphicsItem | None = None, lane_offset: float = 0.0) -> None:
         super().__init__(parent)
         self.link = link
         self.source = source
         self.target = target
         self.context = context
-        self.lane_offset = 0.0
+        self.lane_offset = lane_offset
         self.geometry = LinkGeometry(QPointF(), QPointF(), False)
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlags(_LINK_FLAGS)
+        self.setZValue(LINK_Z)
         source.links.add(self)
         target.links.add(self)
         self.refresh()
@@ -162,7 +170,6 @@ class LinkItem(QGraphicsItem):
             source.links.add(self)
             target.links.add(self)
         self.link = link
-        self.setToolTip(link.label)
         self.refresh()
 
     def refresh(self) -> None:
@@ -187,23 +194,5 @@ class LinkItem(QGraphicsItem):
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
         paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,
-                   context=self.context, selected=self.isSelected(), geometry=self.geometry)
-
-
-class LayerItem(QGraphicsItem):
-    """An invisible parent for one stacking layer (groups, links or cards).
-
-    Making a layer fully transparent skips its whole subtree in one step,
-    which is how the far-away overview stops per-item painting.
-    """
-
-    def __init__(self, z: float) -> None:
-        super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
-        self.setZValue(z)
-
-    def boundingRect(self) -> QRectF:
-        return QRectF()
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        return
+                   context=self.context, selected=self.isSelected(), geometry=self.geometry,
+                   visible=option.exposedRect)

@@ -14,17 +14,32 @@ from collections.abc import Iterable
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from evidence_board.model import Card, Placement
-from evidence_board.render.context import GROUP_Z_BASE, LINK_Z, RenderContext
+from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
-from evidence_board.ui.board_items import CardItem, LayerItem, LinkItem
+from evidence_board.ui.board_items import CardItem, LinkItem
 from evidence_board.ui.overview_layer import OverviewItem
 
 SCENE_MARGIN = 4000.0
 _GEOMETRY_COLUMNS = {"x", "y", "width", "height", "z", "group_id"}
+
+
+class HiddenLayer(QGraphicsItem):
+    """The fully transparent parent of all items while the overview draws the board."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.setOpacity(0.0)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter, option, widget=None) -> None:
+        return
 
 
 class BoardScene(QGraphicsScene):
@@ -43,13 +58,14 @@ class BoardScene(QGraphicsScene):
         self.overview_mode = False
         self.setBackgroundBrush(QColor(context.palette.board))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self._group_layer = LayerItem(GROUP_Z_BASE)
-        self._link_layer = LayerItem(LINK_Z)
-        self._card_layer = LayerItem(0.0)
+        # An explicit scene rect from the start: asking Qt for an unset one
+        # makes it measure every item.
+        self.setSceneRect(QRectF(-800, -600, 1600, 1200))
         self.overview = OverviewItem(context, lambda: self.cards.values(), lambda: self.links.values())
         self.overview.setVisible(False)
-        for item in (self._group_layer, self._link_layer, self._card_layer, self.overview):
-            self.addItem(item)
+        self.addItem(self.overview)
+        self._hidden_layer = HiddenLayer()
+        self.addItem(self._hidden_layer)
         self._load()
         service.subscribe(self.apply)
 
@@ -66,23 +82,32 @@ class BoardScene(QGraphicsScene):
         contents = self.case.load_board(self.board_id)
         for card_id, card in contents.cards.items():
             self._add_card(card, contents.placements[card_id])
+        lanes = link_lanes(contents.links.values())
         for link in contents.links.values():
-            self._add_link(link)
-        self._relane(self.links.values())
+            self._add_link(link, lanes.get(link.id, 0.0))
         self._fit_scene_rect(reset=True)
 
     def _add_card(self, card: Card, placement: Placement) -> CardItem:
+        # Every item is top-level: Qt's index then hands a frame only the
+        # items in view (children of a layer item would each be asked for
+        # their bounding rect on every frame).
         item = CardItem(card, placement, self.context)
-        item.setParentItem(self._group_layer if item.is_group else self._card_layer)
+        if self.overview_mode:
+            item.setParentItem(self._hidden_layer)
+        else:
+            self.addItem(item)
         self.cards[card.id] = item
         return item
 
-    def _add_link(self, link) -> LinkItem | None:
+    def _add_link(self, link, lane_offset: float = 0.0) -> LinkItem | None:
         source, target = self.cards.get(link.from_card), self.cards.get(link.to_card)
         if source is None or target is None:
             return None
-        item = LinkItem(link, source, target, self.context)
-        item.setParentItem(self._link_layer)
+        item = LinkItem(link, source, target, self.context, lane_offset=lane_offset)
+        if self.overview_mode:
+            item.setParentItem(self._hidden_layer)
+        else:
+            self.addItem(item)
         self.links[link.id] = item
         return item
 
@@ -295,12 +320,27 @@ class BoardScene(QGraphicsScene):
     # -- level of detail ------------------------------------------------------
 
     def set_overview_mode(self, on: bool) -> None:
-        """Far away: one batched item draws everything; the item layers are skipped."""
+        """Far away: one batched item draws everything; the card and link items are set aside.
+
+        Close up, every item is top-level and Qt's index hands a frame only
+        the items in view. Far away every item would be in view, so they move
+        under one fully transparent parent and the index is switched off: a
+        frame then looks at three top-level items, and the set-aside items
+        stay selectable (transparent is not hidden). Switching costs a few
+        hundred milliseconds once, when the zoom crosses OVERVIEW_SCALE.
+        """
         if on == self.overview_mode:
             return
         self.overview_mode = on
-        for layer in (self._group_layer, self._link_layer, self._card_layer):
-            layer.setOpacity(0.0 if on else 1.0)
+        items = list(self.cards.values()) + list(self.links.values())
+        if on:
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+            for item in items:
+                item.setParentItem(self._hidden_layer)
+        else:
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+            for item in items:
+                item.setParentItem(None)
         self.overview.setVisible(on)
         self.overview.invalidate(self.sceneRect())
 

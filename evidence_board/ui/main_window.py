@@ -327,6 +327,10 @@ class MainWindow(QMainWindow):
 
     def add_card(self, kind: CardKind) -> None:
         view = self.current_view()
+        if kind is CardKind.GROUP and view is not None and view.board_scene.selected_cards():
+            if not self.read_only and view.run(view.commands.group_selection) is not None:
+                self._card_activated("new")
+            return
         if view is not None and not self.read_only:
             if view.run(lambda: view.commands.add_card(kind, view.visible_scene_rect().center())) is not None:
                 self._card_activated("new")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from evidence_board.render.card_painter import BLOCK_DETAIL
@@ -40,6 +40,12 @@ class OverviewItem(QGraphicsItem):
         self._dirty = True
         self.setZValue(10.0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+        # Qt keeps what this item drew as a pixmap of the visible area: a
+        # frame that only scrolls, or repaints, is a blit. Zooming or a
+        # change (invalidate -> update) draws the batches again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        if QPixmapCache.cacheLimit() < 65536:
+            QPixmapCache.setCacheLimit(65536)  # KB: room for a few full-screen overviews
 
     def invalidate(self, bounds: QRectF) -> None:
         """Something changed: rebuild the batches at the next paint."""
@@ -84,9 +90,8 @@ class OverviewItem(QGraphicsItem):
         if self._groups:
             painter.drawRects(self._groups)
         if self._lines:
-            line_colour = QColor(palette.link)
-            line_colour.setAlpha(110)
-            painter.setPen(QPen(line_colour, 0))
+            # Opaque and light: a translucent pen takes the raster engine's slow path.
+            painter.setPen(QPen(palette.overview_link, 0))
             painter.drawLines(self._lines)
         painter.setPen(Qt.PenStyle.NoPen)
         for colour, rects in self._blocks.values():

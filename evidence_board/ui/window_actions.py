@@ -75,7 +75,8 @@ class WindowActions:
         insert = bar.addMenu("&Insert")
         self.add_note = self._add(insert, "&Note", lambda: w.add_card(CardKind.NOTE), "Ctrl+Shift+N")
         self.add_entity = self._add(insert, "&Entity", lambda: w.add_card(CardKind.ENTITY), "Ctrl+Shift+E")
-        self.add_group = self._add(insert, "&Group", lambda: w.add_card(CardKind.GROUP), "Ctrl+G")
+        self.add_group = self._add(insert, "&Group (around the selection)", lambda: w.add_card(CardKind.GROUP),
+                                   "Ctrl+G")
         self.add_photo = self._add(insert, "&Photo from file…", w.add_photo_from_file)
         self.link = self._add(insert, "&Link the two selected cards", w.link_selected, "Ctrl+L")
 

@@ -183,3 +183,15 @@ def test_moving_a_group_moves_its_cards_and_dropping_a_card_in_adds_it(board, qt
     assert _on_disk(board, board.ids["note"]).group_id == board.ids["group"]
     board.service.undo()
     assert _on_disk(board, board.ids["note"]).group_id is None
+
+
+def test_grouping_the_selection_frames_it_in_one_step(board):
+    board.view.commands.select([board.ids["person"], board.ids["org"]])
+    group_id = board.view.commands.group_selection("Crew and owner")
+    frame = board.scene.cards[group_id].card_rect()
+    for role in ("person", "org"):
+        assert frame.contains(board.scene.cards[board.ids[role]].card_rect())
+        assert _on_disk(board, board.ids[role]).group_id == group_id
+    assert board.service.undo_label == "Group 2 card(s)"
+    board.service.undo()
+    assert group_id not in board.scene.cards and _on_disk(board, board.ids["person"]).group_id is None

@@ -1,0 +1,266 @@
+"""Board window benchmark (offscreen): opening, painting, selecting and moving big boards.
+
+For each size, a case with that many cards (notes, entities, quotes,
+photos and documents) and twice as many links (between near neighbours,
+except ``--long-links`` of them, 2% by default, across the board) is built
+through the services,
+then measured in a fresh process, so peak memory is that size's:
+
+- ``first_frame_s``: open the case, build the scene and view, fit all, paint;
+- ``frame_fit_*_ms`` / ``frame_100_*_ms``: painting a 1600x1000 viewport at
+  fit-all zoom, and at 100% while panning (median and worst of 20 frames);
+- ``select_all_s``: a rubber band over the whole board at fit-all zoom;
+- ``move_selected_s``: dragging all selected cards (one service call);
+- ``peak_rss_mb``: the process's peak resident memory.
+
+The baseline, measured in the same process, is QPainter alone drawing the
+same number of rectangles into a 1600x1000 image: the least any board view
+could spend to show that many blocks.
+
+    python bench/board_bench.py [--cards 1000,10000] [--cards 100000] [--long-links 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TARGETS = {
+    "first_frame_10000_s": 1.5,
+    "frame_fit_median_10000_ms": 16.0,
+    "frame_100_median_10000_ms": 16.0,
+    "peak_rss_10000_mb": 500.0,
+    "frame_fit_median_100000_ms": 100.0,
+    "frame_100_median_100000_ms": 100.0,
+}
+FRAMES = 20
+
+
+def build_case(path: Path, cards: int, long_links: float = 0.02, seed: int = 11) -> None:
+    import evidence_board.render  # noqa: F401  (the PySide6 None fix, before Qt)
+    from evidence_board.render.specimen import png_bytes, specimen_page, specimen_photo
+    from evidence_board.services import CaseService
+    from evidence_board.store import CaseFile
+
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841  (fonts for the page picture)
+    rng = random.Random(seed)
+    case = CaseFile.create(path, "Board bench", "bench")
+    service = CaseService(case, "bench")
+    board = case.boards()[0].id
+    with service.batch("Build bench case"):
+        source = service.add_source(b"%PDF-1.4 bench\n", "bench.pdf", "application/pdf", title="Bench report",
+                                    page_count=12, thumbnail=png_bytes(specimen_page())).created[0]
+        photo = case.add_attachment(png_bytes(specimen_photo()), "image/png")
+        columns = max(10, int(cards ** 0.5 * 1.4))
+        specs = []
+        for n in range(cards):
+            x, y = (n % columns) * 300.0, (n // columns) * 220.0
+            pick = n % 20
+            if pick < 8:
+                spec = {"kind": "note", "title": f"Note {n}", "text": f"Seen near pier {rng.randrange(40)} "
+                        "on the morning of the departure; check with the harbour log."}
+            elif pick < 14:
+                spec = {"kind": "entity", "entity_type": rng.choice(["person", "organisation", "place", "event"]),
+                        "title": f"Entity {n}", "attributes": {"role": "crew", "ref": str(n)},
+                        "date_start": "2003-03-12"}
+            elif pick < 17:
+                spec = {"kind": "quote", "text": f"Excerpt {n}: the manifest lists sugar and nothing else.",
+                        "source_id": source, "page": 1 + n % 12}
+            elif pick < 19:
+                spec = {"kind": "photo", "title": f"Photo {n}", "attachment_id": photo}
+            else:
+                spec = {"kind": "document", "source_id": source}
+            spec.update(x=x, y=y, width=240.0, height=170.0)
+            specs.append(spec)
+        ids = service.create_cards(specs, board).created
+        links = []
+        for n in range(cards * 2):
+            a = rng.randrange(cards)
+            # Mostly between near neighbours, as on a real board; a few across it.
+            step = rng.randrange(cards) if rng.random() < long_links else rng.choice([1, 2, columns, columns + 1,
+                                                                                        columns - 1])
+            b = (a + step) % cards
+            if b == a:
+                b = (a + 1) % cards
+            links.append({"from_card": ids[a], "to_card": ids[b], "label": f"link {n}" if n % 3 == 0 else "",
+                          "strength": ("confirmed", "unconfirmed", "tentative")[n % 3]})
+        service.create_links(links)
+    case.close()
+
+
+def _frames(view, app, pan: tuple[float, float] | None) -> list[float]:
+    times = []
+    for _ in range(FRAMES):
+        if pan is not None:
+            h, v = view.horizontalScrollBar(), view.verticalScrollBar()
+            h.setValue(h.value() + int(pan[0]))
+            v.setValue(v.value() + int(pan[1]))
+            app.processEvents()
+        start = time.perf_counter()
+        view.viewport().repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def baseline_blocks_ms(cards: int) -> float:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(1600, 1000, QImage.Format.Format_ARGB32_Premultiplied)
+    columns = max(10, int(cards ** 0.5 * 1.4))
+    scale = 1600 / (columns * 300)
+    rects = [QRectF((n % columns) * 300 * scale, (n // columns) * 220 * scale, 240 * scale, 170 * scale)
+             for n in range(cards)]
+    times = []
+    for _ in range(FRAMES):
+        start = time.perf_counter()
+        painter = QPainter(image)
+        painter.fillRect(image.rect(), QColor("#eef0f3"))
+        painter.setBrush(QColor("#4c6a92"))
+        painter.drawRects(rects)
+        painter.end()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(path: Path, cards: int) -> dict:
+    import evidence_board.ui  # noqa: F401  (the PySide6 None fix, before Qt)
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from evidence_board.render.context import RenderContext
+    from evidence_board.services import CaseService
+    from evidence_board.store import CaseFile
+    from evidence_board.ui.board_scene import BoardScene
+    from evidence_board.ui.board_view import BoardView
+
+    app = QApplication.instance() or QApplication([])
+    start = time.perf_counter()
+    case = CaseFile.open(path)
+    service = CaseService(case, "bench")
+    scene = BoardScene(service, case.boards()[0].id, RenderContext(case))
+    view = BoardView(scene)
+    view.resize(1600, 1000)
+    view.show()
+    view.fit_all()
+    view.viewport().repaint()
+    first_frame = time.perf_counter() - start
+    app.processEvents()
+
+    view.fit_all()
+    fit = _frames(view, app, None)
+    fit_scale = view.scale_factor
+    view.set_scale(1.0)
+    view.centerOn(scene.cards_bounds().center())
+    app.processEvents()
+    scene.items(view.visible_scene_rect())  # let Qt finish indexing the items it got back
+    hundred = _frames(view, app, (53, 31))
+
+    view.fit_all()
+    app.processEvents()
+    bounds = scene.cards_bounds()
+    viewport = view.viewport()
+    start = time.perf_counter()
+    a = view.mapFromScene(bounds.topLeft() - QPointF(20, 20))
+    b = view.mapFromScene(bounds.bottomRight() + QPointF(20, 20))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for i in range(1, 6):
+        QTest.mouseMove(viewport, a + (b - a) * i / 5)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    app.processEvents()
+    viewport.repaint()
+    select_all = time.perf_counter() - start
+    selected = len(scene.selected_cards())
+
+    item = next(iter(scene.cards.values()))
+    centre = view.mapFromScene(item.card_rect().center())
+    start = time.perf_counter()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    for i in range(1, 6):
+        QTest.mouseMove(viewport, centre + QPoint(8 * i, 8 * i))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre + QPoint(40, 40))
+    app.processEvents()
+    viewport.repaint()
+    move = time.perf_counter() - start
+    moved_label = service.undo_label
+
+    result = {
+        "cards": cards, "links": len(scene.links), "first_frame_s": round(first_frame, 3),
+        "fit_zoom": round(fit_scale, 4),
+        "frame_fit_median_ms": round(statistics.median(fit), 2), "frame_fit_worst_ms": round(max(fit), 2),
+        "frame_100_median_ms": round(statistics.median(hundred), 2), "frame_100_worst_ms": round(max(hundred), 2),
+        "select_all_s": round(select_all, 3), "selected": selected,
+        "move_selected_s": round(move, 3), "move_undo_label": moved_label,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "baseline_blocks_ms": round(baseline_blocks_ms(cards), 2),
+    }
+    result["fit_frame_to_baseline"] = round(result["frame_fit_median_ms"] / max(result["baseline_blocks_ms"], 0.01), 2)
+    case.close()
+    return result
+
+
+def run_size(cards: int, long_links: float) -> dict:
+    """Build and measure one size in a child process (its own peak memory)."""
+    with tempfile.TemporaryDirectory(prefix="evb-board-bench-") as folder:
+        path = Path(folder) / f"board-{cards}.evb"
+        start = time.perf_counter()
+        build = subprocess.run([sys.executable, __file__, "--build", str(path), str(cards),
+                                "--long-links", str(long_links)],
+                               capture_output=True, text=True)
+        if build.returncode != 0:
+            raise SystemExit(f"building {cards} cards failed: {build.stderr.strip().splitlines()[-1:]}")
+        build_s = time.perf_counter() - start
+        proc = subprocess.run([sys.executable, __file__, "--measure", str(path), str(cards)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"measuring {cards} cards failed: {proc.stderr.strip().splitlines()[-1:]}")
+        result = json.loads(proc.stdout)
+        result["build_s"] = round(build_s, 2)
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", action="append", help="sizes, comma separated (default 1000,10000)")
+    parser.add_argument("--long-links", type=float, default=0.02,
+                        help="fraction of links between random cards anywhere on the board (default 0.02)")
+    parser.add_argument("--build", nargs=2, metavar=("PATH", "CARDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=2, metavar=("PATH", "CARDS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        build_case(Path(args.build[0]), int(args.build[1]), args.long_links)
+        return
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure[0]), int(args.measure[1]))))
+        return
+    sizes = [int(s) for group in (args.cards or ["1000,10000"]) for s in group.split(",") if s.strip()]
+    results = [run_size(n, args.long_links) for n in sizes]
+    met = {}
+    for name, bound in TARGETS.items():
+        field, size, unit = re.fullmatch(r"(.+)_(\d+)_([a-z]+)", name).groups()
+        row = next((r for r in results if r["cards"] == int(size)), None)
+        if row is not None:
+            met[name] = row[f"{field}_{unit}"] <= bound
+    print(json.dumps({"benchmark": "board", "frames_per_figure": FRAMES, "viewport": [1600, 1000],
+                      "long_links": args.long_links,
+                      "results": results, "targets": TARGETS, "meets_targets": all(met.values()) if met else None,
+                      "targets_met": met}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
