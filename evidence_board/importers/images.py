@@ -35,6 +35,22 @@ class ImageRecord:
 
 def read_image(data: bytes, media_type: str, file_name: str) -> ImageRecord:
     """Decode an allow-listed image; raise ImageTooLarge or DamagedImage."""
+    upright, exif, orientation = _decode(data, media_type, file_name)
+    display = None
+    if media_type not in _SHOWN_AS_STORED or orientation not in (None, 1):
+        display = _png(upright)
+    thumb = upright.copy()
+    thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    facts = exif_facts(exif)
+    return ImageRecord(upright.width, upright.height, _png(thumb), display, facts, facts.get("taken"))
+
+
+def upright_png(data: bytes, media_type: str, file_name: str) -> bytes:
+    """The image (first frame), EXIF orientation applied, as PNG."""
+    return _png(_decode(data, media_type, file_name)[0])
+
+
+def _decode(data: bytes, media_type: str, file_name: str) -> tuple[Image.Image, Image.Exif, int | None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -49,13 +65,7 @@ def read_image(data: bytes, media_type: str, file_name: str) -> ImageRecord:
                             f"(over {Image.MAX_IMAGE_PIXELS:,} pixels)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise DamagedImage(f"{file_name}: damaged image, cannot be read ({exc})") from None
-    display = None
-    if media_type not in _SHOWN_AS_STORED or orientation not in (None, 1):
-        display = _png(upright)
-    thumb = upright.copy()
-    thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-    facts = exif_facts(exif)
-    return ImageRecord(upright.width, upright.height, _png(thumb), display, facts, facts.get("taken"))
+    return upright, exif, orientation
 
 
 def _png(image: Image.Image) -> bytes:

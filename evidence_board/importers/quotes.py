@@ -50,10 +50,20 @@ def open_pdf(pdf_bytes: bytes, password: str | None = None) -> pymupdf.Document:
 
 
 def open_source(case: Any, source: Source) -> pymupdf.Document:
-    """The stored PDF of a source, unlocked with the password given at import."""
-    if source.media_type != "application/pdf":
-        raise InvalidInput(f"{source.file_name} is not a PDF")
-    return open_pdf(case.attachment(source.attachment_id), source.metadata.get("open_password"))
+    """A source as a document: a PDF unlocked with the password given at
+    import, or an image as a one-page document (so it can be read, zoomed
+    and clipped like a page; it has no words to quote)."""
+    data = case.attachment(source.attachment_id)
+    if source.media_type == "application/pdf":
+        return open_pdf(data, source.metadata.get("open_password"))
+    from evidence_board.importers.detect import IMAGE_TYPES
+    from evidence_board.importers.images import upright_png
+
+    if source.media_type not in IMAGE_TYPES:
+        raise InvalidInput(f"{source.file_name}: cannot show a {source.media_type} source")
+    # Pillow (allow-list, bomb limit) decodes it upright; MuPDF only ever
+    # sees the PNG we wrote, never the original image bytes.
+    return pymupdf.open(stream=upright_png(data, source.media_type, source.file_name), filetype="png")
 
 
 def page_words(doc: pymupdf.Document, page: int) -> list[Word]:
@@ -186,7 +196,8 @@ def _overlap(a: Sequence[Region], b: Sequence[Region]) -> float:
 # -- cards -------------------------------------------------------------
 
 def citation(source: Source, page: int) -> str:
-    return f"{source.title or source.file_name}, p. {page}"
+    name = source.title or source.file_name
+    return f"{name}, p. {page}" if source.media_type == "application/pdf" else name
 
 
 def _source(service: CaseService, source_id: str) -> Source:

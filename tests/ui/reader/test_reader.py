@@ -143,3 +143,26 @@ def test_unknown_or_non_pdf_source_gives_a_message_not_a_window(qtbot, monkeypat
     monkeypatch.setattr("evidence_board.ui.reader.QMessageBox.warning", lambda *a: messages.append(a[2]))
     assert show_in_source(None, case, service, "nope") is None
     assert messages == ["Cannot open the source: no source with id nope"]
+
+
+def test_image_source_opens_upright_and_can_be_clipped(qtbot, tmp_path, case, service, board_id):
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (300, 200), "white")
+    image.paste((200, 0, 0), (0, 0, 300, 40))  # a red band along the top as shown
+    exif = Image.Exif()
+    exif[0x0112] = 3  # stored upside down
+    out = io.BytesIO()
+    image.rotate(180).save(out, "JPEG", exif=exif)
+    report = import_files(service, [write(tmp_path, "street.jpg", out.getvalue())], board_id)
+    photo = case.card(report.files[0].card_id)
+
+    reader = open_reader(qtbot, case, service, photo.source_id)
+    shown = reader.page_widget.grab().toImage()
+    assert shown.pixelColor(shown.width() // 2, 5).red() > 150  # red band on top: upright
+    reader.clip_mode.trigger()
+    drag(qtbot, reader.page_widget, QPoint(10, 10), QPoint(110, 60))
+    clip = case.card(reader.make_clip_card())
+    assert clip.kind is CardKind.PHOTO and clip.source_id == photo.source_id and clip.page == 1
