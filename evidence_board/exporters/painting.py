@@ -82,13 +82,18 @@ def detail_for_scale(points_per_unit: float) -> float:
 
 
 def ensure_gui_application() -> None:
-    """Fonts and painting need a QGuiApplication; a headless export gets an offscreen one."""
-    from PySide6.QtGui import QGuiApplication
+    """Fonts and painting need a QGuiApplication; a headless export gets an offscreen one.
 
-    if QGuiApplication.instance() is None:
+    It is a QApplication, not a bare QGuiApplication: a process has one
+    application object for life, and if a window (or pytest-qt) later needs
+    widgets in the same process, a QGuiApplication would make them crash.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         global _APP
-        _APP = QGuiApplication([])
+        _APP = QApplication([])
 
 
 _APP = None  # kept alive for the rest of the process
