@@ -31,7 +31,7 @@ def show_in_source(parent: QWidget | None, case, service: CaseService | None, so
         return None
     if find:
         reader.go_to_page(page or 1)
-        reader.find(find)
+        reader.find(find, by_terms=True)
     elif page is not None:
         reader.show_regions(page, regions)
     reader.show()

@@ -92,12 +92,24 @@ class SourcePages:
                 self._words.popitem(last=False)
         return self._words[page]
 
-    def find(self, text: str) -> list[tuple[int, QuoteMatch]]:
-        """Every hit of ``text`` in the document, page by page.
+    def find(self, text: str, by_terms: bool = False) -> list[tuple[int, QuoteMatch]]:
+        """Every hit of ``text`` in the document, in page order.
 
-        The stored page texts (read from the case, not MuPDF) pick the pages
-        worth looking at; only those pages' words are matched.
+        ``by_terms``: text as typed into the case search (``"a phrase"
+        word``), if not found as a whole, is looked for term by term, so a
+        search hit always opens with its words highlighted.
         """
+        hits = self._find_phrase(text.strip().strip('"'))
+        terms = [phrase or word for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text)]
+        if hits or not by_terms or len(terms) < 2:
+            return hits
+        for term in terms:
+            hits += self._find_phrase(term)
+        return sorted(hits, key=lambda hit: (hit[0], hit[1].regions[0][1], hit[1].regions[0][0]))
+
+    def _find_phrase(self, text: str) -> list[tuple[int, QuoteMatch]]:
+        """The stored page texts (read from the case, not MuPDF) pick the
+        pages worth looking at; only those pages' words are matched."""
         query = " ".join(fold(text).split())
         if not query:
             return []

@@ -167,12 +167,13 @@ class SourceReader(QMainWindow):
 
     # -- find ----------------------------------------------------------
 
-    def find(self, text: str) -> int:
-        """Find ``text`` in the whole document; go to the first hit from here."""
+    def find(self, text: str, by_terms: bool = False) -> int:
+        """Find ``text`` in the whole document; go to the first hit from here.
+        ``by_terms``: a case search's query, found phrase by phrase if need be."""
         self.find_box.blockSignals(True)
         self.find_box.setText(text)
         self.find_box.blockSignals(False)
-        self.find_hits = self.pages.find(text)
+        self.find_hits = self.pages.find(text, by_terms)
         self.find_index = -1
         if not self.find_hits:
             self.hits_label.setText(" no hits" if text.strip() else "")

@@ -110,6 +110,9 @@ def test_search_hit_opens_the_reader_with_the_words_highlighted(qtbot, case, ser
     [hit] = [h for h in case.search("Rivero") if h.kind == "page"]
     reader = open_reader(qtbot, case, service, hit.id, page=hit.page, find="Rivero")
     assert reader.page == 3 and len(reader.page_widget.hits) == 1
+    # What was typed into the case search, phrases and all, is found term by term.
+    assert reader.find('"Raúl Rivero" prison inhumane', by_terms=True) == 3
+    assert reader.find('"twenty years"') == 1
 
 
 def test_clip_a_rectangle_into_a_photo_card(qtbot, case, service, pdf_source):
