@@ -39,6 +39,7 @@ class CardItem(QGraphicsItem):
         self.card = card
         self.placement = placement
         self.context = context
+        self.is_group = card.kind is CardKind.GROUP  # a card's kind never changes
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
@@ -53,9 +54,6 @@ class CardItem(QGraphicsItem):
     def card_id(self) -> str:
         return self.card.id
 
-    @property
-    def is_group(self) -> bool:
-        return self.card.kind is CardKind.GROUP
 
     def card_rect(self) -> QRectF:
         """The card's rectangle in scene coordinates (follows a drag live)."""
@@ -173,7 +171,9 @@ class LinkItem(QGraphicsItem):
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute the line from the cards' current rectangles."""
+        """Recompute the line from the cards' current rectangles (in scene coordinates, at pos 0,0)."""
+        if not self.pos().isNull():
+            self.setPos(0.0, 0.0)  # a drag had shifted it whole (see BoardScene.follow_drag)
         self.prepareGeometryChange()
         self.geometry = link_geometry(self.source.card_rect(), self.target.card_rect(), self.lane_offset)
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)

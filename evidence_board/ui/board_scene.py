@@ -232,6 +232,15 @@ class BoardScene(QGraphicsScene):
         if self.overview_mode:
             self.overview.invalidate(self.sceneRect())
 
+    def follow_drag(self, inner: list[LinkItem], edge: list[LinkItem], delta: QPointF) -> None:
+        """Links follow a drag: those with both ends moving shift whole, the others are redrawn."""
+        for link in inner:
+            link.setPos(delta)
+        for link in edge:
+            link.refresh()
+        if self.overview_mode:
+            self.overview.invalidate(self.sceneRect())
+
     def _fit_scene_rect(self, reset: bool = False) -> None:
         bounds = self.cards_bounds()
         if bounds.isEmpty():
@@ -307,11 +316,14 @@ class BoardScene(QGraphicsScene):
                     and item.card_rect().intersects(rect)]
         return [item for item in self.cards.values() if item.card_rect().intersects(rect)]
 
-    def group_at(self, pos: QPointF, exclude: set[str]) -> CardItem | None:
+    def groups(self) -> list[CardItem]:
+        return [item for item in self.cards.values() if item.is_group]
+
+    def group_at(self, pos: QPointF, exclude: set[str], groups: list[CardItem] | None = None) -> CardItem | None:
         """The innermost group frame under ``pos`` that is not one of ``exclude``."""
         best: CardItem | None = None
-        for item in self.cards.values():
-            if item.is_group and item.card_id not in exclude and item.card_rect().contains(pos):
+        for item in self.groups() if groups is None else groups:
+            if item.card_id not in exclude and item.card_rect().contains(pos):
                 if best is None or item.card_rect().width() * item.card_rect().height() < \
                         best.card_rect().width() * best.card_rect().height():
                     best = item

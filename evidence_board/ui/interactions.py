@@ -52,6 +52,10 @@ class MoveDrag(Interaction):
         self.items = self.scene.with_members(self.scene.selected_cards())
         self.origins = {item.card_id: QPointF(item.pos()) for item in self.items}
         self.delta = QPointF()
+        # Links among the moving cards just shift; only those reaching out are recomputed.
+        links = {link for item in self.items for link in item.links}
+        self.inner = [l for l in links if l.source.card_id in self.origins and l.target.card_id in self.origins]
+        self.edge = [l for l in links if not (l.source.card_id in self.origins and l.target.card_id in self.origins)]
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         delta = pos - self.start
@@ -65,7 +69,7 @@ class MoveDrag(Interaction):
         self.delta = delta
         for item in self.items:
             item.setPos(self.origins[item.card_id] + delta)
-        self.scene.refresh_links_of(self.items)
+        self.scene.follow_drag(self.inner, self.edge, delta)
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
@@ -90,11 +94,12 @@ class MoveDrag(Interaction):
     def _regroup(self) -> dict[str | None, list[str]]:
         """Dropping cards into (or out of) a group frame changes what the group holds."""
         moved = {item.card_id for item in self.items}
+        groups = [g for g in self.scene.groups() if g.card_id not in moved]
         changes: dict[str | None, list[str]] = {}
         for item in self.items:
             if item.placement.group_id in moved:
                 continue  # it travels with its group
-            group = self.scene.group_at(item.card_rect().center(), exclude=moved)
+            group = self.scene.group_at(item.card_rect().center(), exclude=moved, groups=groups)
             group_id = group.card_id if group is not None else None
             if group_id != item.placement.group_id:
                 changes.setdefault(group_id, []).append(item.card_id)
@@ -103,7 +108,7 @@ class MoveDrag(Interaction):
     def cancel(self) -> None:
         for item in self.items:
             item.setPos(self.origins[item.card_id])
-        self.scene.refresh_links_of(self.items)
+        self.scene.follow_drag([], self.inner + self.edge, QPointF())
 
 
 class ResizeDrag(Interaction):

@@ -72,7 +72,7 @@ class OverviewItem(QGraphicsItem):
             if entry is None:
                 entry = self._blocks[key] = (colour, [])
             entry[1].append(rect)
-        self._lines = [QLineF(link.geometry.start, link.geometry.end)
+        self._lines = [QLineF(link.geometry.start, link.geometry.end).translated(link.pos())
                        for link in self._links() if link.geometry.visible]
         self._dirty = False
 
