@@ -149,6 +149,8 @@ def write_prepared(service: CaseService, prepared: Sequence[PreparedFile], board
 
     ``board_id`` None means the case's first board.
     """
+    if not prepared:
+        raise ImportRefused("no files to import")
     case = service.case
     board = board_id or case.boards()[0].id
     report = ImportReport(board_id=board)
@@ -246,7 +248,8 @@ def _write_pdf(service: CaseService, item: PreparedFile, board: str, x: float, y
             imported.image_cards = _write_pdf_images(service, item, source_id, board, x, y)
     width = DEFAULT_SIZES[CardKind.DOCUMENT][0]
     if imported.image_cards:
-        width = max(width, _IMAGES_PER_ROW * (DEFAULT_SIZES[CardKind.PHOTO][0] + _GAP) - _GAP)
+        columns = min(len(imported.image_cards), _IMAGES_PER_ROW)
+        width = max(width, columns * (DEFAULT_SIZES[CardKind.PHOTO][0] + _GAP) - _GAP)
     return imported, width
 
 
