@@ -224,6 +224,8 @@ def _paint_quote(painter: QPainter, card: Card, body: QRectF, context: RenderCon
     painter.setPen(accent)
     painter.drawText(QPointF(body.left() - 2, body.top() + context.metrics(mark_font).ascent() * 0.72), "\u201c")
     inner = body.adjusted(22, 2, 0, 0)
+    if excerpt[:1] in "\u201c\"" and excerpt[-1:] in "\u201d\"" and len(excerpt) > 1:
+        excerpt = excerpt[1:-1]  # the big mark opens it; we close it the same way
     _text_block(painter, excerpt + "\u201d", fonts.quote, palette.text, inner, context)
 
 

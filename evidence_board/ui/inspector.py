@@ -83,6 +83,7 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack)
+        layout.addStretch(1)
         service.subscribe(self._on_changes)
 
     # -- pages --------------------------------------------------------------------
@@ -97,6 +98,7 @@ class Inspector(QWidget):
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(90)
+        self.text.setMaximumHeight(220)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
         self.source_button = QPushButton("Show in source")

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.minimap)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([640, 240])
         self.right_dock.setWidget(splitter)
         for board in case.boards():
             self._add_board_tab(board.id, board.name)

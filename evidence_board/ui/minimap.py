@@ -58,6 +58,10 @@ class Minimap(QWidget):
         return scale, offset
 
     def _redraw(self) -> None:
+        self._render_picture()
+        self.update()
+
+    def _render_picture(self) -> None:
         self._picture = None
         if self.view is not None:
             scene = self.view.board_scene
@@ -85,19 +89,14 @@ class Minimap(QWidget):
                 painter.drawRects(rects)
             painter.end()
             self._picture = picture
-        self.update()
-
-    def resizeEvent(self, event) -> None:
-        self._timer.start()
-        super().resizeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#e4e8ed"))
+        if self.view is not None and (self._picture is None or self._picture.size() != self.size()):
+            self._render_picture()  # resized: the picture and the frame must share one mapping
         if self._picture is not None:
-            if self._picture.size() != self.size():
-                self._timer.start()  # a resize: redraw sharp soon, stretch the old one meanwhile
-            painter.drawPixmap(self.rect(), self._picture)
+            painter.drawPixmap(0, 0, self._picture)
         if self.view is None or self._bounds.isEmpty():
             return
         scale, offset = self._mapping()
