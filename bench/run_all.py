@@ -1,6 +1,7 @@
 """Run every ``bench/*_bench.py`` and print one table of figures against their targets.
 
-    python bench/run_all.py [--only store,render] [--markdown] [--json-only] [--strict]
+    python bench/run_all.py [--only store,board] [--markdown] [--json-only] [--strict]
+                            [--save FILE] [--from-json FILE]
 
 Each benchmark is a script that prints one JSON object. It names its goals
 in ``targets`` (a number is an upper bound; ``{"max": n}`` or ``{"min": n}``
@@ -13,6 +14,8 @@ process, so one that crashes or hangs is reported and the rest still run.
 The table goes to stdout, then (unless ``--markdown``) the JSON of all
 results; ``--markdown`` prints the table as Markdown for the README.
 ``--strict`` exits 1 when a target is missed, as well as when a benchmark fails.
+``--save FILE`` keeps the JSON; ``--from-json FILE`` prints its table again
+without running anything.
 """
 
 from __future__ import annotations
@@ -165,9 +168,11 @@ def _bound(target: Any) -> tuple[str, float] | None:
 
 def figures_of(run: BenchRun) -> list[Figure]:
     result = run.result or {}
-    targets = result.get("targets") or {}
-    meets = result.get("meets_targets") or {}
-    ratios = result.get("ratio_to_baseline") or {}
+    targets = result.get("targets") if isinstance(result.get("targets"), dict) else {}
+    # Per-target verdicts and ratios when the benchmark gives them as mappings
+    # (some give one overall verdict, or one ratio, instead).
+    meets = next((m for m in (result.get("meets_targets"), result.get("targets_met")) if isinstance(m, dict)), {})
+    ratios = result.get("ratio_to_baseline") if isinstance(result.get("ratio_to_baseline"), dict) else {}
     rows = []
     for name, target in targets.items():
         value = _lookup(result, name)
@@ -229,17 +234,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown only")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--save", type=Path, help="also write the JSON of all results to this file")
+    parser.add_argument("--from-json", type=Path, help="print the table of results saved by --save; run nothing")
     args = parser.parse_args(argv)
-    only = {n.strip() for n in args.only.split(",")} if args.only else None
-    scripts = find_benchmarks(HERE, only)
-    if not scripts:
-        print("run_all: no benchmarks found", file=sys.stderr)
-        return 1
-    runs = []
-    for script in scripts:
-        print(f"running {script.name}...", file=sys.stderr, flush=True)
-        runs.append(run_benchmark(script, args.timeout))
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        runs = [BenchRun(**run) for run in saved["benchmarks"]]
+    else:
+        only = {n.strip() for n in args.only.split(",")} if args.only else None
+        scripts = find_benchmarks(HERE, only)
+        if not scripts:
+            print("run_all: no benchmarks found", file=sys.stderr)
+            return 1
+        runs = []
+        for script in scripts:
+            print(f"running {script.name}...", file=sys.stderr, flush=True)
+            runs.append(run_benchmark(script, args.timeout))
     result = summary(runs)
+    if args.save:
+        args.save.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
         print(table(runs, markdown=True))
     elif args.json_only:

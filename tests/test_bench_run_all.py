@@ -26,7 +26,7 @@ def test_figures_against_targets_and_a_failing_benchmark(tmp_path: Path) -> None
         "'targets': {'load_s': 0.3, 'fps': {'min': 60}}, 'ratio_to_baseline': {'load_s': 2.0}}))\n")
     (tmp_path / "sizes_bench.py").write_text(
         "import json\nprint(json.dumps({'results': [{'cards': 100, 'pdf_s': 0.5}, {'cards': 1000, 'pdf_s': 3.0}], "
-        "'targets': {'pdf_1000_s': 2.0, 'pdf_100_s': 1.0}}))\n")
+        "'targets': {'pdf_1000_s': 2.0, 'pdf_100_s': 1.0}, 'meets_targets': False, 'ratio_to_baseline': 1.4}))\n")
     (tmp_path / "broken_bench.py").write_text("raise SystemExit('no display')\n")
     scripts = run_all.find_benchmarks(tmp_path)
     assert [s.name for s in scripts] == ["broken_bench.py", "fast_bench.py", "sizes_bench.py"]
@@ -43,3 +43,13 @@ def test_figures_against_targets_and_a_failing_benchmark(tmp_path: Path) -> None
     assert summary["all_ran"] is False and summary["all_targets_met"] is False
     json.dumps(summary)  # the summary is plain JSON
     assert run_all.table(runs, markdown=True).startswith("| benchmark | figure |")
+
+
+def test_saved_results_print_again_without_running(tmp_path: Path, capsys) -> None:
+    run_all = _run_all()
+    (tmp_path / "one_bench.py").write_text("import json\nprint(json.dumps({'x_s': 1.0, 'targets': {'x_s': 2}}))\n")
+    runs = [run_all.run_benchmark(s, timeout=60) for s in run_all.find_benchmarks(tmp_path)]
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps(run_all.summary(runs)))
+    assert run_all.main(["--from-json", str(saved), "--markdown"]) == 0
+    assert "| one | x_s | 1 | <= 2 | - | yes |" in capsys.readouterr().out
