@@ -93,11 +93,13 @@ def desktop_entry_text(template: str, command: list[str]) -> str:
 
 def _desktop_quote(arg: str) -> str:
     """Quote one Exec argument as the Desktop Entry spec wants (double quotes,
-    backslash before ``"`\\$``), only when it needs quoting."""
+    backslash before ``"`\\$``, ``%%`` for ``%``), only when it needs quoting."""
+    arg = arg.replace("%", "%%")  # a literal percent sign, not a field code
     if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`"):
         return arg
     escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
-    return f'"{escaped}"'
+    # The whole value is unescaped once more (a doubled backslash to one) before the quotes are read.
+    return f'"{escaped}"'.replace("\\", "\\\\")
 
 
 def _copy(data: bytes, target: Path, report: InstallReport) -> None:

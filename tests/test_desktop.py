@@ -141,3 +141,10 @@ def test_desktop_and_sample_modules_need_no_qt() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_exec_arguments_are_escaped_as_the_desktop_entry_spec_says() -> None:
+    entry = desktop.desktop_entry_text("[Desktop Entry]\nExec=x %f\nTryExec=x\n",
+                                       ["/opt/100% sure/bin/python", "-m", "evidence_board"])
+    assert 'Exec="/opt/100%% sure/bin/python" -m evidence_board %f' in entry
+    assert desktop._desktop_quote('say "hi"') == '"say \\\\"hi\\\\""'
