@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel, QLineEdit, QMainWindow, QMessageBox, QScrollArea, QSpinBox, QToolBar, QWidget,
@@ -42,6 +42,7 @@ class SourceReader(QMainWindow):
         self.scroll.setWidget(self.page_widget)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.scroll.setBackgroundRole(self.scroll.backgroundRole().Dark)
+        self.scroll.viewport().installEventFilter(self)  # Ctrl+wheel zooms
         self.setCentralWidget(self.scroll)
         self.find_hits: list[tuple[int, QuoteMatch]] = []
         self.find_index = -1
@@ -250,6 +251,12 @@ class SourceReader(QMainWindow):
         self.statusBar().showMessage(f"Made a {card.kind.value} card: {card.title}", 6000)
         self.cardCreated.emit(card_id)
         return card_id
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            (self.zoom_in if event.angleDelta().y() > 0 else self.zoom_out)()
+            return True
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pages.release()

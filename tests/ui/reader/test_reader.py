@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication
 from samples import encrypted_pdf, report_pdf, write
 
 from evidence_board.importers import import_files
@@ -89,6 +90,12 @@ def test_zoom_renders_at_the_new_scale(qtbot, case, service, pdf_source):
     assert reader.page_widget.width() > width and reader.zoom_label.text() == "125%"
     reader.set_zoom(0.5)
     assert reader.page_widget.width() == round(595 * 0.5)
+    viewport = reader.scroll.viewport()
+    wheel = QWheelEvent(QPointF(50, 50), viewport.mapToGlobal(QPointF(50, 50)), QPoint(), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, wheel)
+    assert reader.zoom_label.text() == "67%"  # Ctrl+wheel zooms in one step
 
 
 def test_find_in_document_goes_from_hit_to_hit(qtbot, case, service, pdf_source):
