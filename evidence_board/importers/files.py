@@ -284,7 +284,7 @@ def _write_image(service: CaseService, item: PreparedFile, board: str, x: float,
     source = service.case.source(source_id)
     card_fields = {"title": item.path.stem}
     if record is not None:
-        attachment = (service.add_attachment(record.display, "image/png") if record.display
+        attachment = (service.add_attachment(record.display, record.display_type) if record.display
                       else source.attachment_id)
         attributes = {"file": item.file_name, "pixels": f"{record.width} x {record.height}"}
         attributes.update(record.exif)  # taken, camera, gps

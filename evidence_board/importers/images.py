@@ -18,6 +18,7 @@ from evidence_board.importers.detect import PILLOW_FORMATS
 from evidence_board.importers.errors import DamagedImage, ImageTooLarge
 
 THUMBNAIL_PX = 400
+DISPLAY_PX = 2048  # longest side of the copy a photo card shows
 # Formats a photo card can show as stored; others (TIFF, WebP, GIF) get a
 # normalised PNG copy so every renderer can draw them.
 _SHOWN_AS_STORED = ("image/jpeg", "image/png")
@@ -28,7 +29,8 @@ class ImageRecord:
     width: int  # after EXIF orientation
     height: int
     thumbnail: bytes  # PNG
-    display: bytes | None  # normalised copy (PNG) when the stored bytes will not do
+    display: bytes | None  # normalised copy when the stored bytes will not do
+    display_type: str = "image/png"
     exif: dict[str, str] = field(default_factory=dict)  # taken, camera, gps, ...
     taken: str | None = None  # ISO date-time from EXIF
 
@@ -36,13 +38,28 @@ class ImageRecord:
 def read_image(data: bytes, media_type: str, file_name: str) -> ImageRecord:
     """Decode an allow-listed image; raise ImageTooLarge or DamagedImage."""
     upright, exif, orientation = _decode(data, media_type, file_name)
-    display = None
-    if media_type not in _SHOWN_AS_STORED or orientation not in (None, 1):
-        display = _png(upright)
+    display, display_type = None, "image/png"
+    if (media_type not in _SHOWN_AS_STORED or orientation not in (None, 1)
+            or max(upright.size) > DISPLAY_PX):
+        display, display_type = _display_copy(upright, media_type)
     thumb = upright.copy()
     thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
     facts = exif_facts(exif)
-    return ImageRecord(upright.width, upright.height, _png(thumb), display, facts, facts.get("taken"))
+    return ImageRecord(upright.width, upright.height, _png(thumb), display, display_type, facts,
+                       facts.get("taken"))
+
+
+def _display_copy(upright: Image.Image, media_type: str) -> tuple[bytes, str]:
+    """What a photo card shows: upright, at most DISPLAY_PX, a photo stays
+    JPEG (a PNG of a 12-megapixel photo is tens of MB). The original is
+    kept byte-exact in the source either way."""
+    image = upright.copy()
+    image.thumbnail((DISPLAY_PX, DISPLAY_PX))
+    if media_type == "image/jpeg" and image.mode in ("RGB", "L"):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=90)
+        return out.getvalue(), "image/jpeg"
+    return _png(image), "image/png"
 
 
 def upright_png(data: bytes, media_type: str, file_name: str) -> bytes:

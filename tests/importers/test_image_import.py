@@ -45,6 +45,16 @@ def test_photo_keeps_exif_facts_and_is_shown_upright(tmp_path, case, service, bo
     assert case.attachment(source.thumbnail_id).startswith(b"\x89PNG")
 
 
+def test_large_photo_is_shown_from_a_smaller_copy(tmp_path, case, service, board_id):
+    data = png_bytes((3000, 1000), fmt="JPEG")
+    report = import_files(service, [write(tmp_path, "wide.jpg", data)], board_id)
+    card = case.card(report.files[0].card_id)
+    assert case.attachment(case.source(card.source_id).attachment_id) == data
+    shown = Image.open(io.BytesIO(case.attachment(card.attachment_id)))
+    assert (shown.format, shown.size) == ("JPEG", (2048, 683))
+    assert card.attributes["pixels"] == "3000 x 1000"
+
+
 def test_upright_png_is_shown_from_its_stored_bytes(tmp_path, case, service, board_id):
     report = import_files(service, [write(tmp_path, "chart.png", png_bytes())], board_id)
     card = case.card(report.files[0].card_id)
