@@ -106,8 +106,10 @@ def _page_progress(progress: Progress | None, index: int, count: int) -> Progres
     if progress is None:
         return None
 
+    which = f" (file {index + 1} of {count})" if count > 1 else ""
+
     def report(name: str, done: int, total: int) -> None:
-        progress(f"Reading {name}, page {done} of {total}",
+        progress(f"Reading {name}{which}, page {done} of {total}",
                  index * _STEPS + done * _STEPS // max(total, 1), count * _STEPS)
 
     return report
