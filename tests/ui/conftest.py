@@ -67,7 +67,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def specimen_case_path(tmp_path: Path) -> Path:
+def specimen_case_path(tmp_path: Path, qapp) -> Path:  # noqa: ANN001 - qapp: the specimen paints thumbnails
     """A specimen case on disk, closed (so a window can lock it)."""
     path = tmp_path / "specimen.evb"
     case = CaseFile.create(path, "Pong Su", "Test Analyst")
