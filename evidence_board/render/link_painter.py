@@ -86,8 +86,16 @@ def _exit_point(x: float, y: float, w: float, h: float, px: float, py: float,
 
 def link_geometry(from_rect: QRectF, to_rect: QRectF, lane_offset: float = 0.0) -> LinkGeometry:
     """The line between two card rectangles, shifted ``lane_offset`` lanes sideways."""
-    fx, fy, fw, fh = from_rect.getRect()
-    tx, ty, tw, th = to_rect.getRect()
+    return link_geometry_floats(from_rect.getRect(), to_rect.getRect(), lane_offset)
+
+
+Rect = tuple[float, float, float, float]
+
+
+def link_geometry_floats(from_rect: Rect, to_rect: Rect, lane_offset: float = 0.0) -> LinkGeometry:
+    """link_geometry on (x, y, width, height) tuples."""
+    fx, fy, fw, fh = from_rect
+    tx, ty, tw, th = to_rect
     ax, ay = fx + fw / 2, fy + fh / 2
     bx, by = tx + tw / 2, ty + th / 2
     dx, dy = bx - ax, by - ay
@@ -137,7 +145,9 @@ def link_bounds(geometry: LinkGeometry, label: str, context: RenderContext) -> Q
     left, right = min(x0, x1) - ARROW_LENGTH, max(x0, x1) + ARROW_LENGTH
     top, bottom = min(y0, y1) - ARROW_LENGTH, max(y0, y1) + ARROW_LENGTH
     if label:
-        half = min(LABEL_MAX_WIDTH, context.text_width(" ".join(label.split()), context.fonts.label) + 16) / 2 + 2
+        # An upper bound from the length (no glyph is wider than the font's
+        # pixel size): measuring thousands of labels would slow every load.
+        half = min(LABEL_MAX_WIDTH, len(label) * context.fonts.label.pixelSize() + 16) / 2 + 2
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         left, right = min(left, mx - half), max(right, mx + half)
         top, bottom = min(top, my - LABEL_HEIGHT / 2 - 2), max(bottom, my + LABEL_HEIGHT / 2 + 2)
@@ -168,10 +178,17 @@ def _arrowhead(tip: QPointF, back: QPointF) -> QPolygonF:
 
 def clip_segment(start: QPointF, end: QPointF, rect: QRectF) -> tuple[float, float] | None:
     """The part of the segment inside ``rect``, as fractions (t0, t1) of its length (Liang-Barsky)."""
-    dx, dy = end.x() - start.x(), end.y() - start.y()
+    return clip_segment_floats((start.x(), start.y(), end.x(), end.y()),
+                               rect.left(), rect.top(), rect.right(), rect.bottom())
+
+
+def clip_segment_floats(ends: tuple[float, float, float, float], left: float, top: float, right: float,
+                        bottom: float) -> tuple[float, float] | None:
+    """clip_segment on plain floats: (x0, y0, x1, y1) against left, top, right, bottom."""
+    x0, y0, x1, y1 = ends
+    dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, start.x() - rect.left()), (dx, rect.right() - start.x()),
-                 (-dy, start.y() - rect.top()), (dy, rect.bottom() - start.y())):
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
         if p == 0:
             if q < 0:
                 return None

@@ -16,7 +16,8 @@ from evidence_board.model import Card, CardKind, Link, Placement
 from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.link_painter import (
-    LinkGeometry, label_rect, link_bounds, link_geometry, link_shape, paint_link,
+    LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
+    paint_link,
 )
 
 _Flag = QGraphicsItem.GraphicsItemFlag
@@ -43,6 +44,9 @@ class CardItem(QGraphicsItem):
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        # Where the card is, as plain floats: links read it thousands of times per
+        # load or drag, and asking Qt for pos() each time costs more than the math.
+        self.geometry = (placement.x, placement.y, placement.width, placement.height)
         self.setFlags(_CARD_FLAGS)
         # Qt keeps each card's picture at the current zoom: panning and
         # dragging are blits; a zoom step or an update() draws it again.
@@ -57,7 +61,12 @@ class CardItem(QGraphicsItem):
 
     def card_rect(self) -> QRectF:
         """The card's rectangle in scene coordinates (follows a drag live)."""
-        return self._rect.translated(self.pos())
+        return QRectF(*self.geometry)
+
+    def move_to(self, x: float, y: float) -> None:
+        """Move the item (always through here, so ``geometry`` stays true)."""
+        self.geometry = (x, y, self.geometry[2], self.geometry[3])
+        self.setPos(x, y)
 
     def set_card(self, card: Card) -> None:
         self.card = card
@@ -68,8 +77,8 @@ class CardItem(QGraphicsItem):
         if placement.width != self._rect.width() or placement.height != self._rect.height():
             self.set_size(placement.width, placement.height)
         self.placement = placement
-        if self.pos() != QPointF(placement.x, placement.y):
-            self.setPos(placement.x, placement.y)
+        if self.geometry[:2] != (placement.x, placement.y):
+            self.move_to(placement.x, placement.y)
         if self.zValue() != stacking_z(self.card, placement):
             self.setZValue(stacking_z(self.card, placement))
 
@@ -77,6 +86,7 @@ class CardItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._rect = QRectF(0, 0, width, height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self.geometry = (self.geometry[0], self.geometry[1], width, height)
 
     # -- handles ----------------------------------------------------------
 
@@ -145,6 +155,8 @@ class LinkItem(QGraphicsItem):
         self.context = context
         self.lane_offset = lane_offset
         self.geometry = LinkGeometry(QPointF(), QPointF(), False)
+        self._ends = (0.0, 0.0, 0.0, 0.0)
+        self._shifted = False
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
         self.setFlags(_LINK_FLAGS)
@@ -172,12 +184,19 @@ class LinkItem(QGraphicsItem):
 
     def refresh(self) -> None:
         """Recompute the line from the cards' current rectangles (in scene coordinates, at pos 0,0)."""
-        if not self.pos().isNull():
-            self.setPos(0.0, 0.0)  # a drag had shifted it whole (see BoardScene.follow_drag)
+        if self._shifted:
+            self.setPos(0.0, 0.0)  # a drag had shifted it whole (see shift)
+            self._shifted = False
         self.prepareGeometryChange()
-        self.geometry = link_geometry(self.source.card_rect(), self.target.card_rect(), self.lane_offset)
+        self.geometry = link_geometry_floats(self.source.geometry, self.target.geometry, self.lane_offset)
+        self._ends = (self.geometry.start.x(), self.geometry.start.y(), self.geometry.end.x(), self.geometry.end.y())
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)
         self._shape = None
+
+    def shift(self, delta: QPointF) -> None:
+        """Both cards move by ``delta`` (a drag): move the line whole instead of recomputing it."""
+        self._shifted = True
+        self.setPos(delta)
 
     def label_rect(self) -> QRectF:
         return label_rect(self.geometry, self.link.label, self.context)
@@ -191,6 +210,11 @@ class LinkItem(QGraphicsItem):
         return self._shape
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        # A long link's bounding box covers much of the board; most frames
+        # that ask for it do not show its line. Leave before any Qt call.
+        x, y, w, h = option.exposedRect.getRect()
+        if clip_segment_floats(self._ends, x - LABEL_MAX_WIDTH, y - 30, x + w + LABEL_MAX_WIDTH, y + h + 30) is None:
+            return
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
         paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene
 
 from evidence_board.model import Card, Placement
 from evidence_board.render.context import RenderContext
@@ -25,21 +25,6 @@ from evidence_board.ui.overview_layer import OverviewItem
 
 SCENE_MARGIN = 4000.0
 _GEOMETRY_COLUMNS = {"x", "y", "width", "height", "z", "group_id"}
-
-
-class HiddenLayer(QGraphicsItem):
-    """The fully transparent parent of all items while the overview draws the board."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
-        self.setOpacity(0.0)
-
-    def boundingRect(self) -> QRectF:
-        return QRectF()
-
-    def paint(self, painter, option, widget=None) -> None:
-        return
 
 
 class BoardScene(QGraphicsScene):
@@ -61,11 +46,11 @@ class BoardScene(QGraphicsScene):
         # An explicit scene rect from the start: asking Qt for an unset one
         # makes it measure every item.
         self.setSceneRect(QRectF(-800, -600, 1600, 1200))
+        # Far away the view shows this one-item scene instead (see set_overview_mode).
+        self.overview_scene = QGraphicsScene(self)
+        self.overview_scene.setBackgroundBrush(QColor(context.palette.board))
         self.overview = OverviewItem(context, lambda: self.cards.values(), lambda: self.links.values())
-        self.overview.setVisible(False)
-        self.addItem(self.overview)
-        self._hidden_layer = HiddenLayer()
-        self.addItem(self._hidden_layer)
+        self.overview_scene.addItem(self.overview)
         self._load()
         service.subscribe(self.apply)
 
@@ -92,10 +77,7 @@ class BoardScene(QGraphicsScene):
         # items in view (children of a layer item would each be asked for
         # their bounding rect on every frame).
         item = CardItem(card, placement, self.context)
-        if self.overview_mode:
-            item.setParentItem(self._hidden_layer)
-        else:
-            self.addItem(item)
+        self.addItem(item)
         self.cards[card.id] = item
         return item
 
@@ -104,10 +86,7 @@ class BoardScene(QGraphicsScene):
         if source is None or target is None:
             return None
         item = LinkItem(link, source, target, self.context, lane_offset=lane_offset)
-        if self.overview_mode:
-            item.setParentItem(self._hidden_layer)
-        else:
-            self.addItem(item)
+        self.addItem(item)
         self.links[link.id] = item
         return item
 
@@ -235,7 +214,7 @@ class BoardScene(QGraphicsScene):
     def follow_drag(self, inner: list[LinkItem], edge: list[LinkItem], delta: QPointF) -> None:
         """Links follow a drag: those with both ends moving shift whole, the others are redrawn."""
         for link in inner:
-            link.setPos(delta)
+            link.shift(delta)
         for link in edge:
             link.refresh()
         if self.overview_mode:
@@ -249,6 +228,7 @@ class BoardScene(QGraphicsScene):
         current = self.sceneRect()
         if reset or not current.contains(bounds):
             self.setSceneRect(wanted if reset else current.united(wanted))
+            self.overview_scene.setSceneRect(self.sceneRect())
         self.overview.invalidate(self.sceneRect())
 
     # -- lookups --------------------------------------------------------------
@@ -257,15 +237,12 @@ class BoardScene(QGraphicsScene):
         """The rectangle around every card (computed from our own records, not Qt's index)."""
         if not self.cards:
             return QRectF()
-        xs0, ys0, xs1, ys1 = [], [], [], []
-        for item in self.cards.values():
-            pos = item.pos()
-            rect = item.card_rect()
-            xs0.append(pos.x())
-            ys0.append(pos.y())
-            xs1.append(rect.right())
-            ys1.append(rect.bottom())
-        return QRectF(QPointF(min(xs0), min(ys0)), QPointF(max(xs1), max(ys1)))
+        geometries = [item.geometry for item in self.cards.values()]
+        left = min(g[0] for g in geometries)
+        top = min(g[1] for g in geometries)
+        right = max(g[0] + g[2] for g in geometries)
+        bottom = max(g[1] + g[3] for g in geometries)
+        return QRectF(left, top, right - left, bottom - top)
 
     def selected_cards(self) -> list[CardItem]:
         return [item for item in self.selectedItems() if isinstance(item, CardItem)]
@@ -332,28 +309,16 @@ class BoardScene(QGraphicsScene):
     # -- level of detail ------------------------------------------------------
 
     def set_overview_mode(self, on: bool) -> None:
-        """Far away: one batched item draws everything; the card and link items are set aside.
+        """Far away, a view shows ``overview_scene``: one item drawing every block and line.
 
-        Close up, every item is top-level and Qt's index hands a frame only
-        the items in view. Far away every item would be in view, so they move
-        under one fully transparent parent and the index is switched off: a
-        frame then looks at three top-level items, and the set-aside items
-        stay selectable (transparent is not hidden). Switching costs a few
-        hundred milliseconds once, when the zoom crosses OVERVIEW_SCALE.
+        Asking Qt to paint ten thousand items costs tens of milliseconds even
+        when each is one rectangle. The items stay in this scene, selectable
+        and indexed; the view's gestures find them through card_at/cards_in.
         """
         if on == self.overview_mode:
             return
         self.overview_mode = on
-        items = list(self.cards.values()) + list(self.links.values())
-        if on:
-            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-            for item in items:
-                item.setParentItem(self._hidden_layer)
-        else:
-            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-            for item in items:
-                item.setParentItem(None)
-        self.overview.setVisible(on)
+        self.overview_scene.setSceneRect(self.sceneRect())
         self.overview.invalidate(self.sceneRect())
 
     def selection_changed_in_overview(self) -> None:

@@ -43,6 +43,8 @@ class BoardView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        # The board surface (colour and dot grid) is drawn once per zoom; scrolling shifts it.
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -79,7 +81,13 @@ class BoardView(QGraphicsView):
         self._scale_changed()
 
     def _scale_changed(self) -> None:
-        self.board_scene.set_overview_mode(self.scale_factor < OVERVIEW_SCALE)
+        far = self.scale_factor < OVERVIEW_SCALE
+        self.board_scene.set_overview_mode(far)
+        wanted = self.board_scene.overview_scene if far else self.board_scene
+        if self.scene() is not wanted:
+            centre = self.visible_scene_rect().center()
+            self.setScene(wanted)
+            self.centerOn(centre)
         self.zoom_changed.emit(self.scale_factor)
 
     def visible_scene_rect(self) -> QRectF:

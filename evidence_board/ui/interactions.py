@@ -67,8 +67,10 @@ class MoveDrag(Interaction):
         if delta == self.delta:
             return
         self.delta = delta
+        dx, dy = delta.x(), delta.y()
         for item in self.items:
-            item.setPos(self.origins[item.card_id] + delta)
+            origin = self.origins[item.card_id]
+            item.move_to(origin.x() + dx, origin.y() + dy)
         self.scene.follow_drag(self.inner, self.edge, delta)
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
@@ -107,7 +109,8 @@ class MoveDrag(Interaction):
 
     def cancel(self) -> None:
         for item in self.items:
-            item.setPos(self.origins[item.card_id])
+            origin = self.origins[item.card_id]
+            item.move_to(origin.x(), origin.y())
         self.scene.follow_drag([], self.inner + self.edge, QPointF())
 
 
@@ -202,7 +205,7 @@ class RubberBand(Interaction):
         self.band.setPen(pen)
         self.band.setBrush(colour)
         self.band.setZValue(1e9)
-        self.scene.addItem(self.band)
+        view.scene().addItem(self.band)  # the scene on screen (the overview's, far away)
         self.live = len(self.scene.cards) <= LIVE_SELECTION_LIMIT and not self.scene.overview_mode
 
     def rect(self, pos: QPointF) -> QRectF:
@@ -214,7 +217,7 @@ class RubberBand(Interaction):
             self.select(self.rect(pos))
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        self.scene.removeItem(self.band)
+        self.band.scene().removeItem(self.band)
         self.select(self.rect(pos))
 
     def select(self, rect: QRectF) -> None:
@@ -240,7 +243,7 @@ class RubberBand(Interaction):
 
     def cancel(self) -> None:
         if self.band.scene() is not None:
-            self.scene.removeItem(self.band)
+            self.band.scene().removeItem(self.band)
 
 
 class Pan(Interaction):
