@@ -61,6 +61,17 @@ def board(qtbot, case, service, board_id) -> Board:
     return Board(case, service, board_id, scene, view, ids)
 
 
+@pytest.fixture(autouse=True)
+def empty_clipboard_after_test():
+    """Leave the clipboard empty: mime data still on it when the interpreter
+    shuts down is freed after the application and crashes the test process."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
