@@ -40,6 +40,7 @@ class CardItem(QGraphicsItem):
         self.card = card
         self.placement = placement
         self.context = context
+        self.card_id = card.id
         self.is_group = card.kind is CardKind.GROUP  # a card's kind never changes
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
@@ -54,19 +55,25 @@ class CardItem(QGraphicsItem):
         self.setPos(placement.x, placement.y)
         self.setZValue(stacking_z(card, placement))
 
-    @property
-    def card_id(self) -> str:
-        return self.card.id
 
 
     def card_rect(self) -> QRectF:
         """The card's rectangle in scene coordinates (follows a drag live)."""
         return QRectF(*self.geometry)
 
-    def move_to(self, x: float, y: float) -> None:
-        """Move the item (always through here, so ``geometry`` stays true)."""
+    def move_to(self, x: float, y: float, lazy: bool = False) -> None:
+        """Move the item (always through here, so ``geometry`` stays true).
+
+        ``lazy`` only records the place (a drag seen from far away, where the
+        overview draws from ``geometry``); ``sync_pos`` then moves the item.
+        """
         self.geometry = (x, y, self.geometry[2], self.geometry[3])
-        self.setPos(x, y)
+        if not lazy:
+            self.setPos(x, y)
+
+    def sync_pos(self) -> None:
+        if (self.pos().x(), self.pos().y()) != self.geometry[:2]:
+            self.setPos(self.geometry[0], self.geometry[1])
 
     def set_card(self, card: Card) -> None:
         self.card = card
@@ -150,6 +157,7 @@ class LinkItem(QGraphicsItem):
                  parent: QGraphicsItem | None = None, lane_offset: float = 0.0) -> None:
         super().__init__(parent)
         self.link = link
+        self.link_id = link.id
         self.source = source
         self.target = target
         self.context = context
@@ -165,9 +173,6 @@ class LinkItem(QGraphicsItem):
         target.links.add(self)
         self.refresh()
 
-    @property
-    def link_id(self) -> str:
-        return self.link.id
 
     def detach(self) -> None:
         self.source.links.discard(self)
@@ -183,19 +188,32 @@ class LinkItem(QGraphicsItem):
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute the line from the cards' current rectangles (in scene coordinates, at pos 0,0)."""
+        """Recompute the line from the cards' current rectangles.
+
+        ``geometry`` is in item coordinates: at pos (0, 0) unless a drag
+        shifted the whole line (see ``shift``). If the cards now sit exactly
+        where the shift put the line, nothing needs redoing: telling Qt's
+        index about a new bounding rect is the slow part of moving links.
+        """
+        new = link_geometry_floats(self.source.geometry, self.target.geometry, self.lane_offset)
         if self._shifted:
-            self.setPos(0.0, 0.0)  # a drag had shifted it whole (see shift)
+            dx, dy = self.pos().x(), self.pos().y()
+            old = self.geometry
+            if (new.visible == old.visible and abs(old.start.x() + dx - new.start.x()) < 1e-6
+                    and abs(old.start.y() + dy - new.start.y()) < 1e-6
+                    and abs(old.end.x() + dx - new.end.x()) < 1e-6 and abs(old.end.y() + dy - new.end.y()) < 1e-6):
+                return
+            self.setPos(0.0, 0.0)
             self._shifted = False
         self.prepareGeometryChange()
-        self.geometry = link_geometry_floats(self.source.geometry, self.target.geometry, self.lane_offset)
+        self.geometry = new
         self._ends = (self.geometry.start.x(), self.geometry.start.y(), self.geometry.end.x(), self.geometry.end.y())
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)
         self._shape = None
 
     def shift(self, delta: QPointF) -> None:
-        """Both cards move by ``delta`` (a drag): move the line whole instead of recomputing it."""
-        self._shifted = True
+        """Both cards moved by ``delta`` from where the line was computed: move it whole."""
+        self._shifted = not delta.isNull()
         self.setPos(delta)
 
     def label_rect(self) -> QRectF:

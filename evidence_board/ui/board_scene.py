@@ -132,13 +132,14 @@ class BoardScene(QGraphicsScene):
                 self.cards[card.id].set_card(card)
             for card_id in set(changed_cards) - {card.id for card in current}:
                 self._remove_card(card_id)
-        touched_links = self._apply_links(changes.links)
-        for card_id in moved:
-            item = self.cards.get(card_id)
-            if item is not None:
-                touched_links.update(item.links)
-        if touched_links:
-            self._relane(touched_links)
+        relinked = self._apply_links(changes.links)
+        if relinked:
+            self._relane(relinked)  # lanes depend on which links join a pair, not on where cards are
+        followers = {link for card_id in moved if card_id in self.cards for link in self.cards[card_id].links}
+        for link in followers - relinked:
+            link.refresh()
+        if followers:
+            self.overview.invalidate(self.sceneRect())
         if changes.placements or changes.links or changes.cards:
             self._fit_scene_rect()
             self.contents_changed.emit()
@@ -212,7 +213,14 @@ class BoardScene(QGraphicsScene):
             self.overview.invalidate(self.sceneRect())
 
     def follow_drag(self, inner: list[LinkItem], edge: list[LinkItem], delta: QPointF) -> None:
-        """Links follow a drag: those with both ends moving shift whole, the others are redrawn."""
+        """Links follow a drag: those with both ends moving shift whole, the others are redrawn.
+
+        Far away the overview draws links from the cards' geometry, so the
+        link items wait for the end of the drag.
+        """
+        if self.overview_mode:
+            self.overview.invalidate(self.sceneRect())
+            return
         for link in inner:
             link.shift(delta)
         for link in edge:

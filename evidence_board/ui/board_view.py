@@ -274,7 +274,7 @@ class BoardView(QGraphicsView):
         editor.setPlaceholderText("label")
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor.setProperty("link_id", link.link_id)
-        centre = self.mapFromScene(link.geometry.middle)
+        centre = self.mapFromScene(link.mapToScene(link.geometry.middle))
         editor.resize(180, editor.sizeHint().height())
         editor.move(centre.x() - 90, centre.y() - editor.height() // 2)
         editor.returnPressed.connect(lambda: self._finish_label_edit(commit=True))

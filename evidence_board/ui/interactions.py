@@ -68,16 +68,24 @@ class MoveDrag(Interaction):
             return
         self.delta = delta
         dx, dy = delta.x(), delta.y()
+        lazy = self.scene.overview_mode  # the overview draws from geometry; items catch up at the end
         for item in self.items:
             origin = self.origins[item.card_id]
-            item.move_to(origin.x() + dx, origin.y() + dy)
+            item.move_to(origin.x() + dx, origin.y() + dy, lazy=lazy)
         self.scene.follow_drag(self.inner, self.edge, delta)
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
+        for item in self.items:
+            item.sync_pos()
+        if self.scene.overview_mode:  # the link items waited for the end of the drag
+            for link in self.inner:
+                link.shift(self.delta)
+            for link in self.edge:
+                link.refresh()
         if self.delta.manhattanLength() < 0.5 or not self.items:
             return
-        positions = {item.card_id: (item.pos().x(), item.pos().y()) for item in self.items}
+        positions = {item.card_id: item.geometry[:2] for item in self.items}
         regroup = self._regroup()
         service, board_id = self.scene.service, self.scene.board_id
         try:

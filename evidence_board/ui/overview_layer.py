@@ -58,8 +58,8 @@ class OverviewItem(QGraphicsItem):
     def _rebuild(self) -> None:
         self._groups, self._blocks, self._selected, self._lines = [], {}, [], []
         palette = self.context.palette
-        for item in sorted(self._cards(), key=lambda i: i.zValue()):
-            rect = item.card_rect()
+        for item in sorted(self._cards(), key=lambda i: i.placement.z):
+            rect = QRectF(*item.geometry)
             if item.is_group:
                 self._groups.append(rect)
                 continue
@@ -72,8 +72,14 @@ class OverviewItem(QGraphicsItem):
             if entry is None:
                 entry = self._blocks[key] = (colour, [])
             entry[1].append(rect)
-        self._lines = [QLineF(link.geometry.start, link.geometry.end).translated(link.pos())
-                       for link in self._links() if link.geometry.visible]
+        # Centre to centre, from the cards' own geometry: at this scale the
+        # difference to border-to-border is below a pixel, and it follows a
+        # drag without touching the link items.
+        self._lines = []
+        for link in self._links():
+            ax, ay, aw, ah = link.source.geometry
+            bx, by, bw, bh = link.target.geometry
+            self._lines.append(QLineF(ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2))
         self._dirty = False
 
     def boundingRect(self) -> QRectF:

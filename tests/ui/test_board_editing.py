@@ -98,9 +98,9 @@ def test_moving_several_cards_is_one_undo_step_and_links_follow_live(board, qtbo
     board.click(board.centre("person"))
     board.click(board.centre("org"), Qt.KeyboardModifier.ControlModifier)
     link = next(l for l in person.links if l.target is org)
-    line_before = QPointF(link.geometry.start)
+    line_before = link.mapToScene(link.geometry.start)
     board.drag(qtbot, board.centre("person"), board.centre("person") + QPointF(0, 200))
-    assert link.geometry.start.y() == line_before.y() + 200
+    assert link.mapToScene(link.geometry.start).y() == line_before.y() + 200
     for cid in start:
         assert _on_disk(board, cid).y == start[cid][1] + 200
     assert board.service.undo_label == "Move 2 cards"
@@ -108,7 +108,7 @@ def test_moving_several_cards_is_one_undo_step_and_links_follow_live(board, qtbo
     for cid, (x, y) in start.items():
         assert (_on_disk(board, cid).x, _on_disk(board, cid).y) == (x, y)
         assert board.scene.cards[cid].pos() == QPointF(x, y)
-    assert link.geometry.start == line_before
+    assert link.mapToScene(link.geometry.start) == line_before
     board.service.redo()
     assert board.scene.cards[board.ids["person"]].pos().y() == start[board.ids["person"]][1] + 200
 
