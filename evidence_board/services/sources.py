@@ -55,8 +55,10 @@ class SourceOperations(OperationRunner):
                 "reliability": reliability, "thumbnail_id": thumb,
                 "imported_at": now_iso(), "imported_by": self.author,
             })
-            for number, text in enumerate(page_texts or (), start=1):
-                w.insert("source_pages", {"source_id": source_id, "page": number, "text": text or ""})
+            # One statement for all pages (and one for their FTS entries):
+            # a 1,000-page PDF is written in a fraction of the per-row time.
+            w.insert_many("source_pages", [{"source_id": source_id, "page": number, "text": text or ""}
+                                           for number, text in enumerate(page_texts or (), start=1)])
             ch.created.append(source_id)
 
         return self.run(f"Add source {file_name}", "add_source", work)
