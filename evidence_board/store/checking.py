@@ -60,14 +60,17 @@ def check_case(path: str | Path) -> CheckReport:
     report = CheckReport(path)
     try:
         conn = safety.connect(path, read_only=True)
-    except sqlite3.DatabaseError as exc:
-        report.problems.append(f"SQLite cannot open it ({exc})")
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        report.problems.append(f"SQLite cannot open it ({safety.one_line(str(exc))})")
         return report
     try:
         conn.statement_seconds = safety.check_seconds(path) * 4
         _run_checks(conn, path, version, report)
     except sqlite3.DatabaseError as exc:
-        report.problems.append(f"the check stopped: the file is damaged ({exc})")
+        report.problems.append(f"the check stopped: the file is damaged ({safety.one_line(str(exc))})")
+    except UnicodeDecodeError:
+        report.problems.append("the check stopped: the file is damaged (text that is not UTF-8 where "
+                               "SQLite expects its own)")
     finally:
         conn.close()
     return report

@@ -138,6 +138,9 @@ def connect(path: Path, read_only: bool) -> GuardedConnection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
                            factory=GuardedConnection)
     try:
+        # Text that is not valid UTF-8 (a flipped bit) reads with U+FFFD
+        # instead of failing in the middle of a reader.
+        conn.text_factory = _tolerant_text
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA cell_size_check = ON")
@@ -147,6 +150,10 @@ def connect(path: Path, read_only: bool) -> GuardedConnection:
         conn.close()
         raise
     return conn  # type: ignore[return-value]
+
+
+def _tolerant_text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
 
 
 def check_seconds(path: Path) -> float:
@@ -265,9 +272,12 @@ def _is_fts_shadow(name: str, objects: SchemaObjects) -> bool:
 def schema_problems(conn: sqlite3.Connection, version: int) -> list[str]:
     """Every way the file's schema differs from ours at ``version``."""
     expected = expected_schema(version)
+    # CAST: a damaged schema row may hold a number or blob where text belongs.
     actual: SchemaObjects = {
         (t, n): (tbl, sql)
-        for t, n, tbl, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+        for t, n, tbl, sql in conn.execute(
+            "SELECT CAST(type AS TEXT), CAST(name AS TEXT), CAST(tbl_name AS TEXT), CAST(sql AS TEXT) "
+            "FROM sqlite_master")
     }
     problems = []
     for (kind, name), (table, sql) in sorted(actual.items(), key=lambda kv: (kv[0][0] != "trigger", kv[0])):
@@ -474,6 +484,9 @@ def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool
         raise DamagedCaseFile(f"{path}: damaged case file ({one_line(str(exc))})") from None
     except sqlite3.DatabaseError as exc:
         raise DamagedCaseFile(f"{path}: damaged case file ({one_line(str(exc))})") from None
+    except UnicodeDecodeError:
+        # SQLite's own message quoted bytes of the file that are not UTF-8.
+        raise DamagedCaseFile(f"{path}: damaged case file (its schema holds text that is not UTF-8)") from None
 
 
 def one_line(text: str) -> str:

@@ -235,3 +235,15 @@ def test_a_file_too_large_to_store_is_refused_in_words(case: CaseFile, monkeypat
     monkeypatch.setattr(safety, "MAX_VALUE_BYTES", 2**20)
     with pytest.raises(InvalidInput, match="a case holds files of up to 1 MB each"):
         case.add_attachment(b"x" * (2**20 + 1), "application/pdf")
+
+
+def test_text_that_is_not_utf8_reads_with_replacement_characters(seed: Path) -> None:
+    path = spoil(seed, ["UPDATE cards SET title = CAST(x'4361737472f86f' AS TEXT) WHERE kind = 'entity'"])
+    with CaseFile.open(path, read_only=True) as case:
+        assert "Castr\ufffdo" in [c.title for c in case.cards()]
+
+
+def test_schema_text_that_is_not_utf8_is_refused(seed: Path) -> None:
+    path = spoil(seed, ["UPDATE sqlite_master SET sql = CAST(replace(CAST(sql AS BLOB), x'4b', x'f8') AS TEXT) "
+                        "WHERE name = 'boards'"])
+    refused(path, NotACaseFile, "refused|damaged")
