@@ -5,13 +5,15 @@ raw PyMuPDF in this process opening the PDF, extracting the text of every
 page and rendering one thumbnail, which is the least any importer must do.
 Our import does that in a separate worker process (start-up included) and
 also hashes the bytes, stores them, indexes every page for full-text search
-and makes the card, all in one transaction. Target: at most 1.5x.
+and makes the card, all in one transaction. Target: at most 1.5x. Both
+are run ``--repeat`` times, interleaved, and the best of each is compared
+(medians are printed too).
 
 Search: a case holding 10,000 indexed pages (10 sources of 1,000 pages of
 generated prose), queried for single words, phrases and prefixes through
 ``case.search``. Target: median under 50 ms.
 
-    python bench/import_bench.py [--pages 1000] [--pdf FILE] [--search-pages 10000] [--repeat 3]
+    python bench/import_bench.py [--pages 1000] [--pdf FILE] [--search-pages 10000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000, help="pages of the generated PDF")
     parser.add_argument("--pdf", type=Path, help="use this PDF instead of generating one")
     parser.add_argument("--search-pages", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median counts")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each timing; the best counts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="evb-import-bench-") as tmp:
         folder = Path(tmp)
@@ -131,10 +133,14 @@ def main() -> int:
         for n in range(args.repeat):  # interleaved, so load on the machine hits both alike
             baseline.append(raw_baseline(path))
             imports.append(timed_import(path, folder, n))
-        raw_s, import_s = statistics.median(baseline), statistics.median(imports)
+        # Best of N on both sides: on a shared machine other processes only
+        # ever add time, so the fastest run is the closest to the real cost.
+        raw_s, import_s = min(baseline), min(imports)
         result = {
-            "benchmark": "import", "pdf_pages": pages, "pdf_bytes": path.stat().st_size,
+            "benchmark": "import", "pdf_pages": pages, "pdf_bytes": path.stat().st_size, "runs": args.repeat,
             "raw_pymupdf_s": round(raw_s, 3), "import_s": round(import_s, 3),
+            "raw_pymupdf_median_s": round(statistics.median(baseline), 3),
+            "import_median_s": round(statistics.median(imports), 3),
             "import_ratio": round(import_s / raw_s, 2), "ratio_to_baseline": round(import_s / raw_s, 2),
             "import_pages_per_s": round(pages / import_s),
             **search_latency(folder, args.search_pages),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,7 @@ THUMBNAIL_PX = 400  # longest side of the first-page thumbnail
 MIN_IMAGE_PX = 64  # smaller embedded images are icons, bullets or rules
 MIN_IMAGE_PT = 36  # ... and so are images drawn smaller than half an inch
 MAX_IMAGES = 500
+FLUSH_EVERY = 0.1  # seconds
 
 
 class WorkerError(Exception):
@@ -149,10 +151,17 @@ def main() -> int:
     data = stdin.read()
     _limit_memory(len(data))
     out = sys.stdout
+    last_flush = 0.0
 
     def emit(record: dict[str, Any]) -> None:
+        # Flush a few times a second, not per page: the parent needs news
+        # to know we are alive and to show progress, not a syscall per page.
+        nonlocal last_flush
         out.write(json.dumps(record) + "\n")
-        out.flush()
+        now = time.monotonic()
+        if now - last_flush > FLUSH_EVERY or record["type"] in ("opened", "done", "error"):
+            out.flush()
+            last_flush = now
 
     try:
         for record in parse(data, options):
