@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPicture
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from evidence_board.model import Card, CardKind, Link, Placement
 from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.link_painter import (
-    LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
+    LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
     paint_link,
 )
 
@@ -28,7 +28,9 @@ _DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 MARGIN = 16.0  # room around a card for its shadow, selection outline, badge and handles
 HANDLE = 10.0
-HANDLE_DETAIL = 0.3  # handles are only offered when they are big enough to hit
+HANDLE_DETAIL = 0.3
+# Longer lines (in board units, |dx| + |dy|) are stroked only where they show, not replayed.
+LONG_LINK = 2400.0  # handles are only offered when they are big enough to hit
 
 
 class CardItem(QGraphicsItem):
@@ -165,6 +167,9 @@ class LinkItem(QGraphicsItem):
         self.geometry = LinkGeometry(QPointF(), QPointF(), False)
         self._ends = (0.0, 0.0, 0.0, 0.0)
         self._shifted = False
+        self._long = False
+        self._picture: QPicture | None = None
+        self._picture_key: tuple = ()
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
         self.setFlags(_LINK_FLAGS)
@@ -185,6 +190,7 @@ class LinkItem(QGraphicsItem):
             source.links.add(self)
             target.links.add(self)
         self.link = link
+        self._picture = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -207,6 +213,8 @@ class LinkItem(QGraphicsItem):
             self._shifted = False
         self.prepareGeometryChange()
         self.geometry = new
+        self._picture = None
+        self._long = abs(new.end.x() - new.start.x()) + abs(new.end.y() - new.start.y()) > LONG_LINK
         self._ends = (self.geometry.start.x(), self.geometry.start.y(), self.geometry.end.x(), self.geometry.end.y())
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)
         self._shape = None
@@ -234,7 +242,22 @@ class LinkItem(QGraphicsItem):
         if clip_segment_floats(self._ends, x - LABEL_MAX_WIDTH, y - 30, x + w + LABEL_MAX_WIDTH, y + h + 30) is None:
             return
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
-        paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,
-                   context=self.context, selected=self.isSelected(), geometry=self.geometry,
-                   visible=option.exposedRect)
+        if self._long:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
+            paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,
+                       context=self.context, selected=self.isSelected(), geometry=self.geometry,
+                       visible=option.exposedRect)
+            return
+        # A short link is recorded once per look (level of detail, selected)
+        # and replayed by Qt: a frame makes one Python call per link, not twenty.
+        key = (detail >= LABEL_DETAIL, detail >= BLOCK_DETAIL, self.isSelected())
+        if self._picture is None or self._picture_key != key:
+            self._picture = QPicture()
+            recorder = QPainter(self._picture)
+            recorder.setRenderHint(QPainter.RenderHint.Antialiasing, key[1])
+            recorder.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            paint_link(recorder, self.link, QRectF(), QRectF(), detail=detail, context=self.context,
+                       selected=key[2], geometry=self.geometry)
+            recorder.end()
+            self._picture_key = key
+        painter.drawPicture(0, 0, self._picture)
