@@ -22,13 +22,15 @@ def show_in_source(parent: QWidget | None, case, service: CaseService | None, so
     search hit). Returns the window, or None if the source cannot be shown
     (the reason is shown in a message box)."""
     source = case.source(source_id)
-    try:
-        if source is None:
-            raise UnknownId(f"no source with id {source_id}")
-        reader = SourceReader(case, service, source, board_id, parent)
-    except (EvidenceBoardError, RuntimeError) as exc:  # RuntimeError: MuPDF refusing the stored bytes
-        QMessageBox.warning(parent, "Evidence Board", f"Cannot open the source: {exc}")
-        return None
+    reader = _open_reader(parent, case, source_id)
+    if reader is None:
+        try:
+            if source is None:
+                raise UnknownId(f"no source with id {source_id}")
+            reader = SourceReader(case, service, source, board_id, parent)
+        except (EvidenceBoardError, RuntimeError) as exc:  # RuntimeError: MuPDF refusing the stored bytes
+            QMessageBox.warning(parent, "Evidence Board", f"Cannot open the source: {exc}")
+            return None
     if find:
         reader.go_to_page(page or 1)
         reader.find(find, by_terms=True)
@@ -37,3 +39,14 @@ def show_in_source(parent: QWidget | None, case, service: CaseService | None, so
     reader.show()
     reader.raise_()
     return reader
+
+
+def _open_reader(parent: QWidget | None, case, source_id: str) -> SourceReader | None:
+    """The reader already open on this source, so "Show in source" from
+    several cards moves one window instead of stacking up new ones."""
+    if parent is None:
+        return None
+    for reader in parent.findChildren(SourceReader):
+        if reader.case is case and reader.source.id == source_id and reader.isVisible():
+            return reader
+    return None

@@ -176,3 +176,17 @@ def test_image_source_opens_upright_and_can_be_clipped(qtbot, tmp_path, case, se
     drag(qtbot, reader.page_widget, QPoint(10, 10), QPoint(110, 60))
     clip = case.card(reader.make_clip_card())
     assert clip.kind is CardKind.PHOTO and clip.source_id == photo.source_id and clip.page == 1
+
+
+def test_show_in_source_again_reuses_the_open_reader(qtbot, case, service, pdf_source):
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    first = show_in_source(window, case, service, pdf_source, page=1, regions=[(72, 80, 200, 95)])
+    second = show_in_source(window, case, service, pdf_source, page=3, regions=[(72, 80, 150, 95)])
+    assert second is first and first.page == 3 and first.page_widget.cited_page == 3
+    first.close()
+    qtbot.waitUntil(lambda: not window.findChildren(SourceReader))
+    third = show_in_source(window, case, service, pdf_source, page=2)
+    assert third is not first and third.page == 2
