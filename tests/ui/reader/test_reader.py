@@ -190,3 +190,28 @@ def test_show_in_source_again_reuses_the_open_reader(qtbot, case, service, pdf_s
     qtbot.waitUntil(lambda: not window.findChildren(SourceReader))
     third = show_in_source(window, case, service, pdf_source, page=2)
     assert third is not first and third.page == 2
+
+
+def test_quote_regions_land_on_the_words_of_a_rotated_page(qtbot, tmp_path, case, service, board_id):
+    import pymupdf
+
+    from evidence_board.importers import create_quote
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 100), "The shipment left Havana on Tuesday.", fontsize=14)
+    page.set_rotation(90)  # shown landscape
+    sid = import_files(service, [write(tmp_path, "rotated.pdf", doc.tobytes())], board_id).files[0].source_id
+    card = case.card(create_quote(service, sid, 1, "left Havana").created[0])
+
+    reader = open_reader(qtbot, case, service, sid)
+    assert reader.page_widget.width() > reader.page_widget.height()
+    image = reader.page_widget.grab().toImage()
+    rect = reader.page_widget.view_rect(card.regions[0]).toRect()
+    dark = sum(1 for x in range(rect.left(), rect.right()) for y in range(rect.top(), rect.bottom())
+               if image.pixelColor(x, y).lightness() < 100)
+    assert dark > 20  # ink of the quoted words under the highlight's rectangle
+    # Selecting across the same words gives the same rectangle back.
+    drag(qtbot, reader.page_widget, rect.topLeft() + QPoint(2, 2), rect.bottomRight() - QPoint(2, 2))
+    assert reader.page_widget.selection.text == "left Havana"
+    assert list(reader.page_widget.selection.regions) == list(card.regions)
