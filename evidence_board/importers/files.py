@@ -122,8 +122,8 @@ def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, 
 
     ``progress(message, done, total)`` hears how far the whole job is.
 
-    ``known(sha256)`` says a file is already in the case: it is not parsed
-    again (unless embedded images are wanted), only reused when written.
+    ``known(sha256)`` says a file is already in the case: a known PDF is
+    not parsed again (unless embedded images are wanted), only reused.
     """
     prepared: list[PreparedFile] = []
     paths = [Path(p) for p in paths]
@@ -139,7 +139,7 @@ def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, 
                 item.pdf = parse_pdf(data, path.name, password=password, extract_images=extract_images,
                                      progress=_page_progress(progress, index, len(paths)), cancelled=cancelled)
                 item.password = password if item.pdf.encrypted else None
-        elif not already:
+        else:  # quick, and a reused image may need its card made again
             item.image = read_image(data, item.media_type, path.name)
         prepared.append(item)
     return prepared

@@ -21,7 +21,7 @@ import pymupdf
 
 from evidence_board.errors import InvalidInput, UnknownId
 from evidence_board.importers.errors import PasswordRequired, QuoteNotFound
-from evidence_board.model import CardKind, Region, Source
+from evidence_board.model import CardKind, Placement, Region, Source
 from evidence_board.services import CaseService, Changes
 
 # (x0, y0, x1, y1, text, block, line, word): PyMuPDF's get_text("words").
@@ -207,7 +207,8 @@ def _source(service: CaseService, source_id: str) -> Source:
     return source
 
 
-def _document_placement(service: CaseService, source_id: str, board_id: str | None):
+def _document_placement(service: CaseService, source_id: str,
+                        board_id: str | None) -> tuple[str, Placement | None]:
     """The board to put a new quote on, and the document card's placement there."""
     case = service.case
     docs = [c.id for c in case.cards(kind=CardKind.DOCUMENT.value) if c.source_id == source_id]

@@ -100,3 +100,13 @@ def test_unsupported_and_damaged_images_are_refused(tmp_path, case, service, boa
     with pytest.raises(DamagedImage, match="cut.jpg: damaged image"):
         import_files(service, [write(tmp_path, "cut.jpg", exif_jpeg()[:300])], board_id)
     assert case.counts()["sources"] == 0
+
+
+def test_reimported_image_whose_card_was_deleted_gets_a_card_again(tmp_path, case, service, board_id):
+    path = write(tmp_path, "street.webp", png_bytes(fmt="WEBP"))
+    first = import_files(service, [path], board_id).files[0]
+    service.delete_cards(first.card_id)
+    again = import_files(service, [path], board_id).files[0]
+    card = case.card(again.card_id)
+    assert again.reused and again.source_id == first.source_id and card.kind is CardKind.PHOTO
+    assert case.attachment(card.attachment_id).startswith(b"\x89PNG")  # shown from its PNG copy
