@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QLineEdit, QMainWindow, QMessageBox, QScrollArea, QSpinBox, QToolBar, QWidget,
+    QApplication, QLabel, QLineEdit, QMainWindow, QMessageBox, QScrollArea, QSpinBox, QToolBar, QWidget,
 )
 
 from evidence_board.errors import EvidenceBoardError
@@ -174,7 +174,11 @@ class SourceReader(QMainWindow):
         self.find_box.blockSignals(True)
         self.find_box.setText(text)
         self.find_box.blockSignals(False)
-        self.find_hits = self.pages.find(text, by_terms)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long document takes a moment
+        try:
+            self.find_hits = self.pages.find(text, by_terms)
+        finally:
+            QApplication.restoreOverrideCursor()
         self.find_index = -1
         if not self.find_hits:
             self.hits_label.setText(" no hits" if text.strip() else "")
