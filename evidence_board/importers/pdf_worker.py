@@ -130,10 +130,11 @@ def _page_images(doc: Any, page: Any, page_number: int, seen_xrefs: set[int]) ->
         seen_xrefs.add(xref)
         try:
             extracted = doc.extract_image(xref)
-            if extracted and extracted.get("ext") in ("png", "jpeg", "jpg") and not extracted.get("smask"):
+            if (extracted and extracted.get("ext") in ("png", "jpeg", "jpg") and not extracted.get("smask")
+                    and extracted.get("colorspace") in (1, 3)):  # grey or RGB: shown as stored
                 data = extracted["image"]
                 media_type = "image/png" if extracted["ext"] == "png" else "image/jpeg"
-            else:  # JPX, JBIG2, CMYK, soft masks...: normalise to PNG
+            else:  # JPX, JBIG2, CMYK, soft masks...: normalise to an RGB PNG
                 pix = pymupdf.Pixmap(doc, xref)
                 if pix.n - pix.alpha >= 4:
                     pix = pymupdf.Pixmap(pymupdf.csRGB, pix)

@@ -146,3 +146,20 @@ def test_cancel_while_writing_rolls_back_the_batch(tmp_path, case, service, boar
         write_prepared(service, prepared, board_id, cancelled=lambda: next(seen))
     assert snapshot(case) == before
     assert not service.can_undo()
+
+
+def test_cmyk_image_in_a_pdf_becomes_an_rgb_png(tmp_path, case, service, board_id):
+    import io
+
+    import pymupdf
+    from PIL import Image
+
+    cmyk = io.BytesIO()
+    Image.new("CMYK", (200, 150), (0, 255, 255, 0)).save(cmyk, "JPEG")  # red, in print colours
+    doc = pymupdf.open(stream=report_pdf(), filetype="pdf")
+    doc[0].insert_image(pymupdf.Rect(50, 300, 350, 525), stream=cmyk.getvalue())
+    report = import_files(service, [write(tmp_path, "print.pdf", doc.tobytes())], board_id, extract_images=True)
+    shown = Image.open(io.BytesIO(case.attachment(case.card(report.files[0].image_cards[0]).attachment_id)))
+    assert shown.format == "PNG" and shown.mode == "RGB"
+    red, green, blue = shown.getpixel((100, 75))
+    assert red > 180 and green < 90 and blue < 90
