@@ -201,6 +201,7 @@ MUTATIONS: dict[str, tuple[Mutation, int]] = {
     "future-schema": (future_schema, 1),
     "negative-schema": (negative_schema, 1),
     "hostile-content": (hostile_content, 4),
+    "huge-row": (huge_row, 1),
 }
 
 
