@@ -12,7 +12,9 @@ draw with the same functions, so an export matches what the user saw:
   badge (exports that list cards by number). Text is drawn as text (never
   rasterised), so a PDF keeps it selectable and searchable.
 - ``link_painter.paint_link(painter, link, from_rect, to_rect, *, detail,
-  context, lane_offset=0.0, selected=False)`` draws a link border to border,
+  context, lane_offset=0.0, selected=False, geometry=None, visible=None)``
+  draws a link border to border (``visible``: stroke only the part of a long
+  line inside that rectangle),
   with arrowheads per direction, solid/dashed/dotted per strength and the
   label on an opaque rounded plate at the middle. ``lane_offset`` (from
   ``link_lanes(links)``) puts several links between the same two cards side by side;
@@ -27,6 +29,10 @@ draw with the same functions, so an export matches what the user saw:
   It never touches the network and uses only locally installed fonts.
 - ``context.stacking_z(card, placement)`` and ``LINK_Z``: the z order both
   the scene and ``paint_board`` use (groups under links under cards).
+
+- ``specimen.build_specimen_board(service, board_id)``: one card of every kind,
+  labeled links of each strength and a group, for tests, exports and benches
+  (needs a QGuiApplication for its made-up pictures).
 
 Import the submodules directly; this package itself imports no Qt, only the
 ``none_refcount`` fix that every PySide6 user here needs first.
