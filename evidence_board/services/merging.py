@@ -57,6 +57,7 @@ class MergeReport:
     link_conflicts: list[tuple[str, str]] = field(default_factory=list)
     placements_added: int = 0
     skipped: list[str] = field(default_factory=list)
+    dry_run: bool = False  # placements and conflict copies are only counted when written
 
     def lines(self) -> list[str]:
         lines = [
@@ -65,11 +66,13 @@ class MergeReport:
             f"cards added: {self.cards_added}, updated to their newer version: {self.cards_updated}, "
             f"unchanged or newer here: {self.cards_kept}",
             f"links added: {self.links_added}, updated: {self.links_updated}",
-            f"cards placed on boards: {self.placements_added}",
         ]
+        if not self.dry_run:
+            lines.append(f"cards placed on boards: {self.placements_added}")
         if self.card_conflicts or self.link_conflicts:
             lines.append(f"changed on both sides: {len(self.card_conflicts)} card(s), "
-                         f"{len(self.link_conflicts)} link(s); their versions were added tagged "
+                         f"{len(self.link_conflicts)} link(s); their versions "
+                         f"{'would be' if self.dry_run else 'were'} added tagged "
                          f"{CONFLICT_TAG!r} next to yours")
         lines += [f"skipped: {s}" for s in self.skipped]
         return lines
@@ -159,6 +162,9 @@ def _merge_from(service: OperationRunner, theirs_case: CaseFile, dry_run: bool) 
     merger = _Merger(service, _Side(service.case), _Side(theirs_case), report)
     if dry_run:
         merger.plan()
+        report.dry_run = True
+        report.card_conflicts = [(row["id"], "") for action, row in merger.card_actions if action == "conflict"]
+        report.link_conflicts = [(row["id"], "") for action, row in merger.link_actions if action == "conflict"]
         return report, Changes()
     name = theirs_case.title or Path(theirs_case.path).name
     changes = service.run(f"Merge {name}", "merge_case", merger.apply)

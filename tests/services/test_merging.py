@@ -95,8 +95,10 @@ def test_sources_are_matched_by_their_bytes(case: CaseFile, service: CaseService
 
 def test_a_dry_run_writes_nothing(case: CaseFile, service: CaseService, shared: dict[str, str],
                                   theirs: Path) -> None:
+    service.update_card(shared["gamma"], title="gamma, our way")
     events, label = len(case.audit_events()), service.undo_label
     report, _ = merge_case(service, theirs, dry_run=True)
+    assert len(report.card_conflicts) == 1 and "would be added" in report.lines()[-1]
     assert report.cards_added == 1 and report.boards_added == ["Their board"]
     assert len(case.audit_events()) == events and service.undo_label == label
 
