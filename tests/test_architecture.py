@@ -11,7 +11,7 @@ from pathlib import Path
 import evidence_board
 
 PACKAGE_DIR = Path(evidence_board.__file__).parent
-QT_FREE = ("model", "store", "services")
+QT_FREE = ("model", "store", "services", "importers", "sample")
 
 
 def _modules(package: str) -> list[str]:
