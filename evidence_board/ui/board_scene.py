@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
-from evidence_board.model import Card, Placement
+from evidence_board.model import Card, Link, Placement
 from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
@@ -24,6 +24,8 @@ from evidence_board.ui.board_items import CardItem, LinkItem
 from evidence_board.ui.overview_layer import OverviewItem
 
 SCENE_MARGIN = 4000.0
+EAGER_LINKS = 3000  # a board with more links makes their items after its first frame
+LINK_SLICE = 2000  # link items made per turn of the event loop
 _GEOMETRY_COLUMNS = {"x", "y", "width", "height", "z", "group_id"}
 
 
@@ -40,6 +42,7 @@ class BoardScene(QGraphicsScene):
         self.context = context
         self.cards: dict[str, CardItem] = {}
         self.links: dict[str, LinkItem] = {}
+        self.pending_links: dict[str, tuple[Link, float]] = {}  # read, item not made yet
         self.overview_mode = False
         self.setBackgroundBrush(QColor(context.palette.board))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -49,13 +52,25 @@ class BoardScene(QGraphicsScene):
         # Far away the view shows this one-item scene instead (see set_overview_mode).
         self.overview_scene = QGraphicsScene(self)
         self.overview_scene.setBackgroundBrush(QColor(context.palette.board))
-        self.overview = OverviewItem(context, lambda: self.cards.values(), lambda: self.links.values())
+        self.overview = OverviewItem(context, lambda: self.cards.values(), self._overview_links)
         self.overview_scene.addItem(self.overview)
         self._load()
         service.subscribe(self.apply)
 
+    def _overview_links(self) -> list[tuple[CardItem, CardItem]]:
+        """The card pairs the overview joins: link items and links still waiting for theirs."""
+        pairs = [(item.source, item.target) for item in self.links.values()]
+        cards = self.cards
+        pairs += [(cards[link.from_card], cards[link.to_card]) for link, _lane in self.pending_links.values()
+                  if link.from_card in cards and link.to_card in cards]
+        return pairs
+
+    def link_count(self) -> int:
+        return len(self.links) + len(self.pending_links)
+
     def close(self) -> None:
         """Stop following the service (the scene is going away)."""
+        self.pending_links.clear()
         try:
             self.service.unsubscribe(self.apply)
         except ValueError:
@@ -68,9 +83,31 @@ class BoardScene(QGraphicsScene):
         for card_id, card in contents.cards.items():
             self._add_card(card, contents.placements[card_id])
         lanes = link_lanes(contents.links.values())
-        for link in contents.links.values():
-            self._add_link(link, lanes.get(link.id, 0.0))
+        links = [(link, lanes.get(link.id, 0.0)) for link in contents.links.values()]
+        if len(links) > EAGER_LINKS:
+            # A big board shows its cards (and, far away, the overview's lines)
+            # first; the link items follow in slices while the window is idle.
+            self.pending_links = {link.id: (link, lane) for link, lane in links}
+            QTimer.singleShot(0, self._create_pending_slice)
+        else:
+            for link, lane in links:
+                self._add_link(link, lane)
         self._fit_scene_rect(reset=True)
+
+    def _create_pending_slice(self) -> None:
+        for _ in range(min(LINK_SLICE, len(self.pending_links))):
+            _link_id, (link, lane) = self.pending_links.popitem()
+            self._add_link(link, lane)
+        if self.pending_links:
+            QTimer.singleShot(0, self._create_pending_slice)
+        else:
+            self.contents_changed.emit()
+
+    def flush_pending_links(self) -> None:
+        """Create every link item still waiting (before a change is applied, or when asked)."""
+        while self.pending_links:
+            _link_id, (link, lane) = self.pending_links.popitem()
+            self._add_link(link, lane)
 
     def _add_card(self, card: Card, placement: Placement) -> CardItem:
         # Every item is top-level: Qt's index then hands a frame only the
@@ -108,6 +145,7 @@ class BoardScene(QGraphicsScene):
 
     def apply(self, changes: Changes) -> None:
         """Bring the items in line with what one service call changed."""
+        self.flush_pending_links()
         moved: set[str] = set()
         need_card: set[str] = set()
         for row in changes.rows:

@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
             return
         scene = view.board_scene
         selected = len(scene.selected_cards())
-        text = f"{len(scene.cards)} cards · {len(scene.links)} links on this board"
+        text = f"{len(scene.cards)} cards · {scene.link_count()} links on this board"
         if selected:
             text += f" · {selected} selected"
         self.counts_label.setText(text)

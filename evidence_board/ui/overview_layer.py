@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from evidence_board.render.card_painter import BLOCK_DETAIL
 from evidence_board.render.context import RenderContext
-from evidence_board.ui.board_items import CardItem, LinkItem
+from evidence_board.ui.board_items import CardItem
 
 OVERVIEW_SCALE = BLOCK_DETAIL
 
@@ -27,7 +27,7 @@ class OverviewItem(QGraphicsItem):
     """Every card as a block and every link as a hairline, in batches by colour."""
 
     def __init__(self, context: RenderContext, cards: Callable[[], Iterable[CardItem]],
-                 links: Callable[[], Iterable[LinkItem]]) -> None:
+                 links: Callable[[], Iterable[tuple[CardItem, CardItem]]]) -> None:
         super().__init__()
         self.context = context
         self._cards = cards
@@ -76,9 +76,9 @@ class OverviewItem(QGraphicsItem):
         # difference to border-to-border is below a pixel, and it follows a
         # drag without touching the link items.
         self._lines = []
-        for link in self._links():
-            ax, ay, aw, ah = link.source.geometry
-            bx, by, bw, bh = link.target.geometry
+        for source, target in self._links():
+            ax, ay, aw, ah = source.geometry
+            bx, by, bw, bh = target.geometry
             self._lines.append(QLineF(ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2))
         self._dirty = False
 

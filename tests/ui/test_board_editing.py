@@ -195,3 +195,31 @@ def test_grouping_the_selection_frames_it_in_one_step(board):
     assert board.service.undo_label == "Group 2 card(s)"
     board.service.undo()
     assert group_id not in board.scene.cards and _on_disk(board, board.ids["person"]).group_id is None
+
+
+def test_a_big_board_shows_first_and_makes_its_link_items_while_idle(qtbot, case, service, board_id):
+    from evidence_board.render.context import RenderContext
+    from evidence_board.ui import board_scene
+    from evidence_board.ui.board_scene import BoardScene
+
+    specs = [dict(kind="note", title=f"n{i}", x=(i % 40) * 250, y=(i // 40) * 150) for i in range(400)]
+    ids = service.create_cards(specs, board_id).created
+    service.create_links([dict(from_card=ids[i], to_card=ids[(i + 1) % 400]) for i in range(400)])
+    old = board_scene.EAGER_LINKS
+    board_scene.EAGER_LINKS = 100
+    try:
+        scene = BoardScene(service, board_id, RenderContext(case))
+        scene2 = BoardScene(service, board_id, RenderContext(case))
+    finally:
+        board_scene.EAGER_LINKS = old
+    assert scene.link_count() == 400 and len(scene.pending_links) == 400
+    qtbot.waitUntil(lambda: not scene.pending_links, timeout=5000)
+    assert len(scene.links) == 400
+    # A change arriving while links wait finds them all made first.
+    scene2.pending_links.update({l.link_id: (l.link, l.lane_offset) for l in list(scene2.links.values())})
+    for link_id in list(scene2.links):
+        scene2._remove_link(link_id)
+    service.delete_cards([ids[0]])
+    assert len(scene2.links) == 398 and not scene2.pending_links
+    scene.close()
+    scene2.close()
