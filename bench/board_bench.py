@@ -187,8 +187,9 @@ def measure(path: Path, cards: int) -> dict:
     bounds = scene.cards_bounds()
     viewport = view.viewport()
     start, start_cpu = time.perf_counter(), time.process_time()
-    a = view.mapFromScene(bounds.topLeft() - QPointF(20, 20))
-    b = view.mapFromScene(bounds.bottomRight() + QPointF(20, 20))
+    # Start and end a few pixels outside the cards, whatever the zoom.
+    a = view.mapFromScene(bounds.topLeft()) - QPoint(8, 8)
+    b = view.mapFromScene(bounds.bottomRight()) + QPoint(8, 8)
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
     for i in range(1, 6):
         QTest.mouseMove(viewport, a + (b - a) * i / 5)
