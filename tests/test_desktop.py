@@ -18,7 +18,6 @@ import pytest
 from evidence_board import desktop
 from evidence_board.store import CaseFile
 
-ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = desktop.resources_dir()  # resources/ now; evidence_board/resources/ if packaged
 MIME_NS = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
 
