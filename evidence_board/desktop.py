@@ -45,14 +45,11 @@ class InstallReport:
 
 def resources_dir() -> Path:
     """Where the icon, desktop entry and MIME type live: inside the package
-    when installed (``evidence_board/resources``), else the source tree's
-    ``resources/``."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "resources", here.parent / "resources"):
-        if (candidate / "desktop" / DESKTOP_FILE).is_file():
-            return candidate
-    raise FileNotFoundError(f"the desktop resources are missing (looked in {here / 'resources'} "
-                            f"and {here.parent / 'resources'})")
+    (``evidence_board/resources``), so a plain ``pip install .`` ships them."""
+    here = Path(__file__).resolve().parent / "resources"
+    if not (here / "desktop" / DESKTOP_FILE).is_file():
+        raise FileNotFoundError(f"the desktop resources are missing from {here}")
+    return here
 
 
 def _xdg_dir(variable: str, fallback: str) -> Path:

@@ -54,9 +54,11 @@ def _fail(message: str, code: int) -> None:
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--author", envvar="EVIDENCE_BOARD_AUTHOR", default=None,
               help="Name recorded in the audit trail (default: your OS user name).")
+@click.option("--install-desktop", is_flag=True,
+              help="Install the icon, menu entry and .evb file type for this user, then exit.")
 @click.version_option(__version__, prog_name="evidence-board")
 @click.pass_context
-def main(ctx: click.Context, author: str | None) -> None:
+def main(ctx: click.Context, author: str | None, install_desktop: bool) -> None:
     """Evidence Board: documents, quotes, photos, notes and entities as cards
     with labeled links, kept in one SQLite case file (.evb).
 
@@ -64,6 +66,11 @@ def main(ctx: click.Context, author: str | None) -> None:
     case the first time), or give a case file to open it.
     """
     ctx.obj = {"author": author}
+    if install_desktop:
+        from evidence_board.cli.desktop_command import run_install_desktop
+
+        run_install_desktop()
+        ctx.exit(0)
     if ctx.invoked_subcommand is None:
         from evidence_board.cli.gui_command import open_window
 
@@ -86,6 +93,7 @@ def run() -> None:
 # area so the import, export and safety commands grow apart.
 from evidence_board.cli import (  # noqa: E402,F401
     case_commands,
+    desktop_command,
     export_commands,
     gui_command,
     import_commands,
