@@ -39,7 +39,8 @@ def backups_command(case: Path, restore: int | None, make_now: bool, as_json: bo
     """List the automatic backups of CASE (in the CASE-backups folder beside it)."""
     if restore is not None:
         restored, before = restore_backup(case, restore)
-        click.echo(f"restored {restored.name}; the file as it was is kept as {before.name}")
+        kept = f"; the file as it was is kept as {before.name}" if before else ""
+        click.echo(f"restored {restored.name}{kept}")
         return
     if make_now:
         # A backup only reads the case: it works while a window edits it.

@@ -236,10 +236,11 @@ def prune_backups(case_path: Path, keep: int = BACKUP_KEEP) -> list[Path]:
     return removed
 
 
-def restore_backup(case_path: Path, number: int, keep: int = BACKUP_KEEP) -> tuple[Path, Path]:
+def restore_backup(case_path: Path, number: int, keep: int = BACKUP_KEEP) -> tuple[Path, Path | None]:
     """Put backup ``number`` (1 = newest) in place of the case; the current
     file is backed up first. Returns (the backup restored, the new backup of
-    the file as it was). The case must not be open for editing anywhere."""
+    the file as it was, None if the case file was gone). The case must not
+    be open for editing anywhere."""
     case_path = Path(case_path)
     backups = list_backups(case_path)
     chosen = next((b for b in backups if b.number == number), None)
@@ -250,7 +251,7 @@ def restore_backup(case_path: Path, number: int, keep: int = BACKUP_KEEP) -> tup
     try:
         shutil.copyfile(chosen.path, partial)
         verify_copy(partial)
-        before = _backup_current(case_path, held, keep)
+        before = _backup_current(case_path, held, keep) if case_path.exists() else None
         _fsync(partial)
         os.replace(partial, case_path)
         _fsync_folder(case_path.parent)

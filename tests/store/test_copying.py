@@ -139,3 +139,12 @@ def test_a_copy_keeps_identity_pragmas(filled: CaseFile, tmp_path: Path) -> None
     assert raw.execute("PRAGMA application_id").fetchone()[0] == 0x45564244
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     raw.close()
+
+
+def test_a_deleted_case_can_be_restored_from_its_backups(filled: CaseFile) -> None:
+    make_backup(filled)
+    path = filled.path
+    filled.close()
+    path.unlink()
+    restored, before = restore_backup(path, 1)
+    assert before is None and titles(path) == ["Kept card"]
