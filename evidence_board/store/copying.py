@@ -220,7 +220,10 @@ def make_backup(case: CaseFile, *, min_interval: float = BACKUP_INTERVAL_SECONDS
                 if _last_event(previous.conn) == _last_event(case.conn):
                     return None  # nothing changed since
     folder = backups_folder(case.path)
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CopyFailed(f"{folder}: cannot make backups here ({exc.strerror or exc})") from None
     target = _backup_name(case.path)
     copy_open_case(case, target)
     prune_backups(case.path, keep)
