@@ -16,8 +16,6 @@ os.environ["XDG_CONFIG_HOME"] = str(Path(_HOME) / "config")
 os.environ["XDG_DATA_HOME"] = str(Path(_HOME) / "data")
 os.environ["EVIDENCE_BOARD_AUTHOR"] = "Test Analyst"
 
-# PySide6 6.12 on Python 3.11 leaks references to None (see the module).
-import evidence_board.render.none_refcount  # noqa: E402,F401
 
 from evidence_board.services import CaseService  # noqa: E402
 from evidence_board.store import CaseFile  # noqa: E402

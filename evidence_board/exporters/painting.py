@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import os
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 

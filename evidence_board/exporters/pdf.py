@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 import pymupdf
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen

@@ -34,8 +34,5 @@ draw with the same functions, so an export matches what the user saw:
   labeled links of each strength and a group, for tests, exports and benches
   (needs a QGuiApplication for its made-up pictures).
 
-Import the submodules directly; this package itself imports no Qt, only the
-``none_refcount`` fix that every PySide6 user here needs first.
+Import the submodules directly; this package itself imports no Qt.
 """
-
-from evidence_board.render import none_refcount  # noqa: F401

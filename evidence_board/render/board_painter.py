@@ -7,7 +7,6 @@ PNG or SVG shows what the user saw.
 
 from __future__ import annotations
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QTransform
 

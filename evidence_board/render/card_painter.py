@@ -12,7 +12,6 @@ Text is drawn with drawStaticText, so PDF and SVG exports keep it as text.
 
 from __future__ import annotations
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 

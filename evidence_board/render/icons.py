@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF, QTransform
 

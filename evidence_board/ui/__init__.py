@@ -4,4 +4,3 @@ Everything here reads a case once and then follows the ``Changes`` the
 services report; nothing changes a case except through ``CaseService``.
 """
 
-from evidence_board.render import none_refcount  # noqa: F401  (must precede any PySide6 use)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF
 from PySide6.QtGui import QGuiApplication, QImage
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evidence_board.render import none_refcount  # noqa: F401  (before PySide6)
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
