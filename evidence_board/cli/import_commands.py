@@ -25,13 +25,25 @@ from evidence_board.store import CaseFile
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
 def import_command(case: Path, files: tuple[Path, ...], board: str | None, extract_images: bool,
                    password: str | None, x: float, y: float, as_json: bool) -> None:
-    """Import PDFs and images (JPEG, PNG, WebP, TIFF, GIF) as sources with cards.
+    """Import PDFs and images (JPEG, PNG, WebP, TIFF, GIF) as sources with cards,
+    or JSON Canvas files (.canvas) as new boards.
 
     All files are imported as one step, or none is: a file that cannot be
     imported stops the whole import with a message and changes nothing.
     """
     from evidence_board.importers import import_files
 
+    canvases = [f for f in files if f.suffix.lower() == ".canvas"]
+    if canvases:
+        # A JSON Canvas file becomes a new board of its own (see import-canvas).
+        if len(canvases) != len(files):
+            raise InvalidInput("import .canvas files on their own: each becomes a new board")
+        from evidence_board.cli.export_commands import import_canvas_command
+
+        ctx = click.get_current_context()
+        for canvas in canvases:
+            ctx.invoke(import_canvas_command, case=case, canvas=canvas, board_name=board, as_json=as_json)
+        return
     with open_case(case) as opened:
         target = board_or_fail(opened, board)
         report = import_files(service_for(opened), files, target.id, x=x, y=y,

@@ -86,3 +86,18 @@ def test_bad_file_is_one_line_and_exit_1_with_nothing_changed(tmp_path, case_fil
     assert proc.stderr.strip().splitlines() == [
         "evidence-board: error: report.pdf: damaged PDF: the file is truncated (no end-of-file marker)"]
     assert case_file.read_bytes() == before
+
+
+def test_import_sends_canvas_files_to_the_canvas_importer(tmp_path: Path) -> None:
+    case_file = tmp_path / "c.evb"
+    CaseFile.create(case_file, "c").close()
+    canvas = tmp_path / "wall.canvas"
+    canvas.write_text(json.dumps({"nodes": [
+        {"id": "a", "type": "text", "text": "Harbour master", "x": 0, "y": 0, "width": 200, "height": 80},
+        {"id": "b", "type": "text", "text": "Ship agent", "x": 300, "y": 0, "width": 200, "height": 80}],
+        "edges": [{"id": "e", "fromNode": "a", "toNode": "b", "label": "paid"}]}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(case_file), str(canvas)])
+    assert result.exit_code == 0, result.output
+    assert "as board 'wall': 2 cards, 1 links" in result.output
+    mixed = CliRunner().invoke(main, ["import", str(case_file), str(canvas), str(tmp_path / "x.pdf")])
+    assert mixed.exit_code == 1 and "on their own" in mixed.output
