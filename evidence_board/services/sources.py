@@ -10,12 +10,17 @@ from evidence_board.errors import InvalidInput
 from evidence_board.model import new_id
 from evidence_board.model.grading import validate_reliability
 from evidence_board.services.changes import Changes
+from evidence_board.services.validation import MAX_PAGE_TEXT, MAX_SHORT_TEXT, text
 from evidence_board.services.operations import OperationRunner
 from evidence_board.store import now_iso
 from evidence_board.store.rows import dumps
 from evidence_board.store.writer import RowWriter
 
 _EDITABLE = ("title", "author", "reliability", "file_name")
+
+
+def _clip(value: str | None, limit: int) -> str:
+    return (value or "")[:limit]
 
 
 class SourceOperations(OperationRunner):
@@ -38,6 +43,13 @@ class SourceOperations(OperationRunner):
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         digest = hashlib.sha256(data).hexdigest()
+        # What a file says about itself is clipped, not refused: a real report
+        # with absurd metadata is still a source (see validation's limits).
+        file_name, title, author = (_clip(v, v_limit) for v, v_limit in
+                                    ((file_name, MAX_SHORT_TEXT), (title, MAX_SHORT_TEXT), (author, MAX_SHORT_TEXT)))
+        metadata = {_clip(str(k), 200): _clip(v, MAX_SHORT_TEXT) if isinstance(v, str) else v
+                    for k, v in list((metadata or {}).items())[:200]}
+        page_texts = [_clip(t, MAX_PAGE_TEXT) for t in (page_texts or ())]
 
         def work(w: RowWriter, ch: Changes) -> None:
             existing = self.case.source_by_sha256(digest)
@@ -51,14 +63,14 @@ class SourceOperations(OperationRunner):
                 "id": source_id, "sha256": digest, "size": len(data), "media_type": media_type,
                 "file_name": file_name.strip(), "attachment_id": attachment, "title": title or "",
                 "author": author or "", "created": created, "modified": modified,
-                "page_count": page_count, "metadata": dumps(metadata or {}),
+                "page_count": page_count, "metadata": dumps(metadata),
                 "reliability": reliability, "thumbnail_id": thumb,
                 "imported_at": now_iso(), "imported_by": self.author,
             })
             # One statement for all pages (and one for their FTS entries):
             # a 1,000-page PDF is written in a fraction of the per-row time.
             w.insert_many("source_pages", [{"source_id": source_id, "page": number, "text": text or ""}
-                                           for number, text in enumerate(page_texts or (), start=1)])
+                                           for number, text in enumerate(page_texts, start=1)])
             ch.created.append(source_id)
 
         return self.run(f"Add source {file_name}", "add_source", work)
@@ -73,6 +85,9 @@ class SourceOperations(OperationRunner):
                 fields["reliability"] = validate_reliability(fields["reliability"])
             except ValueError as exc:
                 raise InvalidInput(str(exc)) from None
+        for name in ("title", "author", "file_name"):
+            if name in fields:
+                fields[name] = text(fields[name], name.replace("_", " "), MAX_SHORT_TEXT)
 
         def work(w: RowWriter, ch: Changes) -> None:
             self._require(w, "sources", (source_id,), "source")

@@ -16,6 +16,13 @@ from evidence_board.model import CardKind, Direction, EntityType, Strength
 from evidence_board.model.grading import validate_credibility, validate_reliability
 from evidence_board.store.rows import dumps
 
+# Limits on what one card, link or page may hold. The store refuses to open
+# a file with a text value over 4 MiB (store/safety.py), and the audit trail
+# keeps a card's whole row as one JSON text, so a card stays well below that.
+MAX_CARD_TEXT = 1_000_000
+MAX_SHORT_TEXT = 10_000  # a title's, a label's, an attribute's, a tag's
+MAX_PAGE_TEXT = 1_000_000
+
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -25,6 +32,13 @@ CARD_FIELDS = (
     "regions", "entity_type", "attributes", "date_start", "date_end", "attachment_id",
 )
 LINK_FIELDS = ("label", "direction", "strength", "colour")
+
+
+def text(value: Any, what: str, limit: int) -> str:
+    value = "" if value is None else str(value)
+    if len(value) > limit:
+        raise InvalidInput(f"the {what} is too long ({len(value):,} characters; at most {limit:,})")
+    return value
 
 
 def enum_value(enum_type: type, value: Any, what: str) -> str:
@@ -50,7 +64,7 @@ def tags(value: Any) -> list[str]:
     for tag in value or ():
         if not isinstance(tag, str):
             raise InvalidInput(f"a tag must be text, not {tag!r}")
-        tag = " ".join(tag.split())
+        tag = text(" ".join(tag.split()), "tag", MAX_SHORT_TEXT)
         if tag and tag not in out:
             out.append(tag)
     return out
@@ -97,10 +111,10 @@ def attributes(value: Any) -> dict[str, str]:
         raise InvalidInput("attributes must be a mapping of names to values")
     out = {}
     for k, v in value.items():
-        name = str(k).strip()
+        name = text(str(k).strip(), "attribute name", MAX_SHORT_TEXT)
         if not name:
             raise InvalidInput("an attribute needs a name")
-        out[name] = "" if v is None else str(v)
+        out[name] = text(v, f"attribute {name!r}", MAX_SHORT_TEXT)
     return out
 
 
@@ -112,7 +126,7 @@ def card_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     cols: dict[str, Any] = {}
     for name, value in values.items():
         if name in ("title", "text"):
-            cols[name] = "" if value is None else str(value)
+            cols[name] = text(value, name, MAX_SHORT_TEXT if name == "title" else MAX_CARD_TEXT)
         elif name == "colour":
             cols[name] = colour(value)
         elif name == "tags":
@@ -169,7 +183,7 @@ def link_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     cols: dict[str, Any] = {}
     for name, value in values.items():
         if name == "label":
-            cols[name] = "" if value is None else " ".join(str(value).split())
+            cols[name] = text(" ".join(str(value or "").split()), "label", MAX_SHORT_TEXT)
         elif name == "direction":
             cols[name] = enum_value(Direction, value, "direction")
         elif name == "strength":

@@ -128,6 +128,8 @@ UPDATE cards SET created_by = '', modified_by = '';
 UPDATE links SET created_by = '', modified_by = '';
 UPDATE boards SET created_by = '';
 UPDATE sources SET imported_by = '';
+UPDATE sources SET metadata = json_remove(metadata, '$.open_password')
+    WHERE json_extract(metadata, '$.open_password') IS NOT NULL;
 UPDATE case_info SET value = '' WHERE key = 'created_by';
 DELETE FROM source_pages WHERE source_id NOT IN (SELECT id FROM sources);
 DELETE FROM attachments WHERE id NOT IN (
@@ -142,7 +144,8 @@ def scrub_file(path: Path) -> None:
     """Remove who did what and everything deleted, in a copy not yet in use.
 
     Author names go from the audit trail and from every created/modified-by
-    column. Deleted data lives in the audit trail's row images (every earlier
+    column, and so do the passwords of password-protected PDFs (kept in the
+    case so the reader can reopen them; people reuse passwords). Deleted data lives in the audit trail's row images (every earlier
     value of every row, including deleted cards) and in summaries that name
     deleted cards, so the row images are dropped and each summary becomes
     its action; the events keep their times. Attachments nothing refers to

@@ -99,3 +99,29 @@ def test_same_source_bytes_are_stored_once(case: CaseFile, service: CaseService)
     assert len(case.sources()) == 1
     with pytest.raises(InvalidInput, match="empty"):
         service.add_source(b"", "empty.pdf", "application/pdf")
+
+
+def test_texts_too_long_for_a_card_are_refused_not_stored(case: CaseFile, service: CaseService,
+                                                          board_id: str) -> None:
+    """The store refuses to open a file holding a text over 4 MiB, and the audit
+    trail holds a card's whole row as one text: a card must stay far below."""
+    with pytest.raises(InvalidInput, match="the text is too long"):
+        service.create_card("note", title="dump", text="x" * 1_000_001, board_id=board_id)
+    with pytest.raises(InvalidInput, match="the title is too long"):
+        service.create_card("note", title="x" * 10_001, board_id=board_id)
+    card = service.create_card("note", title="ok", board_id=board_id).created[0]
+    with pytest.raises(InvalidInput, match="attribute 'notes' is too long"):
+        service.update_card(card, attributes={"notes": "y" * 10_001})
+    assert case.card(card).attributes == {}
+
+
+def test_what_a_file_says_about_itself_is_clipped(case: CaseFile, service: CaseService, case_path) -> None:
+    source = service.add_source(b"%PDF-1.7 odd", "odd.pdf", "application/pdf", title="T" * 50_000,
+                                metadata={"producer": "P" * 50_000}, page_texts=["w " * 2_000_000]).created[0]
+    stored = case.source(source)
+    assert len(stored.title) == 10_000 and len(stored.metadata["producer"]) == 10_000
+    assert len(case.page_text(source, 1)) == 1_000_000
+    case.close()
+    # The file still opens, with every check, after holding the largest values allowed.
+    with CaseFile.open(case_path, read_only=True) as reopened:
+        assert reopened.source(source).title == "T" * 10_000

@@ -148,3 +148,13 @@ def test_a_deleted_case_can_be_restored_from_its_backups(filled: CaseFile) -> No
     path.unlink()
     restored, before = restore_backup(path, 1)
     assert before is None and titles(path) == ["Kept card"]
+
+
+def test_scrub_removes_pdf_passwords(service: CaseService, case: CaseFile, tmp_path: Path) -> None:
+    service.add_source(b"%PDF-1.7 locked", "locked.pdf", "application/pdf",
+                       metadata={"open_password": "hunter2-reused", "producer": "x"})
+    case.close()
+    out = copy_case(case.path, tmp_path / "share.evb", scrub=True)
+    assert b"hunter2-reused" not in out.read_bytes()
+    with CaseFile.open(out, read_only=True) as shared:
+        assert shared.sources()[0].metadata == {"producer": "x"}
