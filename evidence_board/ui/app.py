@@ -82,13 +82,18 @@ def run_app(case: Path | None, read_only: bool = False) -> int:
     create = False
     if case is None:
         case, create = default_case(store)
-    try:
-        opened = CaseFile.create(case, "My first case") if create else CaseFile.open(case, read_only=read_only)
-    except CaseFileError as exc:
-        print(f"evidence-board: error: {exc}", file=sys.stderr)
-        return 2
     window = MainWindow(store)
-    window.set_case(opened)
+    if create:
+        try:
+            window.set_case(CaseFile.create(case, "My first case"))
+        except CaseFileError as exc:
+            print(f"evidence-board: error: {exc}", file=sys.stderr)
+            return 2
+    # Asks before upgrading an older file, offers read-only when the case is
+    # locked, and shows a refusal in one message box.
+    elif not window.open_case(case, read_only=read_only):
+        print(f"evidence-board: error: {case}: not opened", file=sys.stderr)
+        return 2
     window.show()
     screenshot = os.environ.get(SCREENSHOT_ENV, "").strip()
     if screenshot:

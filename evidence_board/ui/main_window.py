@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox, QSplitter,
-    QTabWidget, QToolButton, QWidget,
+    QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
 from evidence_board.errors import CaseFileError, EvidenceBoardError
@@ -24,6 +24,7 @@ from evidence_board.services import CaseService, Changes
 from evidence_board.store import CaseFile
 from evidence_board.ui.board_scene import BoardScene
 from evidence_board.ui.board_view import BoardView
+from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner, open_case_file
 from evidence_board.ui.inspector import Inspector
 from evidence_board.ui.minimap import Minimap
 from evidence_board.ui.side_panel import SidePanel
@@ -48,8 +49,20 @@ class MainWindow(QMainWindow):
         add_board.setText("+")
         add_board.setToolTip("New board")
         add_board.clicked.connect(self.add_board)
+        self.add_board_button = add_board
         self.tabs.setCornerWidget(add_board, Qt.Corner.TopRightCorner)
-        self.setCentralWidget(self.tabs)
+        self.read_only_reason: str | None = None
+        self.banner = ReadOnlyBanner()
+        self.banner.reopen_requested.connect(self.reopen_for_editing)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.upkeep = CaseUpkeep(self)
+        self.upkeep.backup_failed.connect(lambda message: self.statusBar().showMessage(message, 10000))
         self.left_dock = QDockWidget("Case", self)
         self.left_dock.setObjectName("case-dock")
         self.right_dock = QDockWidget("Inspector", self)
@@ -92,22 +105,23 @@ class MainWindow(QMainWindow):
     # -- opening and closing cases -------------------------------------------------
 
     def open_case(self, path: Path, read_only: bool = False) -> bool:
-        """Open ``path`` in this window (closing the current case); False after showing why not."""
-        try:
-            case = CaseFile.open(path, read_only=read_only)
-        except CaseFileError as exc:
-            if type(exc).__name__ == "CaseInUse" and not read_only:
-                answer = QMessageBox.question(self, "Case in use", f"{exc}\n\nOpen it read-only?")
-                if answer == QMessageBox.StandardButton.Yes:
-                    return self.open_case(path, read_only=True)
-                return False
-            QMessageBox.warning(self, "Cannot open case", str(exc))
+        """Open ``path`` in this window (closing the current case); False after showing why not.
+
+        ``case_dialogs.open_case_file`` asks before upgrading an older file,
+        offers read-only when another editor holds the lock, and says in one
+        line why a file is refused."""
+        opened = open_case_file(self, Path(path), read_only)
+        if opened is None:
             return False
-        except (OSError, sqlite3.Error) as exc:
-            QMessageBox.warning(self, "Cannot open case", f"{path}: {exc}")
-            return False
-        self.set_case(case)
+        self.set_case(opened.case, opened.read_only_reason)
+        if opened.case.upgrade_backup is not None:
+            self.statusBar().showMessage(f"Upgraded; the file as it was is kept as {opened.case.upgrade_backup.name}",
+                                         15000)
         return True
+
+    def reopen_for_editing(self) -> None:
+        if self.case is not None:
+            self.open_case(self.case.path)
 
     def new_case(self, path: Path) -> bool:
         try:
@@ -118,10 +132,13 @@ class MainWindow(QMainWindow):
         self.set_case(case)
         return True
 
-    def set_case(self, case: CaseFile) -> None:
+    def set_case(self, case: CaseFile, read_only_reason: str | None = None) -> None:
         self.close_case()
         self.case = case
         self.read_only = case.read_only
+        self.read_only_reason = (read_only_reason or BY_CHOICE) if case.read_only else None
+        self.banner.show_reason(self.read_only_reason)
+        self.add_board_button.setEnabled(not self.read_only)
         self.service = CaseService(case)
         self.context = RenderContext(case)
         self.service.subscribe(self._on_changes)
@@ -147,10 +164,12 @@ class MainWindow(QMainWindow):
         self.actions_.update_enabled()
         self._update_status()
         QTimer.singleShot(0, lambda: self.current_view() and self.current_view().fit_all())
+        self.upkeep.follow(case)
 
     def close_case(self) -> None:
         if self.case is None:
             return
+        self.upkeep.follow(None)
         self.minimap.follow(None)
         while self.tabs.count():
             view = self.tabs.widget(0)

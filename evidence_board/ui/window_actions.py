@@ -16,6 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 
 from evidence_board.model import CardKind
+from evidence_board.ui import case_copies
+from evidence_board.ui.export_dialog import show_export_dialog
 from evidence_board.ui.shortcuts import show_shortcuts
 
 if TYPE_CHECKING:
@@ -34,9 +36,15 @@ class WindowActions:
         file_menu = bar.addMenu("&File")
         self.new = self._add(file_menu, "&New case…", self.new_case, Std.New)
         self.open = self._add(file_menu, "&Open case…", self.open_case, Std.Open)
+        self.open_read_only = self._add(file_menu, "Open read-onl&y…", lambda: self.open_case(read_only=True))
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
         self.import_ = self._add(file_menu, "&Import files…", self.import_files, "Ctrl+I")
+        self.export = self._add(file_menu, "&Export…", lambda: show_export_dialog(w), "Ctrl+E")
+        file_menu.addSeparator()
+        self.save_copy = self._add(file_menu, "Save a &copy…", lambda: case_copies.save_a_copy(w))
+        self.share = self._add(file_menu, "S&hare…", lambda: case_copies.share_case(w))
+        self.merge = self._add(file_menu, "&Merge case…", lambda: case_copies.merge_case(w))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", w.close, Std.Quit)
 
@@ -101,6 +109,9 @@ class WindowActions:
         self.rename_board = self._add(board, "&Rename board…", lambda: w.rename_board())
         self.delete_board = self._add(board, "&Delete board…", w.delete_board)
 
+        tools = bar.addMenu("&Tools")
+        self.check = self._add(tools, "&Check case", lambda: case_copies.check_case(w))
+
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(w, self.all), Std.HelpContents)
         self._add(help_menu, "&About Evidence Board", self.about)
@@ -156,8 +167,13 @@ class WindowActions:
         selected = view.board_scene.selected_cards() if view is not None else []
         anything = bool(view is not None and view.board_scene.selectedItems())
         for action in (self.add_note, self.add_entity, self.add_group, self.add_photo, self.paste, self.import_,
-                       self.new_board, self.rename_board, self.delete_board):
+                       self.new_board, self.rename_board, self.delete_board, self.rename):
             action.setEnabled(writable)
+        has_case = self.window.case is not None
+        self.merge.setEnabled(has_case and not self.window.read_only)
+        for action in (self.save_copy, self.share, self.check):
+            action.setEnabled(has_case)
+        self.export.setEnabled(view is not None)
         self.delete.setEnabled(writable and anything)
         for action in (self.duplicate, self.front, self.back):
             action.setEnabled(writable and bool(selected))
@@ -186,10 +202,11 @@ class WindowActions:
                 path += ".evb"
             self.window.new_case(Path(path))
 
-    def open_case(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open case", self._folder(), "Case files (*.evb);;All files (*)")
+    def open_case(self, read_only: bool = False) -> None:
+        title = "Open case read-only" if read_only else "Open case"
+        path, _ = QFileDialog.getOpenFileName(self.window, title, self._folder(), "Case files (*.evb);;All files (*)")
         if path:
-            self.window.open_case(Path(path))
+            self.window.open_case(Path(path), read_only=read_only)
 
     def import_files(self) -> None:
         view = self.window.current_view()

@@ -1,0 +1,188 @@
+"""File > Save a Copy, File > Share, File > Merge Case and Tools > Check Case.
+
+Each is a thin window over the core (``store/copying.py``, ``store/checking.py``,
+``services/merging.py``): choose a file, run the call with a wait cursor,
+show the result or the one-line refusal as plain text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget,
+)
+
+from evidence_board.errors import EvidenceBoardError
+from evidence_board.ui.case_dialogs import busy, show_refusal
+
+if TYPE_CHECKING:
+    from evidence_board.ui.main_window import MainWindow
+
+CASE_FILTER = "Case files (*.evb)"
+SHARE_EXPLANATION = (
+    "Share writes a copy of this case for someone outside the team. The copy keeps every board, card, "
+    "link and source as they are now, and removes:\n\n"
+    "•  the names of the people who made each change (the audit trail keeps what changed and when, "
+    "not who);\n"
+    "•  everything that was deleted: deleted cards, links, boards and sources, and the earlier versions "
+    "of edited text kept for Undo and history;\n"
+    "•  the free space where deleted data was (the copy is written afresh, so nothing can be recovered "
+    "from it).\n\n"
+    "This case itself is not changed."
+)
+
+
+def _save_path(window: QWidget, title: str, suggested: Path) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(window, title, str(suggested), CASE_FILTER)
+    if not path:
+        return None
+    path = Path(path)
+    return path if path.suffix == ".evb" else path.with_name(path.name + ".evb")
+
+
+def _write_copy(window: MainWindow, out: Path, scrub: bool) -> Path | None:
+    from evidence_board.store.copying import copy_open_case
+
+    if window.case is None:
+        return None
+    try:
+        with busy(window, f"Writing {out.name}…"):
+            # The file dialog already asked before overwriting.
+            return copy_open_case(window.case, out, scrub=scrub, overwrite=out.exists())
+    except (EvidenceBoardError, OSError, sqlite3.Error) as exc:
+        show_refusal(window, "Copy not written", str(exc))
+        return None
+
+
+def save_a_copy(window: MainWindow) -> Path | None:
+    """File > Save a Copy: a consistent, verified copy; this window stays on the case."""
+    if window.case is None:
+        return None
+    path = window.case.path
+    out = _save_path(window, "Save a copy of the case", path.with_name(f"{path.stem} copy.evb"))
+    if out is None:
+        return None
+    written = _write_copy(window, out, scrub=False)
+    if written is not None:
+        window.statusBar().showMessage(f"Saved a copy as {written}", 8000)
+    return written
+
+
+class ShareDialog(QDialog):
+    """Says what Share removes before the user picks where the copy goes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Share a scrubbed copy")
+        layout = QVBoxLayout(self)
+        heading = QLabel("Share a copy of this case")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        heading.setFont(font)
+        text = QLabel(SHARE_EXPLANATION)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setWordWrap(True)
+        text.setMinimumWidth(460)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton("Choose where to save…", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+def share_case(window: MainWindow) -> Path | None:
+    """File > Share: explain, then write a scrubbed copy."""
+    if window.case is None or ShareDialog(window).exec() != QDialog.DialogCode.Accepted:
+        return None
+    path = window.case.path
+    out = _save_path(window, "Share a scrubbed copy", path.with_name(f"{path.stem} (shared).evb"))
+    if out is None:
+        return None
+    written = _write_copy(window, out, scrub=True)
+    if written is not None:
+        window.statusBar().showMessage(f"Wrote a scrubbed copy to share: {written}", 8000)
+    return written
+
+
+class ReportDialog(QDialog):
+    """A headline and a report in plain, selectable text."""
+
+    def __init__(self, title: str, headline: str, lines: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(headline)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.report.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.report.setPlainText("\n".join(lines))
+        self.report.setMinimumSize(620, 260)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.report)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+def check_case(window: MainWindow) -> ReportDialog | None:
+    """Tools > Check Case: integrity, hashes, references, shown as the CLI prints them."""
+    from evidence_board.store.checking import check_case as run_check
+
+    if window.case is None:
+        return None
+    try:
+        with busy(window, "Checking the case…"):
+            report = run_check(window.case.path)
+    except (EvidenceBoardError, OSError, sqlite3.Error) as exc:
+        show_refusal(window, "Check not finished", str(exc))
+        return None
+    headline = ("No problems found." if report.ok else
+                f"{len(report.problems)} problem(s) found. Save a Copy or the backups can help; "
+                "the file itself has not been changed.")
+    dialog = ReportDialog("Check case", headline, report.lines(), window)
+    dialog.open()
+    return dialog
+
+
+def merge_case(window: MainWindow, path: Path | None = None) -> ReportDialog | None:
+    """File > Merge Case: bring another case in as one undo step and say what came in."""
+    from evidence_board.services.merging import merge_case as run_merge
+
+    if window.case is None or window.service is None or window.read_only:
+        return None
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(window, "Merge another case into this one",
+                                                str(window.case.path.parent), f"{CASE_FILTER};;All files (*)")
+        if not chosen:
+            return None
+        path = Path(chosen)
+    try:
+        with busy(window, f"Merging {path.name}…"):
+            report, _changes = run_merge(window.service, path)
+    except (EvidenceBoardError, OSError, sqlite3.Error) as exc:
+        show_refusal(window, "Case not merged", str(exc))
+        return None
+    conflicts = len(report.card_conflicts) + len(report.link_conflicts)
+    headline = f"Merged {report.source_title or path.name}. Edit > Undo takes the whole merge back."
+    if conflicts:
+        headline += (f"\n{conflicts} item(s) were changed on both sides: both versions are kept, theirs "
+                     "tagged “merge conflict” next to yours.")
+    dialog = ReportDialog("Merge case", headline, report.lines(), window)
+    dialog.open()
+    return dialog
+

@@ -1,0 +1,434 @@
+"""File > Export...: choose a format, the paper and the scope, see the pages, write the file.
+
+The exporters run in the GUI thread. They read the case through its
+connection and paint with the board's own painters (``render/``), whose
+image caches are made for the GUI thread; moving them to a worker would mean
+a second connection and thread-safe painters for no gain in a dialog the
+user waits on anyway. Instead the PDF exporter's ``progress`` callback
+drives a window-modal QProgressDialog and processes events, so the window
+repaints and Cancel works between pages; the other formats are one quick
+pass and show a busy dialog while they run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+    QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton, QRadioButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from evidence_board.errors import EvidenceBoardError
+from evidence_board.exporters.pdf_layout import PAGE_SIZES, PageLayout
+from evidence_board.exporters.scope import ExportScope, board_scope
+from evidence_board.model import CardKind
+from evidence_board.store import CaseFile
+
+FORMAT_CHOICES = [  # (format, label, file suffix, file dialog filter)
+    ("pdf", "PDF: board pages and appendix", ".pdf", "PDF (*.pdf)"),
+    ("png", "PNG picture", ".png", "PNG images (*.png)"),
+    ("svg", "SVG drawing", ".svg", "SVG drawings (*.svg)"),
+    ("canvas", "JSON Canvas (Obsidian)", ".canvas", "JSON Canvas (*.canvas)"),
+    ("graphml", "GraphML (yEd, Gephi, networkx)", ".graphml", "GraphML (*.graphml)"),
+    ("gexf", "GEXF (Gephi)", ".gexf", "GEXF (*.gexf)"),
+    ("csv", "CSV tables (a folder with cards.csv and links.csv)", "", "Folder name (*)"),
+]
+SUFFIXES = {fmt: suffix for fmt, _label, suffix, _filter in FORMAT_CHOICES}
+SCREEN_DPI = 96.0  # a board unit is 1/96 inch (pictures.SCREEN_DPI)
+
+
+class ExportCancelled(Exception):
+    """Raised from the progress callback when the user presses Cancel."""
+
+
+class LayoutPreview(QWidget):
+    """The page plan of a PDF export: for one page, the paper with the board
+    fitted on it; for tiles, the board with the grid of pages over it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_: PageLayout | None = None
+        self.cards: list[tuple[QRectF, bool]] = []  # board rect, is a group frame
+        self.bounds = QRectF()
+        self.message = ""
+        self.setMinimumSize(360, 300)
+
+    def sizeHint(self) -> QSize:
+        return QSize(380, 340)
+
+    def show_plan(self, layout: PageLayout | None, cards: list[tuple[QRectF, bool]], bounds: QRectF,
+                  message: str = "") -> None:
+        """A PDF's pages (``layout``), else the picture's area, else ``message`` (why there is no plan)."""
+        self.layout_, self.cards, self.bounds, self.message = layout, cards, bounds, message
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: ANN001
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#d9dce1"))
+        area = QRectF(self.rect()).adjusted(14, 14, -14, -14)
+        if self.layout_ is None and not self.message:
+            self._paint_picture(painter, area)
+        elif self.layout_ is None:
+            painter.setPen(QColor("#444"))
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message)
+        elif len(self.layout_.pages) == 1:
+            self._paint_single(painter, area)
+        else:
+            self._paint_tiles(painter, area)
+        painter.end()
+
+    @staticmethod
+    def _fit(source: QRectF, area: QRectF) -> tuple[float, QRectF]:
+        scale = min(area.width() / max(source.width(), 1e-6), area.height() / max(source.height(), 1e-6))
+        w, h = source.width() * scale, source.height() * scale
+        return scale, QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h)
+
+    def _paint_cards(self, painter: QPainter, source: QRectF, target: QRectF) -> None:
+        sx, sy = target.width() / max(source.width(), 1e-6), target.height() / max(source.height(), 1e-6)
+        for card, group in self.cards:
+            painter.setPen(QPen(QColor("#b7c2ce"), 1) if group else Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#eef1f4") if group else QColor("#9fb3c8"))
+            painter.drawRect(QRectF(target.x() + (card.x() - source.x()) * sx, target.y() + (card.y() - source.y()) * sy,
+                                    max(card.width() * sx, 0.6), max(card.height() * sy, 0.6)))
+
+    def _paint_picture(self, painter: QPainter, area: QRectF) -> None:
+        _scale, target = self._fit(self.bounds, area)
+        painter.setPen(QPen(QColor("#8a8f98"), 1))
+        painter.setBrush(QColor("white"))
+        painter.drawRect(target)
+        self._paint_cards(painter, self.bounds, target)
+
+    def _paint_single(self, painter: QPainter, area: QRectF) -> None:
+        layout = self.layout_
+        scale, paper = self._fit(QRectF(0, 0, layout.width, layout.height), area)
+        painter.setPen(QPen(QColor("#8a8f98"), 1))
+        painter.setBrush(QColor("white"))
+        painter.drawRect(paper)
+        page = layout.pages[0]
+        # The title block strip, then the board where the PDF draws it.
+        x0, y0, x1, _y1 = layout.board_area
+        painter.fillRect(QRectF(paper.x() + x0 * scale, paper.y() + (y0 - 36) * scale, (x1 - x0) * scale, 22 * scale),
+                         QColor("#e4e7eb"))
+        t = page.target
+        target = QRectF(paper.x() + t[0] * scale, paper.y() + t[1] * scale, (t[2] - t[0]) * scale, (t[3] - t[1]) * scale)
+        s = page.source
+        self._paint_cards(painter, QRectF(s[0], s[1], s[2] - s[0], s[3] - s[1]), target)
+        painter.setPen(QPen(QColor("#3b6ea5"), 1, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(target)
+
+    def _paint_tiles(self, painter: QPainter, area: QRectF) -> None:
+        layout = self.layout_
+        grid = layout.pages[0].source  # the overview shows the whole grid of pages
+        source = QRectF(grid[0], grid[1], grid[2] - grid[0], grid[3] - grid[1])
+        _scale, target = self._fit(source, area)
+        painter.fillRect(target, QColor("white"))
+        self._paint_cards(painter, source, target)
+        sx = target.width() / source.width()
+
+        def mapped(r: tuple[float, float, float, float]) -> QRectF:
+            return QRectF(target.x() + (r[0] - source.x()) * sx, target.y() + (r[1] - source.y()) * sx,
+                          (r[2] - r[0]) * sx, (r[3] - r[1]) * sx)
+
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor("#3b6ea5"), 1, Qt.PenStyle.DashLine))
+        painter.drawRect(QRectF(target.x() + (self.bounds.x() - source.x()) * sx,
+                                target.y() + (self.bounds.y() - source.y()) * sx,
+                                self.bounds.width() * sx, self.bounds.height() * sx))
+        painter.setPen(QPen(QColor("#c0392b"), 1))
+        font = painter.font()
+        font.setPixelSize(max(8, min(14, int(min(target.width() / layout.columns, target.height() / layout.rows) / 3))))
+        painter.setFont(font)
+        for label, rect in layout.tile_lines:
+            tile = mapped(rect)
+            painter.drawRect(tile)
+            painter.drawText(tile.adjusted(3, 2, -3, -2), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label)
+
+
+class ExportDialog(QDialog):
+    """The export options, a page preview, the output file; Export writes it."""
+
+    def __init__(self, case: CaseFile, board_id: str, selection: list[str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.case, self.board_id, self.selection = case, board_id, list(selection or [])
+        self.whole = board_scope(case, board_id)
+        self._scopes: dict[bool, ExportScope] = {False: self.whole}
+        self.written: Path | None = None
+        self.summary = ""
+
+        self.format = QComboBox()
+        for fmt, label, _suffix, _filter in FORMAT_CHOICES:
+            self.format.addItem(label, fmt)
+        self.scope_board = QRadioButton(f"The whole board ({len(self.whole.numbers)} cards)")
+        self.scope_selection = QRadioButton(f"The selection ({len(self.selection)} cards)")
+        self.scope_board.setChecked(True)
+        self.scope_selection.setEnabled(bool(self.selection))
+        scope_group = QButtonGroup(self)
+        scope_group.addButton(self.scope_board)
+        scope_group.addButton(self.scope_selection)
+        self.page_size = QComboBox()
+        self.page_size.addItems(list(PAGE_SIZES))
+        self.orientation = QComboBox()
+        for label, value in (("Whichever fits best", None), ("Portrait", False), ("Landscape", True)):
+            self.orientation.addItem(label, value)
+        self.fit = QRadioButton("Fit on one page")
+        self.tile = QRadioButton("Tile across pages at")
+        self.fit.setChecked(True)
+        layout_group = QButtonGroup(self)
+        layout_group.addButton(self.fit)
+        layout_group.addButton(self.tile)
+        self.tile_scale = QSpinBox()
+        self.tile_scale.setRange(5, 400)
+        self.tile_scale.setValue(50)
+        self.tile_scale.setSuffix(" %")
+        self.tile_scale.setToolTip("Printed size: 100 % prints a board unit as one point (1/72 inch)")
+        self.dpi = QDoubleSpinBox()
+        self.dpi.setRange(24, 1200)
+        self.dpi.setDecimals(0)
+        self.dpi.setValue(192)
+        self.dpi.setSuffix(" dpi")
+        self.dpi.setToolTip("96 dpi draws the board at its size on screen; 192 dpi twice as sharp")
+        self.numbers = QCheckBox("Number the cards as in the PDF")
+        self.path = QLineEdit()
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self.choose_path)
+        self.preview = LayoutPreview()
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Format:", self.format)
+        scope_box = QVBoxLayout()
+        scope_box.addWidget(self.scope_board)
+        scope_box.addWidget(self.scope_selection)
+        form.addRow("Export:", scope_box)
+        form.addRow("Page size:", self.page_size)
+        form.addRow("Orientation:", self.orientation)
+        tile_row = QHBoxLayout()
+        tile_row.addWidget(self.tile)
+        tile_row.addWidget(self.tile_scale)
+        tile_row.addStretch(1)
+        pages_box = QVBoxLayout()
+        pages_box.addWidget(self.fit)
+        pages_box.addLayout(tile_row)
+        form.addRow("Pages:", pages_box)
+        form.addRow("Resolution:", self.dpi)
+        form.addRow("", self.numbers)
+        self._pdf_rows = [self.page_size, self.orientation, self.fit, self.tile, self.tile_scale]
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(browse)
+        form.addRow("Save as:", file_row)
+        self.form = form
+        side = QVBoxLayout()
+        side.addWidget(self.preview, 1)
+        side.addWidget(self.plan_label)
+        body = QHBoxLayout()
+        body.addLayout(form, 3)
+        body.addLayout(side, 2)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.export_now)
+        buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body)
+        outer.addWidget(buttons)
+
+        for signal in (self.format.currentIndexChanged, self.page_size.currentIndexChanged,
+                       self.orientation.currentIndexChanged, self.tile_scale.valueChanged,
+                       self.fit.toggled, self.scope_board.toggled):
+            signal.connect(self.update_options)
+        self.format.currentIndexChanged.connect(self._follow_format)
+        folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+        self.path.setText(str(folder / self._file_stem()) + ".pdf")
+        self.update_options()
+
+    # -- options -------------------------------------------------------------------
+
+    @property
+    def fmt(self) -> str:
+        return self.format.currentData()
+
+    def _file_stem(self) -> str:
+        name = f"{self.case.title} - {self.whole.board.name}"
+        return "".join(c if c.isalnum() or c in " -_.,()" else "_" for c in name).strip() or "board"
+
+    def scope(self) -> ExportScope:
+        selected = self.scope_selection.isChecked() and bool(self.selection)
+        if selected not in self._scopes:
+            self._scopes[selected] = board_scope(self.case, self.board_id, self.selection)
+        return self._scopes[selected]
+
+    def pdf_options(self):  # noqa: ANN201 - PdfOptions, imported late (Qt PDF writer)
+        from evidence_board.exporters.pdf import PdfOptions
+
+        return PdfOptions(page_size=self.page_size.currentText(), tile=self.tile.isChecked(),
+                          scale=self.tile_scale.value() / 100, landscape=self.orientation.currentData())
+
+    def _follow_format(self) -> None:
+        """Keep the file name's extension in step with the format."""
+        text = self.path.text().strip()
+        if not text:
+            return
+        path = Path(text)
+        if path.suffix.lower() in {s for s in SUFFIXES.values() if s}:
+            path = path.with_suffix("")
+        self.path.setText(str(path) + SUFFIXES[self.fmt])
+
+    def update_options(self) -> None:
+        pdf, png = self.fmt == "pdf", self.fmt == "png"
+        for widget in self._pdf_rows:
+            widget.setEnabled(pdf)
+        self.tile_scale.setEnabled(pdf and self.tile.isChecked())
+        self.dpi.setEnabled(png)
+        self.numbers.setEnabled(self.fmt in ("png", "svg"))
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        from evidence_board.exporters.pdf import plan_layout
+
+        scope = self.scope()
+        cards = [(QRectF(p.x, p.y, p.width, p.height), card.kind is CardKind.GROUP) for card, p in scope.cards()]
+        x0, y0, x1, y1 = scope.bounds(30.0)
+        bounds = QRectF(x0, y0, x1 - x0, y1 - y0)
+        if self.fmt != "pdf":
+            self.preview.show_plan(None, cards, bounds)
+            self.plan_label.setText(self._picture_note(scope))
+            self.export_button.setEnabled(bool(scope.card_ids))
+            return
+        try:
+            layout = plan_layout(scope, self.pdf_options())
+        except EvidenceBoardError as exc:
+            self.preview.show_plan(None, cards, bounds, str(exc))
+            self.plan_label.setText(str(exc))
+            self.export_button.setEnabled(False)
+            return
+        self.preview.show_plan(layout, cards, bounds)
+        way = "landscape" if layout.landscape else "portrait"
+        if len(layout.pages) == 1:
+            text = f"1 board page, {layout.page_name} {way}, printed at {layout.pages[0].scale * 100:.0f} %"
+        else:
+            tiles = len(layout.pages) - 1
+            text = (f"{tiles} tile page(s) ({layout.columns} × {layout.rows}) after an overview page, "
+                    f"{layout.page_name} {way}")
+        self.plan_label.setText(text + "; then the appendix of sources and quotes.")
+        self.export_button.setEnabled(True)
+
+    def _picture_note(self, scope: ExportScope) -> str:
+        if self.fmt != "png":
+            return ""
+        x0, y0, x1, y1 = scope.bounds(30.0)
+        scale = self.dpi.value() / SCREEN_DPI
+        return f"About {round((x1 - x0) * scale):,} × {round((y1 - y0) * scale):,} pixels."
+
+    def choose_path(self) -> None:
+        suffix = SUFFIXES[self.fmt]
+        name_filter = next(f for fmt, _l, _s, f in FORMAT_CHOICES if fmt == self.fmt)
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), name_filter)
+        if path:
+            if suffix and not path.lower().endswith(suffix):
+                path += suffix
+            self.path.setText(path)
+
+    # -- exporting ---------------------------------------------------------------------
+
+    def export_now(self) -> Path | None:
+        """Write the export; on success the dialog closes, on failure one message box says why."""
+        text = self.path.text().strip()
+        if not text:
+            self.choose_path()
+            text = self.path.text().strip()
+            if not text:
+                return None
+        out = Path(text).expanduser()
+        if self.fmt != "csv" and out.is_dir():
+            self._fail(f"{out}: is a folder; give a file name")
+            return None
+        progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Export")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        QApplication.processEvents()
+
+        def report(done: int, total: int) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(min(done, total))
+            progress.setLabelText(f"Exporting page {min(done, total)} of {total}…")
+            QApplication.processEvents()
+            if progress.wasCanceled():
+                raise ExportCancelled
+
+        try:
+            self.summary = self._write(out, report)
+        except ExportCancelled:
+            progress.close()
+            return None
+        except (EvidenceBoardError, OSError, sqlite3.Error, MemoryError) as exc:
+            progress.close()
+            self._fail(str(exc) or type(exc).__name__)
+            return None
+        except Exception as exc:  # noqa: BLE001 - a bug in an exporter is still one message, not a traceback
+            progress.close()
+            self._fail(f"the export failed ({type(exc).__name__}: {exc})")
+            return None
+        progress.close()
+        self.written = out
+        self.accept()
+        return out
+
+    def _fail(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message.splitlines()[0] if message else "",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    def _write(self, out: Path, progress) -> str:  # noqa: ANN001
+        scope, fmt = self.scope(), self.fmt
+        if fmt == "pdf":
+            from evidence_board.exporters.pdf import export_pdf
+
+            result = export_pdf(scope, out, self.pdf_options(), progress=progress)
+            return f"Exported {result.pages} PDF page(s) to {out}"
+        progress(0, 1)  # one pass: show the dialog before it starts
+        if fmt in ("png", "svg"):
+            from evidence_board.exporters.pictures import export_png, export_svg
+
+            numbers = self.numbers.isChecked()
+            picture = (export_png(scope, out, dpi=self.dpi.value(), numbers=numbers) if fmt == "png"
+                       else export_svg(scope, out, numbers=numbers))
+            return f"Exported a {picture.width:,} × {picture.height:,} picture to {out}"
+        from evidence_board.exporters.gexf import export_gexf
+        from evidence_board.exporters.graphml import export_graphml
+        from evidence_board.exporters.jsoncanvas import export_canvas
+        from evidence_board.exporters.tables import export_csv
+
+        writer = {"canvas": export_canvas, "graphml": export_graphml, "gexf": export_gexf, "csv": export_csv}[fmt]
+        writer(scope, out)
+        progress(1, 1)
+        return f"Exported to {out}"
+
+
+def show_export_dialog(window) -> ExportDialog | None:  # noqa: ANN001 - MainWindow
+    """File > Export...: the current board, the selection on it if any."""
+    view = window.current_view()
+    if window.case is None or view is None:
+        return None
+    selection = [item.card_id for item in view.board_scene.selected_cards()]
+    try:
+        dialog = ExportDialog(window.case, view.board_scene.board_id, selection, window)
+    except (EvidenceBoardError, sqlite3.Error) as exc:
+        window.show_error(str(exc))
+        return None
+    if dialog.exec() == QDialog.DialogCode.Accepted and dialog.summary:
+        window.statusBar().showMessage(dialog.summary, 10000)
+    return dialog
