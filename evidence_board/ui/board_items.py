@@ -18,6 +18,7 @@ from evidence_board.render.link_painter import (
     LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
     paint_link,
 )
+from evidence_board.ui.link_layer import LinkLayer
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _CARD_FLAGS = _Flag.ItemIsSelectable
@@ -171,6 +172,9 @@ class LinkItem(QGraphicsItem):
         self._picture_key: tuple = ()
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
+        self._offset = (0.0, 0.0)  # pos() as floats (a drag's shift)
+        # The scene's LinkLayer draws this link (see link_layer); None: the item paints itself.
+        self.layer: LinkLayer | None = None
         self.setFlags(_LINK_FLAGS)
         self.setZValue(LINK_Z)
         source.links.add(self)
@@ -181,6 +185,17 @@ class LinkItem(QGraphicsItem):
     def detach(self) -> None:
         self.source.links.discard(self)
         self.target.links.discard(self)
+        self._mark()
+
+    def refresh_layer(self) -> None:
+        """Draw this link's area again (it was just put on a layer)."""
+        self._mark()
+
+    def _mark(self) -> None:
+        """Tell the layer where this link draws (before and after each change)."""
+        if self.layer is not None and not self._bounds.isEmpty():
+            x, y, w, h = self._bounds.getRect()
+            self.layer.mark(x + self._offset[0], y + self._offset[1], w, h)
 
     def set_link(self, link: Link, source: CardItem, target: CardItem) -> None:
         if source is not self.source or target is not self.target:
@@ -208,8 +223,12 @@ class LinkItem(QGraphicsItem):
                     and abs(old.start.y() + dy - new.start.y()) < 1e-6
                     and abs(old.end.x() + dx - new.end.x()) < 1e-6 and abs(old.end.y() + dy - new.end.y()) < 1e-6):
                 return
+            self._mark()
             self.setPos(0.0, 0.0)
+            self._offset = (0.0, 0.0)
             self._shifted = False
+        else:
+            self._mark()
         self.prepareGeometryChange()
         self.geometry = new
         self._picture = None
@@ -217,11 +236,15 @@ class LinkItem(QGraphicsItem):
         self._ends = (self.geometry.start.x(), self.geometry.start.y(), self.geometry.end.x(), self.geometry.end.y())
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)
         self._shape = None
+        self._mark()
 
     def shift(self, delta: QPointF) -> None:
         """Both cards moved by ``delta`` from where the line was computed: move it whole."""
+        self._mark()
         self._shifted = not delta.isNull()
+        self._offset = (delta.x(), delta.y())
         self.setPos(delta)
+        self._mark()
 
     def label_rect(self) -> QRectF:
         return label_rect(self.geometry, self.link.label, self.context)
@@ -234,29 +257,46 @@ class LinkItem(QGraphicsItem):
             self._shape = link_shape(self.geometry, self.link.label, self.context)
         return self._shape
 
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._mark()
+        return super().itemChange(change, value)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self.layer is not None:
+            return  # the layer drew it
+        self.draw(painter, option.exposedRect, option.levelOfDetailFromTransform(painter.worldTransform()),
+                  in_item=True)
+
+    def draw(self, painter: QPainter, exposed: QRectF, detail: float, in_item: bool = False) -> None:
+        """Paint the link where it meets ``exposed`` (scene coordinates; item ones if ``in_item``)."""
+        dx, dy = (0.0, 0.0) if in_item else self._offset
         # A long link's bounding box covers much of the board; most frames
         # that ask for it do not show its line. Leave before any Qt call.
-        x, y, w, h = option.exposedRect.getRect()
+        x, y, w, h = exposed.getRect()
+        x, y = x - dx, y - dy
         if clip_segment_floats(self._ends, x - LABEL_MAX_WIDTH, y - 30, x + w + LABEL_MAX_WIDTH, y + h + 30) is None:
             return
-        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        if dx or dy:
+            painter.translate(dx, dy)
         if self._long:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
             paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,
                        context=self.context, selected=self.isSelected(), geometry=self.geometry,
-                       visible=option.exposedRect)
-            return
-        # A short link is recorded once per look (level of detail, selected)
-        # and replayed by Qt: a frame makes one Python call per link, not twenty.
-        key = (detail >= LABEL_DETAIL, detail >= BLOCK_DETAIL, self.isSelected())
-        if self._picture is None or self._picture_key != key:
-            self._picture = QPicture()
-            recorder = QPainter(self._picture)
-            recorder.setRenderHint(QPainter.RenderHint.Antialiasing, key[1])
-            recorder.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            paint_link(recorder, self.link, QRectF(), QRectF(), detail=detail, context=self.context,
-                       selected=key[2], geometry=self.geometry)
-            recorder.end()
-            self._picture_key = key
-        painter.drawPicture(0, 0, self._picture)
+                       visible=QRectF(x, y, w, h))
+        else:
+            # A short link is recorded once per look (level of detail, selected)
+            # and replayed by Qt: one Python call per link, not twenty.
+            key = (detail >= LABEL_DETAIL, detail >= BLOCK_DETAIL, self.isSelected())
+            if self._picture is None or self._picture_key != key:
+                self._picture = QPicture()
+                recorder = QPainter(self._picture)
+                recorder.setRenderHint(QPainter.RenderHint.Antialiasing, key[1])
+                recorder.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+                paint_link(recorder, self.link, QRectF(), QRectF(), detail=detail, context=self.context,
+                           selected=key[2], geometry=self.geometry)
+                recorder.end()
+                self._picture_key = key
+            painter.drawPicture(0, 0, self._picture)
+        if dx or dy:
+            painter.translate(-dx, -dy)

@@ -20,6 +20,7 @@ from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
 from evidence_board.ui.board_items import CardItem, LinkItem
+from evidence_board.ui.link_layer import LinkLayer
 from evidence_board.ui.overview_layer import OverviewItem
 
 SCENE_MARGIN = 4000.0
@@ -48,6 +49,8 @@ class BoardScene(QGraphicsScene):
         # An explicit scene rect from the start: asking Qt for an unset one
         # makes it measure every item.
         self.setSceneRect(QRectF(-800, -600, 1600, 1200))
+        self.link_layer = LinkLayer()
+        self.addItem(self.link_layer)
         # Far away the view shows this one-item scene instead (see set_overview_mode).
         self.overview_scene = QGraphicsScene(self)
         self.overview_scene.setBackgroundBrush(QColor(context.palette.board))
@@ -123,6 +126,8 @@ class BoardScene(QGraphicsScene):
             return None
         item = LinkItem(link, source, target, self.context, lane_offset=lane_offset)
         self.addItem(item)
+        item.layer = self.link_layer
+        item.refresh_layer()
         self.links[link.id] = item
         return item
 
@@ -274,6 +279,7 @@ class BoardScene(QGraphicsScene):
         if reset or not current.contains(bounds):
             self.setSceneRect(wanted if reset else current.united(wanted))
             self.overview_scene.setSceneRect(self.sceneRect())
+        self.link_layer.set_bounds(self.sceneRect())
         self.overview.invalidate(self.sceneRect())
 
     # -- lookups --------------------------------------------------------------
