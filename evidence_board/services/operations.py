@@ -93,10 +93,10 @@ class OperationRunner:
             changes = Changes.from_rows(self._batch.writer.changes[start:], label, action)
             changes.created, changes.reused = extra.created, extra.reused
             return changes
-        writer = RowWriter(self.case.conn)
         with self.case.transaction():
+            writer = RowWriter(self.case.conn, self._open_event(label, action))
             work(writer, extra)
-            event_id = self._record(label, action, writer.changes) if writer.changes else None
+            event_id = self._close_event(writer)
         changes = Changes.from_rows(writer.changes, label, action)
         changes.event_id, changes.created, changes.reused = event_id, extra.created, extra.reused
         if writer.changes:
@@ -114,12 +114,11 @@ class OperationRunner:
         if self._batch is not None:  # nested batches fold into the outer one
             yield
             return
-        self._batch = batch = _Batch(label, RowWriter(self.case.conn))
         try:
             with self.case.transaction():
+                self._batch = batch = _Batch(label, RowWriter(self.case.conn, self._open_event(label, "batch")))
                 yield
-                rows = batch.writer.changes
-                event_id = self._record(label, "batch", rows) if rows else None
+                event_id = self._close_event(batch.writer)
         finally:
             self._batch = None
         changes = Changes.from_rows(batch.writer.changes, label, "batch")
@@ -129,13 +128,24 @@ class OperationRunner:
         if changes:
             self._notify(changes)
 
-    def _record(self, label: str, action: str, rows: list[RowChange]) -> int:
-        conn = self.case.conn
-        cur = conn.execute(
+    def _open_event(self, label: str, action: str) -> int:
+        """Start the audit event of an operation, inside its transaction.
+
+        It exists before the writes so bulk inserts can file their audit rows
+        under it as they go; _close_event removes it if nothing changed.
+        """
+        cur = self.case.conn.execute(
             "INSERT INTO audit_events(at, author, action, summary) VALUES (?, ?, ?, ?)",
             (now_iso(), self.author, action, label),
         )
-        event_id = int(cur.lastrowid)
+        return int(cur.lastrowid)
+
+    def _close_event(self, writer: RowWriter) -> int | None:
+        """File the audit rows not yet written; None (and no event) if nothing changed."""
+        conn, event_id = self.case.conn, writer.event_id
+        if not writer.changes:
+            conn.execute("DELETE FROM audit_events WHERE id = ?", (event_id,))
+            return None
         conn.executemany(
             "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -143,7 +153,7 @@ class OperationRunner:
                 (event_id, r.table, "/".join(str(k) for k in r.key), r.card_ids[0], r.card_ids[1],
                  _AUDIT_JSON(r.before) if r.before is not None else None,
                  _AUDIT_JSON(r.after) if r.after is not None else None)
-                for r in rows
+                for r in writer.changes if not r.audited
             ],
         )
         return event_id
@@ -196,12 +206,12 @@ class OperationRunner:
             raise ServiceError("cannot undo or redo inside a batch")
         action = "redo" if forward else "undo"
         label = f"{action.capitalize()} {step.label}"
-        writer = RowWriter(self.case.conn)
         try:
             with self.case.transaction():
+                writer = RowWriter(self.case.conn, self._open_event(label, action))
                 for row in (step.rows if forward else reversed(step.rows)):
                     writer.apply(row, forward)
-                event_id = self._record(label, action, writer.changes)
+                event_id = self._close_event(writer)
         except (RowConflict, sqlite3.DatabaseError) as exc:
             # The file changed under us (another window or process): refuse
             # rather than apply half a step; the transaction rolled back.

@@ -44,3 +44,23 @@ def test_modified_stamp_moves_only_on_real_edits(case: CaseFile, service: CaseSe
     assert service.update_card(card, title="b", tags=["x", " x ", "y"])
     edited = case.card(card)
     assert edited.tags == ("x", "y") and edited.modified_by == "Test Analyst"
+
+
+def test_bulk_and_single_inserts_leave_the_same_audit_images(case: CaseFile, service: CaseService,
+                                                             board_id: str) -> None:
+    """Bulk inserts write their audit rows in SQL; they must read the same as
+    the ones written row by row, so history does not depend on the path."""
+    spec = {"kind": "entity", "title": "Cao Gangchuan", "entity_type": "person", "tags": ["China"],
+            "attributes": {"role": "Defense Minister"}, "x": 12.5, "y": 0}
+    single = service.create_card(board_id=board_id, **spec).created[0]
+    bulk = service.create_cards([spec, {**spec, "title": "Hu Jintao"}], board_id).created[0]
+    service.create_links([{"from_card": single, "to_card": bulk, "label": "met"}])
+    history = {card: case.card_history(card)[0].changes for card in (single, bulk)}
+    by_table = {card: {c["table"]: c["after"] for c in changes} for card, changes in history.items()}
+    for table in ("cards", "placements"):
+        one, many = by_table[single][table], by_table[bulk][table]
+        assert set(one) == set(many)
+        differing = {k for k in one if one[k] != many[k]}
+        assert differing <= {"id", "card_id", "created_at", "modified_at", "z", "title"}
+    link = case.card_history(bulk)[-1].changes[0]
+    assert (link["table"], link["after"]["label"], link["after"]["from_card"]) == ("links", "met", single)
