@@ -65,3 +65,15 @@ def test_card_history_names_each_change(case: CaseFile, service: CaseService, bo
     assert update["before"]["attributes"] == "{}"
     assert update["after"]["attributes"] == '{"role":"Defense Minister"}'
     assert all(e.author == "Test Analyst" for e in history)
+
+
+def test_records_are_built_in_column_order() -> None:
+    """rows.py builds Card and Link positionally for speed: the dataclass
+    fields must stay in the order of the columns it selects."""
+    from dataclasses import fields
+
+    from evidence_board.model import Card, Link
+    from evidence_board.store.rows import CARD_COLUMNS, LINK_COLUMNS
+
+    assert [f.name for f in fields(Card)] == list(CARD_COLUMNS[1:])
+    assert [f.name for f in fields(Link)] == list(LINK_COLUMNS)
