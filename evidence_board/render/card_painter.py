@@ -12,6 +12,8 @@ Text is drawn with drawStaticText, so PDF and SVG exports keep it as text.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 
@@ -71,10 +73,15 @@ def _paint_body(painter: QPainter, card: Card, rect: QRectF, context: RenderCont
             _paint_grade(painter, grade, rect, context)
 
 
+def _grade_plate(grade: str, rect: QRectF, context: RenderContext) -> QRectF:
+    """Where the grade badge sits: the top right corner of the card ``rect``."""
+    width = context.text_width(grade, context.fonts.badge) + 10
+    return QRectF(rect.right() - width - 6, rect.top() + BAND + 6, width, 16)
+
+
 def _paint_grade(painter: QPainter, grade: str, rect: QRectF, context: RenderContext) -> None:
     font = context.fonts.badge
-    width = context.text_width(grade, font) + 10
-    plate = QRectF(rect.right() - width - 6, rect.top() + BAND + 6, width, 16)
+    plate = _grade_plate(grade, rect, context)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(context.palette.badge))
     painter.drawRoundedRect(plate, 8, 8)
@@ -117,13 +124,20 @@ def _text_line(painter: QPainter, text: str, font: QFont, colour: QColor, box: Q
 
 
 def _text_block(painter: QPainter, text: str, font: QFont, colour: QColor, box: QRectF,
-                context: RenderContext, max_lines: int = 50) -> float:
-    """Wrapped text from the top of ``box``, as many lines as fit; returns the height used."""
+                context: RenderContext, max_lines: int = 50, keep_clear: QRectF | None = None) -> float:
+    """Wrapped text from the top of ``box``, as many lines as fit; returns the height used.
+
+    Lines that would run into ``keep_clear`` (a badge) end before it.
+    """
     if not text or box.height() <= 0:
         return 0.0
     metrics = context.metrics(font)
     lines_fit = int((box.height() + metrics.leading()) // metrics.lineSpacing())
-    block = context.wrapped(text, font, box.width(), min(max_lines, lines_fit))
+    narrow = (0.0, 0)
+    if keep_clear is not None and keep_clear.bottom() > box.top() and keep_clear.left() < box.right():
+        lines = math.ceil((keep_clear.bottom() - box.top()) / metrics.lineSpacing())
+        narrow = (round(box.right() - keep_clear.left() + 4, 1), lines)
+    block = context.wrapped(text, font, box.width(), min(max_lines, lines_fit), narrow)
     if not block.lines:
         return 0.0
     painter.setFont(font)
@@ -209,6 +223,32 @@ def _paint_page_lines(painter: QPainter, box: QRectF, context: RenderContext) ->
         y += 7
 
 
+OPENING_MARKS = "\u201c\u201e\"\u00ab"
+CLOSING_MARKS = "\u201d\"\u00bb"
+
+
+def quoted_excerpt(excerpt: str) -> str:
+    """The excerpt as drawn after the big opening mark: closed once, never twice.
+
+    A mark the text already opens with is the big one's place; a closing
+    mark is added only when the text does not already end with one.
+    """
+    text = excerpt.strip()
+    if text[:1] in OPENING_MARKS and text:
+        text = text[1:].lstrip()
+    if not text:
+        return ""
+    return text if text[-1] in CLOSING_MARKS else text + "\u201d"
+
+
+def _grade_of(card: Card, body: QRectF, context: RenderContext) -> QRectF | None:
+    """The grade badge's plate when the card has one (``body`` as the kind painters get it)."""
+    grade = grade_label(card.reliability, card.credibility)
+    if not grade:
+        return None
+    return _grade_plate(grade, body.adjusted(-PAD, -(BAND + PAD - 2), PAD, 0), context)
+
+
 def _paint_quote(painter: QPainter, card: Card, body: QRectF, context: RenderContext, full: bool) -> None:
     palette, fonts = context.palette, context.fonts
     accent = palette.accent(card)
@@ -217,15 +257,14 @@ def _paint_quote(painter: QPainter, card: Card, body: QRectF, context: RenderCon
     if not full:
         _text_block(painter, excerpt, fonts.title, palette.text, body, context, max_lines=2)
         return
+    badge = _grade_of(card, body, context)
     body = _footer(painter, f"— {citation}" if citation else "", body, context, accent.darker(115))
     mark_font = fonts.quote_mark
     painter.setFont(mark_font)
     painter.setPen(accent)
     painter.drawText(QPointF(body.left() - 2, body.top() + context.metrics(mark_font).ascent() * 0.72), "\u201c")
     inner = body.adjusted(22, 2, 0, 0)
-    if excerpt[:1] in "\u201c\"" and excerpt[-1:] in "\u201d\"" and len(excerpt) > 1:
-        excerpt = excerpt[1:-1]  # the big mark opens it; we close it the same way
-    _text_block(painter, excerpt + "\u201d", fonts.quote, palette.text, inner, context)
+    _text_block(painter, quoted_excerpt(excerpt), fonts.quote, palette.text, inner, context, keep_clear=badge)
 
 
 def _paint_photo(painter: QPainter, card: Card, body: QRectF, context: RenderContext, full: bool) -> None:
@@ -251,10 +290,12 @@ def _paint_note(painter: QPainter, card: Card, body: QRectF, context: RenderCont
     palette, fonts = context.palette, context.fonts
     if full:
         body = _footer(painter, _tags_line(card), body, context)
-    used = _text_block(painter, card.title, fonts.title, palette.text, body, context, max_lines=2)
+    badge = _grade_of(card, body, context) if full else None
+    used = _text_block(painter, card.title, fonts.title, palette.text, body, context, max_lines=2, keep_clear=badge)
     if full and card.text:
         gap = 4 if used else 0
-        _text_block(painter, card.text, fonts.body, palette.text, body.adjusted(0, used + gap, 0, 0), context)
+        _text_block(painter, card.text, fonts.body, palette.text, body.adjusted(0, used + gap, 0, 0), context,
+                    keep_clear=badge)
 
 
 def _date_range(card: Card) -> str:

@@ -229,17 +229,23 @@ class RenderContext:
             metrics = self._metrics[key] = QFontMetricsF(font)
         return metrics
 
-    def wrapped(self, text: str, font: QFont, width: float, max_lines: int) -> TextBlock:
-        """``text`` wrapped to ``width``, at most ``max_lines`` lines (the last one elided)."""
-        key = (text, id(font), round(width, 1), max_lines)
+    def wrapped(self, text: str, font: QFont, width: float, max_lines: int,
+                narrow: tuple[float, int] = (0.0, 0)) -> TextBlock:
+        """``text`` wrapped to ``width``, at most ``max_lines`` lines (the last one elided).
+
+        ``narrow`` = (by, lines): the first ``lines`` lines are ``by`` shorter,
+        leaving room at their right end (for a badge in the card's corner).
+        """
+        key = (text, id(font), round(width, 1), max_lines, narrow)
         cached = self._text.get(key)
         if cached is not None:
             return cached  # type: ignore[return-value]
-        block = self._layout(text, font, width, max_lines)
+        block = self._layout(text, font, width, max_lines, narrow)
         self._text.put(key, block)
         return block
 
-    def _layout(self, text: str, font: QFont, width: float, max_lines: int) -> TextBlock:
+    def _layout(self, text: str, font: QFont, width: float, max_lines: int,
+                narrow: tuple[float, int] = (0.0, 0)) -> TextBlock:
         metrics = self.metrics(font)
         lines: list[tuple[QStaticText, QPointF]] = []
         y = 0.0
@@ -257,14 +263,15 @@ class RenderContext:
                 line = layout.createLine()
                 if not line.isValid():
                     break
-                line.setLineWidth(width)
+                line_width = max(4.0, width - narrow[0]) if len(lines) < narrow[1] else width
+                line.setLineWidth(line_width)
                 start, length = line.textStart(), line.textLength()
                 piece = paragraph[start:start + length].rstrip()
                 last_allowed = len(lines) == max_lines - 1
                 rest_exists = start + length < len(paragraph) or p_index < len(paragraphs) - 1
                 if last_allowed and rest_exists:
                     piece = metrics.elidedText(paragraph[start:].replace("\n", " ") + " …",
-                                               Qt.TextElideMode.ElideRight, width)
+                                               Qt.TextElideMode.ElideRight, line_width)
                 lines.append((static_text(piece, font), QPointF(0.0, y)))
                 y += line_height
                 if len(lines) >= max_lines:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 
 from evidence_board.model import Card, CardKind, Link
 from evidence_board.render.board_painter import board_bounds, paint_board
-from evidence_board.render.card_painter import paint_card
+from evidence_board.render.card_painter import _grade_plate, paint_card, quoted_excerpt
 from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_geometry, link_lanes
 from evidence_board.render.specimen import build_specimen_board
@@ -106,3 +106,32 @@ def test_damaged_image_draws_a_placeholder_instead_of_failing(qapp, case, servic
     paint_card(painter, card, QRectF(10, 10, 240, 200), detail=1.0, context=RenderContext(case))
     painter.end()
     assert QColor(image.pixel(130, 80)) == RenderContext().palette.image_placeholder
+
+
+@pytest.mark.parametrize("text, drawn", [
+    ("plain words", "plain words\u201d"),
+    ("\u201cquoted already\u201d", "quoted already\u201d"),
+    ("to \u201cstrengthen relations.\u201d", "to \u201cstrengthen relations.\u201d"),
+    ('"straight quotes"', 'straight quotes"'),
+    ("\u201copened only", "opened only\u201d"),
+])
+def test_a_quote_is_closed_once_whatever_marks_it_already_has(text, drawn):
+    assert quoted_excerpt(text) == drawn
+
+
+def test_a_graded_quote_keeps_its_first_line_clear_of_the_badge(qapp):
+    context = RenderContext()
+    card = Card("q", CardKind.QUOTE, text="m" * 400, reliability="C", credibility=2)
+    rect = QRectF(10, 10, 240, 170)
+    image = QImage(260, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#000000"))
+    painter = QPainter(image)
+    paint_card(painter, card, rect, detail=1.0, context=context)
+    painter.end()
+    badge = _grade_plate("C2", rect, context)
+    # The column just left of the badge is bare card: the words stop before it.
+    gap = QRectF(badge.left() - 3, badge.top(), 2, badge.height())
+    assert _colours_in(image, gap) == {QColor(context.palette.card).rgba()}
+    # ... while the lines below the badge use the card's full width.
+    below = QRectF(badge.left() - 3, badge.bottom() + 6, badge.width(), 30)
+    assert len(_colours_in(image, below)) > 3
