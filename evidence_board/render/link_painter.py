@@ -202,6 +202,29 @@ def clip_segment_floats(ends: tuple[float, float, float, float], left: float, to
     return t0, t1
 
 
+def link_colour(link: Link, context: RenderContext, selected: bool = False) -> QColor:
+    palette = context.palette
+    if selected:
+        return QColor(palette.selection)
+    colour = QColor(link.colour) if link.colour else QColor(palette.link)
+    return colour if colour.isValid() else QColor(palette.link)
+
+
+def link_pen(link: Link, detail: float, context: RenderContext, selected: bool = False) -> QPen:
+    """The pen a link's line is stroked with at this level of detail."""
+    far = detail < LABEL_DETAIL
+    width = LINE_WIDTH + (1.0 if selected else 0.0)
+    return _pen(link, link_colour(link, context, selected), 1.0 if far else width, cosmetic=far)
+
+
+def link_line(link: Link, geometry: LinkGeometry) -> QLineF:
+    """The stroked part of the line: it stops short of an arrow's tip so a dash does not blunt it."""
+    start, end = geometry.start, geometry.end
+    line_start = _shorten(start, end, ARROW_LENGTH * 0.8) if link.direction is Direction.BOTH else start
+    line_end = _shorten(end, start, ARROW_LENGTH * 0.8) if link.direction is not Direction.NONE else end
+    return QLineF(line_start, line_end)
+
+
 def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF, *, detail: float,
                context: RenderContext, lane_offset: float = 0.0, selected: bool = False,
                geometry: LinkGeometry | None = None, visible: QRectF | None = None) -> None:
@@ -218,23 +241,10 @@ def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF
     if visible is not None and clip_segment(geometry.start, geometry.end,
                                             visible.adjusted(-LABEL_MAX_WIDTH, -30, LABEL_MAX_WIDTH, 30)) is None:
         return  # its bounding box is in view, the line itself is not
-    palette = context.palette
-    colour = QColor(link.colour) if link.colour else QColor(palette.link)
-    if not colour.isValid():
-        colour = QColor(palette.link)
-    if selected:
-        colour = QColor(palette.selection)
-    far = detail < LABEL_DETAIL
-    width = (LINE_WIDTH + (1.0 if selected else 0.0))
-    pen = _pen(link, colour, 1.0 if far else width, cosmetic=far)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    start, end = geometry.start, geometry.end
-    # The line stops short of an arrow's tip so the dash pattern does not blunt it.
-    line_start = _shorten(start, end, ARROW_LENGTH * 0.8) if link.direction is Direction.BOTH else start
-    line_end = _shorten(end, start, ARROW_LENGTH * 0.8) if link.direction is not Direction.NONE else end
-    line = QLineF(line_start, line_end)
+    pen = link_pen(link, detail, context, selected)
+    line = link_line(link, geometry)
     if visible is not None:
-        part = clip_segment(line_start, line_end, visible.adjusted(-20, -20, 20, 20))
+        part = clip_segment(line.p1(), line.p2(), visible.adjusted(-20, -20, 20, 20))
         if part is None:
             line = QLineF()
         elif part != (0.0, 1.0):
@@ -242,11 +252,21 @@ def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF
                 # Keep the dashes where they were on the whole line.
                 pen.setDashOffset(line.length() * part[0] / pen.widthF())
             line = QLineF(line.pointAt(part[0]), line.pointAt(part[1]))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(pen)
     if not line.isNull():
         painter.drawLine(line)
-    if far:
+    if detail >= LABEL_DETAIL:
+        paint_link_ends(painter, link, geometry, context, selected)
+
+
+def paint_link_ends(painter: QPainter, link: Link, geometry: LinkGeometry, context: RenderContext,
+                    selected: bool = False) -> None:
+    """The arrowheads and the label: what a link shows besides its line (close enough to read)."""
+    if not geometry.visible:
         return
+    colour = link_colour(link, context, selected)
+    start, end = geometry.start, geometry.end
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     if link.direction in (Direction.FORWARD, Direction.BOTH):
@@ -255,6 +275,17 @@ def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF
         painter.drawPolygon(_arrowhead(start, end))
     if link.label:
         _paint_label(painter, link.label, geometry, context, colour if selected else None)
+
+
+def link_ends_rects(link: Link, geometry: LinkGeometry, context: RenderContext) -> list[QRectF]:
+    """Where paint_link_ends draws: around each arrow tip and the label's plate."""
+    reach = ARROW_LENGTH + 2
+    rects = []
+    for point in (geometry.start, geometry.end):
+        rects.append(QRectF(point.x() - reach, point.y() - reach, 2 * reach, 2 * reach))
+    if link.label:
+        rects.append(label_rect(geometry, link.label, context).adjusted(-2, -2, 2, 2))
+    return rects
 
 
 def _shorten(point: QPointF, towards: QPointF, by: float) -> QPointF:

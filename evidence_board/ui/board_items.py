@@ -7,7 +7,7 @@ when the services report a change; mouse gestures live in ``interactions``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPicture
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -16,7 +16,7 @@ from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.link_painter import (
     LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
-    paint_link,
+    link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
 )
 from evidence_board.ui.link_layer import LinkLayer
 
@@ -167,8 +167,9 @@ class LinkItem(QGraphicsItem):
         self.geometry = LinkGeometry(QPointF(), QPointF(), False)
         self._ends = (0.0, 0.0, 0.0, 0.0)
         self._shifted = False
-        self._long = False
+        self.is_long = False
         self._picture: QPicture | None = None
+        self._plan: tuple | None = None  # a long link's pen, line and ends (see _long_plan)
         self._picture_key: tuple = ()
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
@@ -186,10 +187,37 @@ class LinkItem(QGraphicsItem):
         self.source.links.discard(self)
         self.target.links.discard(self)
         self._mark()
+        if self.layer is not None:
+            self.layer.forget(self)
 
     def refresh_layer(self) -> None:
         """Draw this link's area again (it was just put on a layer)."""
         self._mark()
+        if self.is_long:
+            self.layer.follow(self)
+
+    def long_cells(self, cell: float, margin: float) -> set[tuple[int, int]]:
+        """The grid cells (of side ``cell``, in scene units) within ``margin`` of the line or its label."""
+        x0, y0, x1, y1 = self._ends
+        x0, y0, x1, y1 = x0 + self._offset[0], y0 + self._offset[1], x1 + self._offset[0], y1 + self._offset[1]
+        cells: set[tuple[int, int]] = set()
+        dx, dy = x1 - x0, y1 - y0
+        for i in range(int((min(x0, x1) - margin) // cell), int((max(x0, x1) + margin) // cell) + 1):
+            # The part of the line within this column (widened by the margin).
+            if abs(dx) < 1e-9:
+                ya, yb = y0, y1
+            else:
+                ta = min(max((i * cell - margin - x0) / dx, 0.0), 1.0)
+                tb = min(max(((i + 1) * cell + margin - x0) / dx, 0.0), 1.0)
+                ya, yb = y0 + dy * ta, y0 + dy * tb
+            for j in range(int((min(ya, yb) - margin) // cell), int((max(ya, yb) + margin) // cell) + 1):
+                cells.add((i, j))
+        if self.link.label:
+            plate = self.label_rect().translated(*self._offset)
+            for i in range(int(plate.left() // cell), int(plate.right() // cell) + 1):
+                for j in range(int(plate.top() // cell), int(plate.bottom() // cell) + 1):
+                    cells.add((i, j))
+        return cells
 
     def _mark(self) -> None:
         """Tell the layer where this link draws (before and after each change)."""
@@ -205,6 +233,7 @@ class LinkItem(QGraphicsItem):
             target.links.add(self)
         self.link = link
         self._picture = None
+        self._plan = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -216,6 +245,7 @@ class LinkItem(QGraphicsItem):
         index about a new bounding rect is the slow part of moving links.
         """
         new = link_geometry_floats(self.source.geometry, self.target.geometry, self.lane_offset)
+        was_long = self.is_long
         if self._shifted:
             dx, dy = self.pos().x(), self.pos().y()
             old = self.geometry
@@ -232,11 +262,14 @@ class LinkItem(QGraphicsItem):
         self.prepareGeometryChange()
         self.geometry = new
         self._picture = None
-        self._long = abs(new.end.x() - new.start.x()) + abs(new.end.y() - new.start.y()) > LONG_LINK
+        self._plan = None
+        self.is_long = abs(new.end.x() - new.start.x()) + abs(new.end.y() - new.start.y()) > LONG_LINK
         self._ends = (self.geometry.start.x(), self.geometry.start.y(), self.geometry.end.x(), self.geometry.end.y())
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)
         self._shape = None
         self._mark()
+        if self.layer is not None and (self.is_long or was_long):
+            self.layer.follow(self)
 
     def shift(self, delta: QPointF) -> None:
         """Both cards moved by ``delta`` from where the line was computed: move it whole."""
@@ -245,6 +278,8 @@ class LinkItem(QGraphicsItem):
         self._offset = (delta.x(), delta.y())
         self.setPos(delta)
         self._mark()
+        if self.is_long and self.layer is not None:
+            self.layer.follow(self)
 
     def label_rect(self) -> QRectF:
         return label_rect(self.geometry, self.link.label, self.context)
@@ -279,11 +314,8 @@ class LinkItem(QGraphicsItem):
             return
         if dx or dy:
             painter.translate(dx, dy)
-        if self._long:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, detail >= BLOCK_DETAIL)
-            paint_link(painter, self.link, self.source.card_rect(), self.target.card_rect(), detail=detail,
-                       context=self.context, selected=self.isSelected(), geometry=self.geometry,
-                       visible=QRectF(x, y, w, h))
+        if self.is_long:
+            self._draw_long(painter, QRectF(x, y, w, h), detail)
         else:
             # A short link is recorded once per look (level of detail, selected)
             # and replayed by Qt: one Python call per link, not twenty.
@@ -300,3 +332,40 @@ class LinkItem(QGraphicsItem):
             painter.drawPicture(0, 0, self._picture)
         if dx or dy:
             painter.translate(-dx, -dy)
+
+    def _long_plan(self, detail: float) -> tuple:
+        """What a long link draws, worked out once per look: pen, line ends, arrowheads and label."""
+        key = (detail >= LABEL_DETAIL, detail >= BLOCK_DETAIL, self.isSelected())
+        if self._plan is None or self._plan[0] != key:
+            pen = link_pen(self.link, detail, self.context, key[2])
+            line = link_line(self.link, self.geometry)
+            ends, rects = None, []
+            if key[0] and self.geometry.visible:
+                ends = QPicture()
+                recorder = QPainter(ends)
+                recorder.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                recorder.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+                paint_link_ends(recorder, self.link, self.geometry, self.context, key[2])
+                recorder.end()
+                rects = link_ends_rects(self.link, self.geometry, self.context)
+            self._plan = (key, pen, line.x1(), line.y1(), line.x2(), line.y2(), line.length(), ends, rects)
+        return self._plan
+
+    def _draw_long(self, painter: QPainter, visible: QRectF, detail: float) -> None:
+        """Stroke only the part of the line inside ``visible`` (item coordinates); ends if they show."""
+        if not self.geometry.visible:
+            return
+        key, pen, x0, y0, x1, y1, length, ends, rects = self._long_plan(detail)
+        x, y, w, h = visible.getRect()
+        part = clip_segment_floats((x0, y0, x1, y1), x - 20, y - 20, x + w + 20, y + h + 20)
+        if part is not None and length > 0:
+            t0, t1 = part
+            if t0 > 0 and pen.style() == Qt.PenStyle.CustomDashLine and pen.widthF() > 0:
+                pen = QPen(pen)
+                pen.setDashOffset(length * t0 / pen.widthF())  # the dashes stay where they were
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, key[1])
+            painter.setPen(pen)
+            dx, dy = x1 - x0, y1 - y0
+            painter.drawLine(QLineF(x0 + dx * t0, y0 + dy * t0, x0 + dx * t1, y0 + dy * t1))
+        if ends is not None and any(rect.intersects(visible) for rect in rects):
+            painter.drawPicture(0, 0, ends)

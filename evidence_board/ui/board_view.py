@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPen, QTransform
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
 
 from evidence_board.errors import EvidenceBoardError
@@ -18,6 +18,7 @@ from evidence_board.ui.overview_layer import OVERVIEW_SCALE
 
 MIN_SCALE, MAX_SCALE = 0.01, 4.0
 DRAG_THRESHOLD = 4
+DOT_BLOCK = 32  # grid dots per side of the block drawBackground stamps
 
 
 class BoardView(QGraphicsView):
@@ -39,6 +40,7 @@ class BoardView(QGraphicsView):
         self._press: tuple[QPoint, QPointF, CardItem | None, Qt.KeyboardModifier] | None = None
         self._space_down = False
         self._label_editor: QLineEdit | None = None
+        self._dot_block: QPolygonF | None = None
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
@@ -108,20 +110,19 @@ class BoardView(QGraphicsView):
         if self.scale_factor < 0.45:
             return
         # A faint dot grid, so a board reads as a surface and snapping makes sense.
+        # The dots of one block are made once and stamped where the rect needs them.
         grid = self.GRID * 2
+        block = grid * DOT_BLOCK
+        if self._dot_block is None:
+            self._dot_block = QPolygonF([QPointF(i * grid, j * grid)
+                                         for j in range(DOT_BLOCK) for i in range(DOT_BLOCK)])
         pen = QPen(self.board_scene.context.palette.grid, 2.0 / self.scale_factor)
         painter.setPen(pen)
-        left = int(rect.left() // grid) * grid
-        top = int(rect.top() // grid) * grid
-        points = []
-        y = top
-        while y < rect.bottom():
-            x = left
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += grid
-            y += grid
-        painter.drawPoints(points)
+        for by in range(int(rect.top() // block), int(rect.bottom() // block) + 1):
+            for bx in range(int(rect.left() // block), int(rect.right() // block) + 1):
+                painter.translate(bx * block, by * block)
+                painter.drawPoints(self._dot_block)
+                painter.translate(-bx * block, -by * block)
 
     # -- mouse ------------------------------------------------------------------
 

@@ -53,3 +53,44 @@ def test_far_away_the_overview_draws_blocks_and_still_selects(board, qtbot):
     assert QColor(image.pixel(centre)) == board.scene.context.palette.selection
     board.view.set_scale(1.0)
     assert not board.scene.overview_mode
+
+
+def _same_picture(a: QImage, b: QImage, tolerance: int = 6) -> bool:
+    """Equal but for antialiasing rounding where a line was drawn in two pieces."""
+    if a.size() != b.size():
+        return False
+    a, b = a.convertToFormat(QImage.Format.Format_RGB32), b.convertToFormat(QImage.Format.Format_RGB32)
+    width = a.bytesPerLine()
+    bytes_a, bytes_b = bytes(a.constBits())[:a.sizeInBytes()], bytes(b.constBits())[:b.sizeInBytes()]
+    for row in range(a.height()):
+        ra, rb = bytes_a[row * width:(row + 1) * width], bytes_b[row * width:(row + 1) * width]
+        if ra != rb and max(abs(x - y) for x, y in zip(ra, rb)) > tolerance:
+            return False
+    return True
+
+
+def _fresh(board) -> QImage:
+    """The same view with the links' kept picture thrown away and drawn from scratch."""
+    board.scene.link_layer.redraw()
+    return _grab(board)
+
+
+def test_the_kept_link_picture_matches_a_fresh_drawing_after_pans_drags_and_undo(board, qtbot):
+    hbar, vbar = board.view.horizontalScrollBar(), board.view.verticalScrollBar()
+    # Diagonal pans scroll the kept picture and draw the two strips that came into view.
+    for step in (1,) * 6 + (-1,) * 14:
+        hbar.setValue(hbar.value() + 53 * step)
+        vbar.setValue(vbar.value() + 31 * step)
+        _grab(board)
+    assert _same_picture(_grab(board), _fresh(board))
+    # A card dragged and dropped: its links left their old place and drew at the new one.
+    board.view.centerOn(board.scene.cards_bounds().center())
+    note = board.centre("note")
+    board.drag(qtbot, note, note + QPointF(90, 140))
+    assert board.centre("note") == note + QPointF(90, 140)
+    after_drag = _grab(board)
+    assert _same_picture(after_drag, _fresh(board))
+    board.service.undo()
+    after_undo = _grab(board)
+    assert not _same_picture(after_undo, after_drag)
+    assert _same_picture(after_undo, _fresh(board))
