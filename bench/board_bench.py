@@ -11,6 +11,8 @@ then measured in a fresh process, so peak memory is that size's:
   frame all exist;
 - ``frame_fit_*_ms`` / ``frame_100_*_ms``: painting a 1600x1000 viewport at
   fit-all zoom, and at 100% while panning (median and worst of 20 frames);
+  ``pan_step_100_*_ms``: each whole pan step at 100% (scrolling 53 x 31
+  pixels, the paint Qt does for it, and then the full repaint above);
 - ``select_all_s``: a rubber band over the whole board at fit-all zoom;
 - ``move_selected_s``: dragging all selected cards (one service call);
 - ``peak_rss_mb``: the process's peak resident memory.
@@ -108,10 +110,16 @@ def build_case(path: Path, cards: int, long_links: float = 0.02, seed: int = 11)
     case.close()
 
 
-def _frames(view, app, pan: tuple[float, float] | None) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU milliseconds of FRAMES repaints (CPU time is what a busy machine cannot inflate)."""
-    times, cpu = [], []
+def _frames(view, app, pan: tuple[float, float] | None) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of FRAMES full repaints, and of the whole pan steps around them.
+
+    A pan step is the scroll, the paint Qt does for it (the strips that came
+    into view) and then the full repaint; CPU time is what a busy machine
+    cannot inflate.
+    """
+    times, cpu, steps, steps_cpu = [], [], [], []
     for _ in range(FRAMES):
+        step, step_cpu = time.perf_counter(), time.process_time()
         if pan is not None:
             h, v = view.horizontalScrollBar(), view.verticalScrollBar()
             h.setValue(h.value() + int(pan[0]))
@@ -119,9 +127,12 @@ def _frames(view, app, pan: tuple[float, float] | None) -> tuple[list[float], li
             app.processEvents()
         start, start_cpu = time.perf_counter(), time.process_time()
         view.viewport().repaint()
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return times, cpu
+        end, end_cpu = time.perf_counter(), time.process_time()
+        times.append((end - start) * 1000)
+        cpu.append((end_cpu - start_cpu) * 1000)
+        steps.append((end - step) * 1000)
+        steps_cpu.append((end_cpu - step_cpu) * 1000)
+    return times, cpu, steps, steps_cpu
 
 
 def baseline_blocks_ms(cards: int) -> float:
@@ -174,13 +185,13 @@ def measure(path: Path, cards: int) -> dict:
     app.processEvents()
 
     view.fit_all()
-    fit, fit_cpu = _frames(view, app, None)
+    fit, fit_cpu, _steps, _steps_cpu = _frames(view, app, None)
     fit_scale = view.scale_factor
     view.set_scale(1.0)
     view.centerOn(scene.cards_bounds().center())
     app.processEvents()
     scene.items(view.visible_scene_rect())  # let Qt finish indexing the items it got back
-    hundred, hundred_cpu = _frames(view, app, (53, 31))
+    hundred, hundred_cpu, pan, pan_cpu = _frames(view, app, (53, 31))
 
     view.fit_all()
     app.processEvents()
@@ -219,10 +230,12 @@ def measure(path: Path, cards: int) -> dict:
         "fit_zoom": round(fit_scale, 4),
         "frame_fit_median_ms": round(statistics.median(fit), 2), "frame_fit_worst_ms": round(max(fit), 2),
         "frame_100_median_ms": round(statistics.median(hundred), 2), "frame_100_worst_ms": round(max(hundred), 2),
+        "pan_step_100_median_ms": round(statistics.median(pan), 2), "pan_step_100_worst_ms": round(max(pan), 2),
         "select_all_s": round(select_all, 3), "selected": selected,
         "move_selected_s": round(move, 3), "move_undo_label": moved_label,
         "cpu": {"first_frame_s": round(first_frame_cpu, 3), "frame_fit_median_ms": round(statistics.median(fit_cpu), 2),
                 "frame_100_median_ms": round(statistics.median(hundred_cpu), 2),
+                "pan_step_100_median_ms": round(statistics.median(pan_cpu), 2),
                 "select_all_s": round(select_all_cpu, 3), "move_selected_s": round(move_cpu, 3)},
         "load_average": round(os.getloadavg()[0], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -167,6 +167,7 @@ class LinkItem(QGraphicsItem):
         self.geometry = LinkGeometry(QPointF(), QPointF(), False)
         self._ends = (0.0, 0.0, 0.0, 0.0)
         self._shifted = False
+        self._shifted_with: tuple | None = None  # the cards' geometry and lane the shift matched
         self.is_long = False
         self._picture: QPicture | None = None
         self._plan: tuple | None = None  # a long link's pen, line and ends (see _long_plan)
@@ -221,9 +222,10 @@ class LinkItem(QGraphicsItem):
 
     def _mark(self) -> None:
         """Tell the layer where this link draws (before and after each change)."""
-        if self.layer is not None and not self._bounds.isEmpty():
+        layer = self.layer
+        if layer is not None and not layer.redraw_pending and not self._bounds.isEmpty():
             x, y, w, h = self._bounds.getRect()
-            self.layer.mark(x + self._offset[0], y + self._offset[1], w, h)
+            layer.mark(x + self._offset[0], y + self._offset[1], w, h)
 
     def set_link(self, link: Link, source: CardItem, target: CardItem) -> None:
         if source is not self.source or target is not self.target:
@@ -234,31 +236,34 @@ class LinkItem(QGraphicsItem):
         self.link = link
         self._picture = None
         self._plan = None
-        self.refresh()
+        self.refresh(force=True)
 
-    def refresh(self) -> None:
-        """Recompute the line from the cards' current rectangles.
+    def refresh(self, force: bool = False) -> None:
+        """Recompute the line from the cards' current rectangles (``force``: the link itself changed).
 
         ``geometry`` is in item coordinates: at pos (0, 0) unless a drag
         shifted the whole line (see ``shift``). If the cards now sit exactly
         where the shift put the line, nothing needs redoing: telling Qt's
         index about a new bounding rect is the slow part of moving links.
         """
+        if (not force and self._shifted
+                and self._shifted_with == (self.source.geometry, self.target.geometry, self.lane_offset)):
+            return  # the cards are where they were when the drag shifted the line
         new = link_geometry_floats(self.source.geometry, self.target.geometry, self.lane_offset)
         was_long = self.is_long
-        if self._shifted:
+        if self._shifted and not force:
             dx, dy = self.pos().x(), self.pos().y()
             old = self.geometry
             if (new.visible == old.visible and abs(old.start.x() + dx - new.start.x()) < 1e-6
                     and abs(old.start.y() + dy - new.start.y()) < 1e-6
                     and abs(old.end.x() + dx - new.end.x()) < 1e-6 and abs(old.end.y() + dy - new.end.y()) < 1e-6):
                 return
-            self._mark()
+        self._mark()
+        if self._shifted:
             self.setPos(0.0, 0.0)
             self._offset = (0.0, 0.0)
             self._shifted = False
-        else:
-            self._mark()
+            self._shifted_with = None
         self.prepareGeometryChange()
         self.geometry = new
         self._picture = None
@@ -275,6 +280,7 @@ class LinkItem(QGraphicsItem):
         """Both cards moved by ``delta`` from where the line was computed: move it whole."""
         self._mark()
         self._shifted = not delta.isNull()
+        self._shifted_with = (self.source.geometry, self.target.geometry, self.lane_offset)
         self._offset = (delta.x(), delta.y())
         self.setPos(delta)
         self._mark()

@@ -26,6 +26,11 @@ from evidence_board.ui.overview_layer import OverviewItem
 SCENE_MARGIN = 4000.0
 EAGER_LINKS = 3000  # a board with more links makes their items after its first frame
 LINK_SLICE = 2000  # link items made per turn of the event loop
+# Moving more items than this at once first turns Qt's BSP index off: each
+# moved item would otherwise be taken out of the tree and put back one by
+# one (tens of microseconds each, more for long links); building it again
+# once afterwards is far cheaper.
+BULK_ITEMS = 600
 _GEOMETRY_COLUMNS = {"x", "y", "width", "height", "z", "group_id"}
 
 
@@ -44,6 +49,7 @@ class BoardScene(QGraphicsScene):
         self.links: dict[str, LinkItem] = {}
         self.pending_links: dict[str, tuple[Link, float]] = {}  # read, item not made yet
         self.overview_mode = False
+        self._bulk_depth = 0
         self.setBackgroundBrush(QColor(context.palette.board))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # An explicit scene rect from the start: asking Qt for an unset one
@@ -147,8 +153,29 @@ class BoardScene(QGraphicsScene):
 
     # -- following the services ---------------------------------------------
 
+    def begin_bulk(self) -> None:
+        """Many items are about to move: stop indexing them one by one (see BULK_ITEMS)."""
+        self._bulk_depth += 1
+        if self._bulk_depth == 1:
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+
+    def end_bulk(self) -> None:
+        self._bulk_depth -= 1
+        if self._bulk_depth == 0:
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+
     def apply(self, changes: Changes) -> None:
         """Bring the items in line with what one service call changed."""
+        bulk = len(changes.rows) * 3 >= BULK_ITEMS  # a placement row moves a card and its links
+        if bulk:
+            self.begin_bulk()
+        try:
+            self._apply(changes)
+        finally:
+            if bulk:
+                self.end_bulk()
+
+    def _apply(self, changes: Changes) -> None:
         self.flush_pending_links()
         moved: set[str] = set()
         need_card: set[str] = set()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem
 
 from evidence_board.errors import EvidenceBoardError
 from evidence_board.ui.board_items import CardItem
+from evidence_board.ui.board_scene import BULK_ITEMS
 
 if TYPE_CHECKING:
     from evidence_board.ui.board_view import BoardView
@@ -55,6 +56,15 @@ class MoveDrag(Interaction):
         links = {link for item in self.items for link in item.links}
         self.inner = [l for l in links if l.source.card_id in self.origins and l.target.card_id in self.origins]
         self.edge = [l for l in links if not (l.source.card_id in self.origins and l.target.card_id in self.origins)]
+        # A big drag moves its items with Qt's index off, and turns it on once at the end.
+        self.bulk = len(self.items) + len(links) >= BULK_ITEMS
+        if self.bulk:
+            self.scene.begin_bulk()
+
+    def _end_bulk(self) -> None:
+        if self.bulk:
+            self.bulk = False
+            self.scene.end_bulk()
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         delta = pos - self.start
@@ -74,6 +84,12 @@ class MoveDrag(Interaction):
         self.scene.follow_drag(self.inner, self.edge, delta)
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        try:
+            self._release(pos, modifiers)
+        finally:
+            self._end_bulk()
+
+    def _release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
         for item in self.items:
             item.sync_pos()
@@ -119,6 +135,7 @@ class MoveDrag(Interaction):
             origin = self.origins[item.card_id]
             item.move_to(origin.x(), origin.y())
         self.scene.follow_drag([], self.inner + self.edge, QPointF())
+        self._end_bulk()
 
 
 class ResizeDrag(Interaction):

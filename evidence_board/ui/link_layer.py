@@ -55,6 +55,8 @@ class LinkLayer(QGraphicsItem):
         self._long_cells: dict[tuple[int, int], set[LinkItem]] = {}
         self._cells_of: dict[LinkItem, set[tuple[int, int]]] = {}
         self._stale: set[LinkItem] = set()
+        self._marks = 0  # since the last paint
+        self.redraw_pending = False
         self.setZValue(LINK_Z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -65,22 +67,24 @@ class LinkLayer(QGraphicsItem):
             self.redraw()
 
     def redraw(self) -> None:
-        """Draw every link again at the next paint."""
+        """Draw every link again at the next paint (until then, marks have nothing to add)."""
         for picture in self._pictures.values():
             picture.full = True
             picture.dirty.clear()
+        self.redraw_pending = True
         self.update()
 
     def mark(self, x: float, y: float, width: float, height: float) -> None:
         """A link drew (or will draw) in this scene rectangle: draw it again at the next paint."""
+        if self.redraw_pending:
+            return
+        self._marks += 1
+        if self._marks > MAX_MARKS or not self._pictures:
+            self.redraw()
+            return
         rect = QRectF(x, y, width, height)
         for picture in self._pictures.values():
-            if picture.full:
-                continue
-            if len(picture.dirty) >= MAX_MARKS:
-                picture.full = True
-                picture.dirty.clear()
-            else:
+            if not picture.full:
                 picture.dirty.append(rect)
         self.update(rect)
 
@@ -124,6 +128,8 @@ class LinkLayer(QGraphicsItem):
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        self._marks = 0
+        self.redraw_pending = False
         transform = painter.worldTransform()
         if widget is None or transform.type().value > QTransform.TransformationType.TxScale.value:
             # Not a view (an export, scene.render): draw straight onto the target.

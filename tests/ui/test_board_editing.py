@@ -223,3 +223,37 @@ def test_a_big_board_shows_first_and_makes_its_link_items_while_idle(qtbot, case
     assert len(scene2.links) == 398 and not scene2.pending_links
     scene.close()
     scene2.close()
+
+
+def test_a_big_drag_moves_cards_and_links_together_and_hit_tests_still_find_them(board, qtbot):
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from evidence_board.render.link_painter import link_geometry_floats
+
+    specs = [dict(kind="note", title=f"n{i}", x=3000 + (i % 20) * 70, y=(i // 20) * 70, width=50, height=50)
+             for i in range(300)]
+    ids = board.service.create_cards(specs, board.board_id).created
+    board.service.create_links([{"from_card": ids[i % 300], "to_card": ids[(i * 7 + 1) % 300], "label": f"l{i}"}
+                                for i in range(400)])
+    board.view.commands.select(ids)
+    first = board.scene.cards[ids[0]]
+    board.view.centerOn(first.card_rect().center())
+    board.drag(qtbot, first.card_rect().center(), first.card_rect().center() + QPointF(100, 40))
+    assert board.service.undo_label == "Move 300 cards"
+
+    def in_line() -> None:
+        # Qt's index is back on, and finds the cards and lines where they now are.
+        assert board.scene.itemIndexMethod() == QGraphicsScene.ItemIndexMethod.BspTreeIndex
+        for cid in ids[::37]:
+            assert board.scene.card_at(board.scene.cards[cid].card_rect().center()).card_id == cid
+        for link in [l for l in board.scene.links.values() if l.source.card_id in ids][::41]:
+            fresh = link_geometry_floats(link.source.geometry, link.target.geometry, link.lane_offset)
+            assert link.mapToScene(link.geometry.start) == fresh.start
+            assert link.mapToScene(link.geometry.end) == fresh.end
+            assert link in board.scene.items(link.mapToScene(link.geometry.middle))
+
+    assert first.pos() == QPointF(specs[0]["x"] + 100, specs[0]["y"] + 40)
+    in_line()
+    board.service.undo()
+    assert first.pos() == QPointF(specs[0]["x"], specs[0]["y"])
+    in_line()
