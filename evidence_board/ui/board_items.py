@@ -287,6 +287,11 @@ class LinkItem(QGraphicsItem):
         if self.is_long and self.layer is not None:
             self.layer.follow(self)
 
+    def slide(self, dx: float, dy: float) -> None:
+        """Both cards slid by (dx, dy) since the line was last placed: move it whole."""
+        if dx or dy:
+            self.shift(QPointF(self._offset[0] + dx, self._offset[1] + dy))
+
     def label_rect(self) -> QRectF:
         return label_rect(self.geometry, self.link.label, self.context)
 

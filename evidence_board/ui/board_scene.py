@@ -179,6 +179,9 @@ class BoardScene(QGraphicsScene):
         self.flush_pending_links()
         moved: set[str] = set()
         need_card: set[str] = set()
+        # How far each card only slid (same size): a link whose two cards slid
+        # alike moves whole instead of being worked out again (undo of a big move).
+        slid: dict[str, tuple[float, float]] = {}
         for row in changes.rows:
             if row.table != "placements" or row.key[0] != self.board_id:
                 continue
@@ -188,7 +191,11 @@ class BoardScene(QGraphicsScene):
                 placement = item.placement
                 for column, value in row.after.items():
                     setattr(placement, column, value)
+                before = item.geometry
                 item.set_placement(placement)
+                after = item.geometry
+                if before[2:] == after[2:]:
+                    slid[card_id] = (after[0] - before[0], after[1] - before[1])
                 moved.add(card_id)
             else:
                 need_card.add(card_id)
@@ -206,7 +213,11 @@ class BoardScene(QGraphicsScene):
             self._relane(relinked)  # lanes depend on which links join a pair, not on where cards are
         followers = {link for card_id in moved if card_id in self.cards for link in self.cards[card_id].links}
         for link in followers - relinked:
-            link.refresh()
+            delta = slid.get(link.source.card_id)
+            if delta is not None and delta == slid.get(link.target.card_id) and not need_card:
+                link.slide(*delta)
+            else:
+                link.refresh()
         if followers:
             self.overview.invalidate(self.sceneRect())
         if changes.placements or changes.links or changes.cards:
