@@ -131,15 +131,17 @@ class LinkLayer(QGraphicsItem):
         self._marks = 0
         self.redraw_pending = False
         transform = painter.worldTransform()
-        if widget is None or transform.type().value > QTransform.TransformationType.TxScale.value:
-            # Not a view (an export, scene.render): draw straight onto the target.
+        if (widget is None or not isinstance(painter.device(), QWidget)
+                or transform.type().value > QTransform.TransformationType.TxScale.value):
+            # Not a view on screen (scene.render, view.render into an image): draw straight onto the target.
             self._draw_links(painter, QRectF(option.exposedRect), transform)
             return
-        picture = self._pictures.get(id(widget))
+        key = id(widget)
+        picture = self._pictures.get(key)
         if picture is None:
-            if len(self._pictures) > 4:
-                self._pictures.clear()
-            picture = self._pictures[id(widget)] = _ViewPicture()
+            picture = self._pictures[key] = _ViewPicture()
+            # A later widget may get the same id: the picture goes with this one.
+            widget.destroyed.connect(lambda *_args, key=key: self._pictures.pop(key, None))
         self._bring_up_to_date(picture, widget, transform)
         painter.save()
         painter.resetTransform()
@@ -155,6 +157,7 @@ class LinkLayer(QGraphicsItem):
         if pixmap is None or pixmap.deviceIndependentSize().toSize() != size or pixmap.devicePixelRatio() != ratio:
             pixmap = picture.pixmap = QPixmap((QSizeF(size) * ratio).toSize())
             pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)  # gives it an alpha channel: the board shows through
             picture.full = True
         old = picture.transform
         dx, dy = transform.dx() - old.dx(), transform.dy() - old.dy()

@@ -38,6 +38,14 @@ def test_cards_and_link_labels_are_drawn(board):
     assert any(QColor(c).lightness() < 100 for c in colours)  # and the words on it
 
 
+def test_the_board_shows_through_where_no_card_or_link_is(board):
+    corner = board.scene.cards_bounds().topLeft()
+    board.view.centerOn(corner)
+    image = _grab(board)
+    empty = board.view.mapFromScene(corner - QPointF(30, 30))
+    assert QColor(image.pixel(empty)) == QColor(board.scene.context.palette.board)
+
+
 def test_far_away_the_overview_draws_blocks_and_still_selects(board, qtbot):
     board.view.set_scale(0.05)
     assert board.scene.overview_mode
