@@ -135,10 +135,13 @@ class ReadOnlyBanner(QFrame):
 class CaseUpkeep(QObject):
     """Rolling backups of the open case and the heartbeat of its lock.
 
-    The backup runs in the GUI thread (the case's connection belongs to it),
-    as one ``VACUUM INTO`` of a few milliseconds for a case of a few MB, and
-    ``make_backup`` returns at once when the last backup is under an hour old
-    or nothing changed; so the timer only asks once an hour.
+    The backup runs in the GUI thread, on the case's own connection: a
+    second connection in a worker would have to re-check the file and could
+    meet a live journal mid-edit. One ``VACUUM INTO`` plus its verification
+    measured 0.1 s for 1,000 cards (2.5 MB) and 0.8 s for 10,000 (22 MB); it
+    runs a few seconds after opening and then once an hour, and
+    ``make_backup`` returns at once (0.2 ms) when the last backup is under an
+    hour old or nothing changed.
     """
 
     backup_made = Signal(str)

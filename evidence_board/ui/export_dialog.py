@@ -368,20 +368,23 @@ class ExportDialog(QDialog):
             if progress.wasCanceled():
                 raise ExportCancelled
 
+        failure: str | None = None
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         try:
             self.summary = self._write(out, report)
         except ExportCancelled:
-            progress.close()
-            return None
+            failure = ""
         except (EvidenceBoardError, OSError, sqlite3.Error, MemoryError) as exc:
-            progress.close()
-            self._fail(str(exc) or type(exc).__name__)
-            return None
+            failure = str(exc) or type(exc).__name__
         except Exception as exc:  # noqa: BLE001 - a bug in an exporter is still one message, not a traceback
+            failure = f"the export failed ({type(exc).__name__}: {exc})"
+        finally:
+            QApplication.restoreOverrideCursor()
             progress.close()
-            self._fail(f"the export failed ({type(exc).__name__}: {exc})")
+        if failure is not None:
+            if failure:
+                self._fail(failure)
             return None
-        progress.close()
         self.written = out
         self.accept()
         return out
@@ -424,11 +427,14 @@ def show_export_dialog(window) -> ExportDialog | None:  # noqa: ANN001 - MainWin
     if window.case is None or view is None:
         return None
     selection = [item.card_id for item in view.board_scene.selected_cards()]
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # reading a board of 10,000 cards takes a second
     try:
         dialog = ExportDialog(window.case, view.board_scene.board_id, selection, window)
     except (EvidenceBoardError, sqlite3.Error) as exc:
+        QApplication.restoreOverrideCursor()
         window.show_error(str(exc))
         return None
+    QApplication.restoreOverrideCursor()
     if dialog.exec() == QDialog.DialogCode.Accepted and dialog.summary:
         window.statusBar().showMessage(dialog.summary, 10000)
     return dialog
