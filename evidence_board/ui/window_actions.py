@@ -130,7 +130,7 @@ class WindowActions:
         toolbar.addWidget(w.search_box)
         w.addToolBar(toolbar)
         self.rebuild_recent()
-        self.update_undo()
+        self.update_enabled()  # no case yet: nothing to edit, export, copy or check
 
     def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self.window)

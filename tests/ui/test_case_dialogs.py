@@ -234,3 +234,9 @@ def test_the_lock_heartbeat_timer_runs_only_while_editing(window, new_window, sp
     assert not window.upkeep._heartbeat.isActive()
     assert new_window.open_case(specimen_case_path, read_only=True)
     assert not new_window.upkeep._heartbeat.isActive() and new_window.upkeep._backup_timer.isActive()
+
+
+def test_a_window_without_a_case_offers_no_case_actions(new_window):
+    a = new_window.actions_
+    assert [x.text() for x in (a.export, a.save_copy, a.share, a.merge, a.check, a.add_note) if x.isEnabled()] == []
+    assert a.open.isEnabled() and a.open_read_only.isEnabled()
