@@ -6,6 +6,7 @@ attachment's bytes unless asked for that attachment by id.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -102,6 +103,18 @@ class CaseReading:
 
     def load_board(self, board_id: str) -> BoardContents:
         """Read a whole board in three queries: placements+cards, then links."""
+        # Tens of thousands of new records would set off the cyclic garbage
+        # collector again and again, each pass walking everything alive (an
+        # undo history of a large import included); none of them is garbage.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load_board(board_id)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _load_board(self, board_id: str) -> BoardContents:
         board = self.board(board_id)
         if board is None:
             raise KeyError(board_id)
