@@ -191,10 +191,10 @@ class LinkLayer(QGraphicsItem):
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         try:
             for strip in strips:
+                painter.setClipRect(strip)  # before the fill: the last strip's clip is still set
                 painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
                 painter.fillRect(strip, Qt.GlobalColor.transparent)
                 painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-                painter.setClipRect(strip)
                 painter.setTransform(transform)
                 self._draw_links(painter, inverse.mapRect(strip), transform)
                 painter.resetTransform()

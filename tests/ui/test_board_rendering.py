@@ -86,11 +86,10 @@ def _fresh(board) -> QImage:
 def test_the_kept_link_picture_matches_a_fresh_drawing_after_pans_drags_and_undo(board, qtbot):
     hbar, vbar = board.view.horizontalScrollBar(), board.view.verticalScrollBar()
     # Diagonal pans scroll the kept picture and draw the two strips that came into view.
-    for step in (1,) * 6 + (-1,) * 14:
+    for step in (1,) * 3 + (-1,) * 7 + (9,):
         hbar.setValue(hbar.value() + 53 * step)
         vbar.setValue(vbar.value() + 31 * step)
-        _grab(board)
-    assert _same_picture(_grab(board), _fresh(board))
+        assert _same_picture(_grab(board), _fresh(board))
     # A card dragged and dropped: its links left their old place and drew at the new one.
     board.view.centerOn(board.scene.cards_bounds().center())
     note = board.centre("note")
