@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from evidence_board.errors import InvalidInput
+from evidence_board.errors import InvalidInput, UnknownId
 from evidence_board.model import DEFAULT_SIZES, CardKind, new_id
 from evidence_board.services import validation as v
 from evidence_board.services.changes import Changes
@@ -115,10 +115,13 @@ class BoardOperations(OperationRunner):
                    merge_key: str | None = None) -> Changes:
         """Move cards to new top-left positions: one step however many cards."""
 
+        values = {(board_id, card_id): {"x": v.number(x, "x"), "y": v.number(y, "y")}
+                  for card_id, (x, y) in positions.items()}
+
         def work(w: RowWriter, ch: Changes) -> None:
-            for card_id, (x, y) in positions.items():
-                self._require(w, "placements", (board_id, card_id), "card on this board")
-                w.update("placements", (board_id, card_id), {"x": v.number(x, "x"), "y": v.number(y, "y")})
+            missing = w.update_many("placements", values)
+            if missing:
+                raise UnknownId(f"no card on this board with id {missing[0][1]}")
 
         n = len(positions)
         return self.run("Move card" if n == 1 else f"Move {n} cards", "move_cards", work, merge_key)

@@ -209,8 +209,7 @@ class OperationRunner:
         try:
             with self.case.transaction():
                 writer = RowWriter(self.case.conn, self._open_event(label, action))
-                for row in (step.rows if forward else reversed(step.rows)):
-                    writer.apply(row, forward)
+                writer.apply_all(step.rows, forward)
                 event_id = self._close_event(writer)
         except (RowConflict, sqlite3.DatabaseError) as exc:
             # The file changed under us (another window or process): refuse

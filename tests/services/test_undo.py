@@ -187,3 +187,20 @@ def test_undo_after_the_file_changed_elsewhere_is_refused_cleanly(case: CaseFile
         service.undo()  # undoing the link creation: the link is already gone
     assert snapshot(case) == before
     other.case.close()
+
+
+def test_undoing_a_big_move_refuses_a_card_moved_elsewhere_since(case: CaseFile, service: CaseService,
+                                                                 board_id: str) -> None:
+    ids = service.create_cards([{"kind": "note", "title": f"n{n}", "x": n} for n in range(600)], board_id).created
+    service.move_cards(board_id, {card: (n, 500) for n, card in enumerate(ids)})
+    other = CaseService(CaseFile.open(case.path, lock=False), "Colleague")
+    other.move_cards(board_id, {ids[450]: (9, 9)})
+    before = snapshot(case)
+    with pytest.raises(Exception, match="cannot undo"):
+        service.undo()
+    assert snapshot(case) == before
+    other.case.close()
+    other_free = snapshot(case)
+    service.move_cards(board_id, {ids[0]: (1, 1)})
+    service.undo()
+    assert snapshot(case) == other_free
