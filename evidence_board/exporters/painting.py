@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import os
 
-from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 
 from evidence_board.exporters.scope import ExportScope
@@ -34,17 +33,9 @@ class ExportRenderContext(RenderContext):
             return None
         if attachment_id in self._export_images:
             return self._export_images[attachment_id]
-        image = QImage()
-        try:
-            data = self.case.attachment(attachment_id)
-        except KeyError:
-            data = b""
-        if not data or not image.loadFromData(data):
-            result = None
-        else:
-            if max(image.width(), image.height()) > self.image_edge:
-                image = image.scaled(QSize(self.image_edge, self.image_edge), Qt.AspectRatioMode.KeepAspectRatio,
-                                     Qt.TransformationMode.SmoothTransformation)
+        image = self.decode_image(attachment_id, self.image_edge)
+        result = None
+        if image is not None:
             opaque = not image.hasAlphaChannel()
             result = image.convertToFormat(QImage.Format.Format_RGB32 if opaque
                                            else QImage.Format.Format_ARGB32_Premultiplied)

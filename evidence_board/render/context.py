@@ -191,20 +191,27 @@ class RenderContext:
         cached = self._images.get(attachment_id)
         if cached is not None:
             return cached  # type: ignore[return-value]
-        image = QImage()
-        try:
-            data = self.case.attachment(attachment_id)
-        except KeyError:
-            data = b""
-        if not data or not image.loadFromData(data):
+        image = self.decode_image(attachment_id, self.IMAGE_EDGE)
+        if image is None:
             # A damaged or non-image attachment draws as a placeholder, never raises.
             self._missing_images.add(attachment_id)
             return None
-        if max(image.width(), image.height()) > self.IMAGE_EDGE:
-            image = image.scaled(QSize(self.IMAGE_EDGE, self.IMAGE_EDGE), Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
         image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
         self._images.put(attachment_id, image)
+        return image
+
+    def decode_image(self, attachment_id: int, edge: int) -> QImage | None:
+        """Decode an attachment's image, scaled down to ``edge`` pixels at most; None if unreadable."""
+        image = QImage()
+        try:
+            data = self.case.attachment(attachment_id) if self.case is not None else b""
+        except KeyError:
+            data = b""
+        if not data or not image.loadFromData(data):
+            return None
+        if max(image.width(), image.height()) > edge:
+            image = image.scaled(QSize(edge, edge), Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
         return image
 
     def forget_attachment(self, attachment_id: int) -> None:
