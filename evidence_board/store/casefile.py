@@ -107,7 +107,9 @@ class CaseFile(CaseReading):
         finally:
             conn.close()
         held = locking.acquire(path) if lock else None
-        case = cls(path, _connect(path, read_only=False), read_only=False, lock=held)
+        conn = _connect(path, read_only=False)
+        safety.trust_text(conn)  # a new file holds only what we write
+        case = cls(path, conn, read_only=False, lock=held)
         at = now_iso()
         with case.transaction():
             schema.migrate(case.conn, 0, at)
@@ -188,10 +190,13 @@ class CaseFile(CaseReading):
         try:
             full = not safety.was_verified(path)
             safety.inspect(conn, path, version, full=full)
+            # Only files whose text is all valid UTF-8 are remembered as
+            # verified; the rare other one is read tolerantly every time.
+            utf8 = not full or safety.text_is_utf8(conn)
         except BaseException:
             conn.close()
             raise
-        if full:
+        if full and utf8:
             safety.remember_verified(path)
         if not read_only:
             conn.close()
@@ -199,6 +204,8 @@ class CaseFile(CaseReading):
                 conn = _connect(path, read_only=False)
             except sqlite3.DatabaseError as exc:
                 raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
+        if utf8:
+            safety.trust_text(conn)
         return cls(path, conn, read_only, held)
 
     def backup_before_upgrade(self, version: int) -> Path:
@@ -222,7 +229,10 @@ class CaseFile(CaseReading):
     def close(self) -> None:
         """Close the file (again is harmless) and give back its lock."""
         try:
-            changed = not self.read_only and self.conn.total_changes > 0
+            # A file read tolerantly (it holds text that is not UTF-8) is
+            # never remembered as verified, even after we wrote to it.
+            changed = (not self.read_only and self.conn.total_changes > 0
+                       and self.conn.text_factory is str)
         except sqlite3.ProgrammingError:  # already closed
             changed = False
         self.conn.close()

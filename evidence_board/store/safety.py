@@ -156,6 +156,40 @@ def _tolerant_text(value: bytes) -> str:
     return value.decode("utf-8", "replace")
 
 
+def trust_text(conn: sqlite3.Connection) -> None:
+    """Decode text with sqlite3's own C decoder instead of _tolerant_text.
+
+    For a file whose text is known to be valid UTF-8 (it passed
+    :func:`text_is_utf8`, or we made it): the Python decoder costs a call per
+    value, 0.2 s of a 0.5 s read of a 10,000-card board.
+    """
+    conn.text_factory = str
+
+
+def text_is_utf8(conn: sqlite3.Connection) -> bool:
+    """Read every text value of our tables once with the strict decoder."""
+    old = conn.text_factory
+    conn.text_factory = str
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' "
+            "AND name NOT LIKE '%fts%'")]
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")
+                       if r[2].upper() == "TEXT"]
+            if columns:
+                names = ", ".join(f'"{c}"' for c in columns)
+                for _ in conn.execute(f'SELECT {names} FROM "{table}"'):
+                    pass
+        return True
+    except sqlite3.OperationalError as exc:
+        if "decode" in str(exc):
+            return False
+        raise
+    finally:
+        conn.text_factory = old
+
+
 def check_seconds(path: Path) -> float:
     try:
         size = os.path.getsize(path)
