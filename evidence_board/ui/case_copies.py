@@ -59,18 +59,25 @@ def _write_copy(window: MainWindow, out: Path, scrub: bool) -> Path | None:
         return None
 
 
+def _copy_to_chosen_path(window: MainWindow, title: str, suggested_name: str, scrub: bool,
+                         done: str) -> Path | None:
+    """Ask where, write the (scrubbed) copy and say so in the status bar."""
+    path = window.case.path
+    out = _save_path(window, title, path.with_name(suggested_name.format(stem=path.stem)))
+    if out is None:
+        return None
+    written = _write_copy(window, out, scrub=scrub)
+    if written is not None:
+        window.statusBar().showMessage(f"{done} {written}", 8000)
+    return written
+
+
 def save_a_copy(window: MainWindow) -> Path | None:
     """File > Save a Copy: a consistent, verified copy; this window stays on the case."""
     if window.case is None:
         return None
-    path = window.case.path
-    out = _save_path(window, "Save a copy of the case", path.with_name(f"{path.stem} copy.evb"))
-    if out is None:
-        return None
-    written = _write_copy(window, out, scrub=False)
-    if written is not None:
-        window.statusBar().showMessage(f"Saved a copy as {written}", 8000)
-    return written
+    return _copy_to_chosen_path(window, "Save a copy of the case", "{stem} copy.evb", False,
+                                "Saved a copy as")
 
 
 class ShareDialog(QDialog):
@@ -102,14 +109,8 @@ def share_case(window: MainWindow) -> Path | None:
     """File > Share: explain, then write a scrubbed copy."""
     if window.case is None or ShareDialog(window).exec() != QDialog.DialogCode.Accepted:
         return None
-    path = window.case.path
-    out = _save_path(window, "Share a scrubbed copy", path.with_name(f"{path.stem} (shared).evb"))
-    if out is None:
-        return None
-    written = _write_copy(window, out, scrub=True)
-    if written is not None:
-        window.statusBar().showMessage(f"Wrote a scrubbed copy to share: {written}", 8000)
-    return written
+    return _copy_to_chosen_path(window, "Share a scrubbed copy", "{stem} (shared).evb", True,
+                                "Wrote a scrubbed copy to share:")
 
 
 class ReportDialog(QDialog):

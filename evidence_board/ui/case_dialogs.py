@@ -53,28 +53,29 @@ def show_refusal(parent: QWidget, title: str, message: str) -> None:
     _plain(parent, QMessageBox.Icon.Warning, title, message).exec()
 
 
-def ask_upgrade(parent: QWidget, path: Path, old: int, new: int) -> bool:
-    box = _plain(parent, QMessageBox.Icon.Question, "Upgrade this case file?",
-                 f"{path.name} was made by an older Evidence Board (schema {old}).\n\n"
-                 f"To edit it, this version upgrades it to schema {new}. A backup copy of the file as it is "
-                 f"now is written beside it first, named {path.stem}.schema{old}-backup{path.suffix}.\n\n"
-                 "Older versions of Evidence Board cannot open the upgraded file.",
-                 QMessageBox.StandardButton.Cancel)
-    upgrade = box.addButton("Upgrade", QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(upgrade)
+def _ask(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, accept: str) -> bool:
+    """A plain-text question with Cancel and one named button; True if it was pressed."""
+    box = _plain(parent, icon, title, text, QMessageBox.StandardButton.Cancel)
+    button = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(button)
     box.exec()
-    return box.clickedButton() is upgrade
+    return box.clickedButton() is button
+
+
+def ask_upgrade(parent: QWidget, path: Path, old: int, new: int) -> bool:
+    return _ask(parent, QMessageBox.Icon.Question, "Upgrade this case file?",
+                f"{path.name} was made by an older Evidence Board (schema {old}).\n\n"
+                f"To edit it, this version upgrades it to schema {new}. A backup copy of the file as it is "
+                f"now is written beside it first, named {path.stem}.schema{old}-backup{path.suffix}.\n\n"
+                "Older versions of Evidence Board cannot open the upgraded file.",
+                "Upgrade")
 
 
 def ask_read_only_instead(parent: QWidget, path: Path, exc: CaseInUse) -> bool:
-    box = _plain(parent, QMessageBox.Icon.Information, "Case in use",
-                 f"{path.name} is open for editing {exc.holder.describe()}.\n\n"
-                 "You can open it read-only: you see everything, and change nothing.",
-                 QMessageBox.StandardButton.Cancel)
-    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(read_only)
-    box.exec()
-    return box.clickedButton() is read_only
+    return _ask(parent, QMessageBox.Icon.Information, "Case in use",
+                f"{path.name} is open for editing {exc.holder.describe()}.\n\n"
+                "You can open it read-only: you see everything, and change nothing.",
+                "Open read-only")
 
 
 def open_case_file(parent: QWidget, path: Path, read_only: bool = False) -> OpenedCase | None:
