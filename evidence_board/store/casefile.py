@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
 
 from evidence_board.errors import (
     CaseFileExists,
@@ -88,7 +87,6 @@ class CaseFile(CaseReading):
         self.read_only = read_only
         self.lock = lock
         self.upgrade_backup: Path | None = None  # the copy written before an upgrade
-        self.db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
 
     # -- opening -------------------------------------------------------
 
