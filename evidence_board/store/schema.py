@@ -200,14 +200,6 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# The tables a case file of this version has, with nothing else allowed
-# beside them (FTS5 adds its own shadow tables, named after ours).
-KNOWN_TABLES = {
-    "schema_migrations", "case_info", "attachments", "boards", "sources", "cards",
-    "links", "placements", "audit_events", "audit_changes", "source_pages",
-    "cards_fts", "pages_fts",
-}
-
 
 def migrate(conn: sqlite3.Connection, from_version: int, applied_at: str) -> list[int]:
     """Run every migration after ``from_version``; the caller holds the transaction."""
