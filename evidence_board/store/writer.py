@@ -10,7 +10,9 @@ full-text indexes in step (see schema.py for why there are no triggers).
 from __future__ import annotations
 
 import functools
+import operator
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,14 +65,26 @@ def _recorded(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return row  # the services hand over a fresh dict per row and never reuse it
 
 
+@functools.lru_cache(maxsize=None)
+def _row_key(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function giving a row's primary key as a tuple (a bulk insert's fast path)."""
+    keys = TABLE_KEYS[table]
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    return lambda row, name=keys[0]: (row[name],)
+
+
+# The cards a row is about (for a card's history), per table, as (card, other card).
+_CARD_COLUMNS: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
+    "cards": lambda row: (row["id"], None),
+    "placements": lambda row: (row["card_id"], None),
+    "links": operator.itemgetter("from_card", "to_card"),
+}
+
+
 def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
-    if table == "cards":
-        return (row["id"], None)
-    if table == "placements":
-        return (row["card_id"], None)
-    if table == "links":
-        return (row["from_card"], row["to_card"])
-    return (None, None)
+    cards_of = _CARD_COLUMNS.get(table)
+    return cards_of(row) if cards_of else (None, None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -127,7 +141,7 @@ class RowWriter:
         # New rows of a rowid table get rowids above the current largest, so
         # "rowid > last" finds exactly the rows this call inserted.
         last = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
-        self.conn.executemany(_insert_sql(table, names), [[row[n] for n in names] for row in rows])
+        self.conn.executemany(_insert_sql(table, names), list(map(operator.itemgetter(*names), rows)))
         fts = FTS_INDEXES.get(table)
         if fts is not None:
             name, _, cols = fts
@@ -147,11 +161,12 @@ class RowWriter:
                 f"NULL, json_object({image}) FROM {table} WHERE rowid > ? ORDER BY rowid",
                 (self.event_id, last),
             )
-        keys = TABLE_KEYS[table]
+        key_of, cards_of = _row_key(table), _CARD_COLUMNS.get(table)
+        no_cards = (None, None)
         audited = self.event_id is not None
         self.changes.extend(
-            RowChange(table, tuple(row[c] for c in keys), None, _recorded(table, row), _card_ids(table, row),
-                      audited)
+            RowChange(table, key_of(row), None, _recorded(table, row),
+                      cards_of(row) if cards_of else no_cards, audited)
             for row in rows
         )
 
