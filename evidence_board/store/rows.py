@@ -7,6 +7,7 @@ audit trail's before/after comparisons exact.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -50,6 +51,13 @@ def dumps(value: Any) -> str:
     return _encode(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[str, ...]:
+    """Tags decoded once per distinct text: a board's cards share a few
+    dozen tag lists, and a tuple is safe to share between them."""
+    return tuple(_loads(text))
+
+
 def card_from_row(r: tuple | Any) -> Card:
     """Build a Card from a row selected with CARD_COLUMNS (seq first, skipped).
 
@@ -58,7 +66,7 @@ def card_from_row(r: tuple | Any) -> Card:
     """
     return Card(
         r[1], _KINDS[r[2]], r[3], r[4], r[5],
-        tuple(_loads(r[6])) if r[6] != "[]" else (),
+        _tags(r[6]) if r[6] != "[]" else (),
         r[7], r[8], r[9], r[10],
         tuple(tuple(x) for x in _loads(r[11])) if r[11] != "[]" else (),
         _ENTITY_TYPES[r[12]] if r[12] else None,
