@@ -18,6 +18,7 @@ from evidence_board.model.records import (
     Source,
     Strength,
     new_id,
+    new_ids,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Source",
     "Strength",
     "new_id",
+    "new_ids",
     "validate_credibility",
     "validate_reliability",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from evidence_board.errors import InvalidInput, UnknownId
-from evidence_board.model import DEFAULT_SIZES, CardKind, new_id
+from evidence_board.model import DEFAULT_SIZES, CardKind, new_ids
 from evidence_board.services import validation as v
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
@@ -48,12 +48,13 @@ class CardOperations(OperationRunner):
             z = self._top_z(board_id)
         at = now_iso()
         known: set[tuple[str, Any]] = set()
+        fresh = iter(new_ids(len(specs)))
         cards, placements = [], []
         for spec in specs:
             spec = dict(spec)
             kind = _KINDS[v.enum_value(CardKind, spec.pop("kind", None), "card kind")]
             geometry = {k: spec.pop(k, None) for k in ("x", "y", "width", "height")}
-            card_id = spec.pop("id", None) or new_id()
+            card_id = spec.pop("id", None) or next(fresh)
             row = {**_EMPTY_CARD, **v.card_columns(spec)}
             v.check_card(kind, row)
             self._check_references(w, row, known)

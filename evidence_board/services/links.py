@@ -6,12 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from evidence_board.errors import InvalidInput
-from evidence_board.model import new_id
+from evidence_board.model import new_ids
 from evidence_board.services import validation as v
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
 from evidence_board.store import now_iso
 from evidence_board.store.writer import RowWriter
+
+
+# The columns a new link has unless its spec says otherwise.
+_NEW_LINK = {"label": "", "direction": "forward", "strength": "confirmed", "colour": ""}
 
 
 class LinkOperations(OperationRunner):
@@ -32,11 +36,12 @@ class LinkOperations(OperationRunner):
         # Check every end card exists with one query per 500, not one per link.
         ends = list({c for s in specs for c in (s.get("from_card"), s.get("to_card")) if c})
         known = self._existing_cards(w, ends)
+        fresh = iter(new_ids(len(specs)))
         rows = []
         for spec in specs:
             spec = dict(spec)
             a, b = spec.pop("from_card", None), spec.pop("to_card", None)
-            link_id = spec.pop("id", None) or new_id()
+            link_id = spec.pop("id", None) or next(fresh)
             if not a or not b:
                 raise InvalidInput("a link needs the card it starts from and the card it goes to")
             if a == b:
@@ -45,10 +50,8 @@ class LinkOperations(OperationRunner):
                 if card_id not in known:
                     self._require(w, "cards", (card_id,), "card")
                     known.add(card_id)
-            cols = {"label": "", "direction": "forward", "strength": "confirmed", "colour": "",
-                    **v.link_columns(spec)}
             rows.append({
-                "id": link_id, "from_card": a, "to_card": b, **cols,
+                "id": link_id, "from_card": a, "to_card": b, **_NEW_LINK, **v.link_columns(spec),
                 "created_at": at, "created_by": self.author, "modified_at": at, "modified_by": self.author,
             })
             ch.created.append(link_id)

@@ -6,6 +6,7 @@ anything is written.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -168,13 +169,17 @@ assert tuple(_CARD_CONVERTERS) == CARD_FIELDS
 
 def card_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn caller-facing card fields into column values (JSON as text)."""
+    return _converted(values, _CARD_CONVERTERS, "card")
+
+
+def _converted(values: Mapping[str, Any], converters: Mapping[str, Any], what: str) -> dict[str, Any]:
     try:
-        return {name: _CARD_CONVERTERS[name](value) for name, value in values.items()}
+        return {name: converters[name](value) for name, value in values.items()}
     except KeyError:
-        unknown = set(values) - set(CARD_FIELDS)
+        unknown = values.keys() - converters.keys()
         if not unknown:
-            raise
-        raise InvalidInput(f"unknown card field(s): {', '.join(sorted(unknown))}") from None
+            raise  # a KeyError from inside a converter
+        raise InvalidInput(f"unknown {what} field(s): {', '.join(sorted(unknown))}") from None
 
 
 def check_card(kind: CardKind, row: Mapping[str, Any]) -> None:
@@ -195,21 +200,17 @@ def check_card(kind: CardKind, row: Mapping[str, Any]) -> None:
         raise InvalidInput("the end date is before the start date")
 
 
+_LINK_CONVERTERS: dict[str, Any] = {
+    "label": lambda value: text(" ".join(str(value or "").split()), "label", MAX_SHORT_TEXT),
+    "direction": lambda value: enum_value(Direction, value, "direction"),
+    "strength": lambda value: enum_value(Strength, value, "strength"),
+    "colour": colour,
+}
+assert tuple(_LINK_CONVERTERS) == LINK_FIELDS
+
+
 def link_columns(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - set(LINK_FIELDS)
-    if unknown:
-        raise InvalidInput(f"unknown link field(s): {', '.join(sorted(unknown))}")
-    cols: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "label":
-            cols[name] = text(" ".join(str(value or "").split()), "label", MAX_SHORT_TEXT)
-        elif name == "direction":
-            cols[name] = enum_value(Direction, value, "direction")
-        elif name == "strength":
-            cols[name] = enum_value(Strength, value, "strength")
-        elif name == "colour":
-            cols[name] = colour(value)
-    return cols
+    return _converted(values, _LINK_CONVERTERS, "link")
 
 
 def number(value: Any, what: str) -> float:
@@ -217,7 +218,7 @@ def number(value: Any, what: str) -> float:
         result = float(value)
     except (TypeError, ValueError):
         raise InvalidInput(f"{what} must be a number, not {value!r}") from None
-    if result != result or result in (float("inf"), float("-inf")):
+    if not math.isfinite(result):
         raise InvalidInput(f"{what} must be a finite number")
     return result
 

@@ -117,7 +117,7 @@ class CaseFile(CaseReading):
         safety.trust_text(conn)  # a new file holds only what we write
         case = cls(path, conn, read_only=False, lock=held)
         at = now_iso()
-        with case.transaction():
+        with schema.foreign_keys_off(case.conn), case.transaction():
             schema.migrate(case.conn, 0, at)
             case.conn.executemany(
                 "INSERT INTO case_info(key, value) VALUES (?, ?)",
@@ -227,7 +227,8 @@ class CaseFile(CaseReading):
     def upgrade(self, from_version: int) -> list[int]:
         try:
             # A migration may rebuild an index over everything: no time limit.
-            with self.conn.time_limit(None), self.transaction():  # type: ignore[attr-defined]
+            with self.conn.time_limit(None), schema.foreign_keys_off(self.conn), \
+                    self.transaction():  # type: ignore[attr-defined]
                 return schema.migrate(self.conn, from_version, now_iso())
         except sqlite3.DatabaseError as exc:
             raise NotACaseFile(f"{self.path}: cannot upgrade schema {from_version} ({exc})") from None

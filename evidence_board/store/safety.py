@@ -27,6 +27,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -404,6 +405,20 @@ def check_constraints(create_sql: str) -> list[str]:
     return found
 
 
+_ONE_OF = re.compile(r"^\((\w+) = '[^']*'(?: OR \1 = '[^']*')*\)$")
+
+
+def rule_text(expr: str) -> str:
+    """A CHECK expression as a short phrase for a one-line message: a chain
+    of ``kind = 'note' OR kind = 'quote'`` reads as ``kind in (note, quote)``."""
+    flat = " ".join(expr.split())
+    match = _ONE_OF.match(flat)
+    if match:
+        values = re.findall(r"= '([^']*)'", flat)
+        return f"({match.group(1)} in ({', '.join(values)}))"
+    return flat if len(flat) <= 80 else flat[:79] + "…"
+
+
 def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> list[str]:
     """Rows whose values our readers could not turn into records safely."""
     objects, tables = _expected(version, tuple(schema.MIGRATIONS))
@@ -411,7 +426,7 @@ def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> l
     for table, columns in sorted(tables.items()):
         checks = [(c[1], _column_condition(table, c[1], c[2], bool(c[3]) or bool(c[5]) and c[2] == "INTEGER"))
                   for c in columns]
-        checks += [("check:" + " ".join(expr.split())[:60], f"NOT {expr}")
+        checks += [("check:" + rule_text(expr), f"NOT {expr}")
                    for expr in check_constraints(objects[("table", table)][1] or "")]
         which = " ".join(f"WHEN {cond} THEN '{name.replace(chr(39), chr(39) * 2)}'" for name, cond in checks)
         where = " OR ".join(f"({cond})" for _name, cond in checks)

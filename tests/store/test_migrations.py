@@ -64,3 +64,66 @@ def test_failed_migration_leaves_the_file_at_its_old_version(tmp_path: Path, mon
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "half_done" not in tables and "source_pages" not in tables
     raw.close()
+
+
+def write_version_2_case(path: Path) -> None:
+    """A case as schema 2 wrote it (cards, links and sources checked with IN
+    lists), holding a source, a quote from it, an entity and a link."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("BEGIN")
+    for version, name, migrate in MIGRATIONS[:2]:
+        migrate(conn)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2025-06-01T00:00:00Z')", (version, name))
+    conn.execute("PRAGMA user_version = 2")
+    stamp = ("2025-06-01T00:00:00Z", "old")
+    conn.execute("INSERT INTO case_info VALUES ('title', 'Schema 2 case')")
+    conn.execute("INSERT INTO boards VALUES ('b1', 'Main', 0, ?, ?)", stamp)
+    conn.execute("INSERT INTO attachments VALUES (7, 'abc', 3, 'application/pdf', x'255044')")
+    conn.execute("INSERT INTO sources(id, sha256, size, media_type, file_name, attachment_id, reliability, "
+                 "imported_at, imported_by) VALUES ('s1', 'abc', 3, 'application/pdf', 'report.pdf', 7, 'B', ?, ?)",
+                 stamp)
+    card = ("INSERT INTO cards(seq, id, kind, title, text, source_id, page, reliability, credibility, entity_type, "
+            "created_at, created_by, modified_at, modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    conn.execute(card, (5, "q1", "quote", "", "Scud missiles shipped to Cuba", "s1", 3, "B", 2, None) + stamp * 2)
+    conn.execute(card, (9, "e1", "entity", "Raúl Castro", "", None, None, None, None, "person") + stamp * 2)
+    conn.execute("INSERT INTO cards_fts(cards_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO links VALUES ('l1', 'e1', 'q1', 'mentioned in', 'both', 'tentative', '', ?, ?, ?, ?)",
+                 stamp * 2)
+    conn.execute("INSERT INTO placements VALUES ('b1', 'q1', 10, 20, 200, 100, 1, NULL)")
+    conn.execute("INSERT INTO placements VALUES ('b1', 'e1', 300, 20, 200, 100, 2, NULL)")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def _rows(path: Path, table: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+
+
+def test_version_2_file_keeps_every_row_and_reference_through_the_rebuild(tmp_path: Path) -> None:
+    path = tmp_path / "v2.evb"
+    write_version_2_case(path)
+    before = {t: _rows(path, t) for t in ("sources", "cards", "links", "placements")}
+    with CaseFile.open(path) as case:
+        assert case.schema_version == SCHEMA_VERSION
+        assert case.upgrade_backup is not None and case.upgrade_backup.exists()
+        # Foreign keys are back on after the rebuild, and still refuse.
+        assert case.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert case.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            case.conn.execute("INSERT INTO links VALUES ('l2', 'e1', 'gone', '', 'none', 'confirmed', '', "
+                              "'t', 'u', 't', 'u')")
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            case.conn.execute("UPDATE cards SET kind = 'virus' WHERE id = 'e1'")
+        # The full-text index still finds cards by their kept row numbers.
+        assert [h.id for h in case.search("Scud")] == ["q1"]
+        board = case.load_board("b1")
+        assert board.cards["e1"].title == "Raúl Castro" and board.cards["q1"].source_id == "s1"
+        assert [(k.from_card, k.to_card, k.label) for k in board.links.values()] == [("e1", "q1", "mentioned in")]
+    assert {t: _rows(path, t) for t in before} == before
+    schema_sql = " ".join(r[0] for r in sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE sql NOT NULL"))
+    assert " IN (" not in schema_sql.upper()
