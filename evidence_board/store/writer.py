@@ -33,6 +33,11 @@ FTS_INDEXES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "source_pages": ("pages_fts", "id", ("text",)),
 }
 
+# Per table, the columns an INSERT may leave out to get NULL (read from the
+# schema once: every open case has the same, checked at opening).
+_NULL_BY_DEFAULT: dict[str, frozenset[str]] = {}
+
+
 class RowConflict(Exception):
     """A recorded change no longer fits the row (it was changed elsewhere since)."""
 
@@ -141,7 +146,13 @@ class RowWriter:
         # New rows of a rowid table get rowids above the current largest, so
         # "rowid > last" finds exactly the rows this call inserted.
         last = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
-        self.conn.executemany(_insert_sql(table, names), list(map(operator.itemgetter(*names), rows)))
+        # sqlite3 binds None only after looking for an adapter (two failed
+        # attribute lookups, each raising an exception inside), and a new
+        # card has eight empty columns: a column that is None in every row
+        # is left out of the INSERT instead, to take its default, NULL.
+        nullable = self._null_by_default(table)
+        bound = tuple(n for n in names if n not in nullable or any(row[n] is not None for row in rows))
+        self.conn.executemany(_insert_sql(table, bound), list(map(operator.itemgetter(*bound), rows)))
         fts = FTS_INDEXES.get(table)
         if fts is not None:
             name, _, cols = fts
@@ -169,6 +180,15 @@ class RowWriter:
                       cards_of(row) if cards_of else no_cards, audited)
             for row in rows
         )
+
+    def _null_by_default(self, table: str) -> frozenset[str]:
+        """Columns of ``table`` that are NULL when an INSERT leaves them out."""
+        found = _NULL_BY_DEFAULT.get(table)
+        if found is None:
+            found = _NULL_BY_DEFAULT[table] = frozenset(
+                name for _cid, name, _type, notnull, default, pk in self.conn.execute(f"PRAGMA table_info('{table}')")
+                if not notnull and default is None and not pk)
+        return found
 
     def update(self, table: str, key: tuple[Any, ...], values: dict[str, Any]) -> RowChange | None:
         """Set columns of one row; returns None when nothing actually changed."""
