@@ -121,7 +121,7 @@ class CaseReading:
         contents = BoardContents(board)
         cards, placements, links = contents.cards, contents.placements, contents.links
         total = self.conn.execute("SELECT count(*) FROM cards").fetchone()[0]
-        spots = {r[0]: r[1:] for r in self.conn.execute(
+        spots = {r[0]: r for r in self.conn.execute(
             "SELECT card_id, x, y, width, height, z, group_id FROM placements WHERE board_id = ?", (board_id,))}
         most = len(spots) * 4 >= total
         if most:
@@ -140,7 +140,7 @@ class CaseReading:
             if spot is not None:
                 card = card_from_row(r)
                 cards[card.id] = card
-                placements[card.id] = Placement(board_id, card.id, *spot)
+                placements[card.id] = Placement(board_id, *spot)  # spot: card_id, x, y, ...
         if most:
             rows = self.conn.execute(select(LINK_COLUMNS, "links"))
         else:
