@@ -27,6 +27,19 @@ from evidence_board.store import CaseFile
 TARGETS = {"build_s": 2.0, "load_board_s": 0.3, "move_median_ms": 10.0}
 
 
+def cpu_reference_ms(repeats: int = 5) -> float:
+    """A fixed pure-Python loop, timed: these shared machines slow down by up
+    to 1.8x for minutes at a time, and this says which state a run met."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1)
+
+
 def build_specs(cards: int, seed: int = 7) -> tuple[list[dict], list[tuple[int, int]]]:
     rng = random.Random(seed)
     kinds = ["note", "entity", "entity", "note", "group"]
@@ -199,6 +212,7 @@ def main() -> None:
     if args.time_load:  # the child process of _load_in_new_process
         json.dump(time_load(Path(args.time_load[0]), args.time_load[1]), sys.stdout)
         return
+    reference_before = cpu_reference_ms()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         ours = bench_services(folder, args.cards, args.repeat_moves, args.builds)
@@ -211,6 +225,9 @@ def main() -> None:
         "links": args.cards * 2,
         "evidence_board": ours,
         "raw_sqlite_baseline": raw,
+        # The same loop before and after: about 38 ms on this machine at its
+        # usual speed, about 67 ms when the host slows it down.
+        "cpu_reference_ms": [reference_before, cpu_reference_ms()],
         "ratio_to_baseline": {k: round(ours[k] / raw[k], 1) if raw[k] else None for k in raw},
         "targets": TARGETS if args.cards == 10_000 else {},
         "meets_targets": {k: ours[k] <= v for k, v in TARGETS.items()} if args.cards == 10_000 else {},

@@ -42,6 +42,11 @@ def text(value: Any, what: str, limit: int) -> str:
     return value
 
 
+# A dict lookup per enum instead of Enum(value), which is several times slower
+# and runs once per card and link of a bulk import.
+_ENUM_VALUES: dict[type, dict[Any, str]] = {}
+
+
 def enum_value(enum_type: type, value: Any, what: str) -> str:
     values = _ENUM_VALUES.get(enum_type)
     if values is None:  # members are str enums: a member and its value look up alike
@@ -52,10 +57,6 @@ def enum_value(enum_type: type, value: Any, what: str) -> str:
         allowed = ", ".join(m.value for m in enum_type)
         raise InvalidInput(f"{what} must be one of {allowed}, not {value!r}") from None
 
-
-# A dict lookup per enum instead of Enum(value), which is several times slower
-# and runs once per card and link of a bulk import.
-_ENUM_VALUES: dict[type, dict[Any, str]] = {}
 
 
 def colour(value: Any) -> str:

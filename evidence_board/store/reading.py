@@ -127,7 +127,7 @@ class CaseReading:
         if most:
             # Most of the case is on this board: one sequential scan of the
             # cards (and below, of the links) beats an index lookup per row,
-            # and the join happens in a dict (a third faster at 10,000 cards).
+            # and the join happens in a dict (the SQL a third faster at 10,000 cards).
             rows = self.conn.execute(select(CARD_COLUMNS, "cards"))
         else:
             rows = self.conn.execute(

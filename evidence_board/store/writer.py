@@ -80,7 +80,7 @@ def _row_key(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
 
 
 # The cards a row is about (for a card's history), per table, as (card, other card).
-_CARD_COLUMNS: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
+_CARDS_OF_ROW: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
     "cards": lambda row: (row["id"], None),
     "placements": lambda row: (row["card_id"], None),
     "links": operator.itemgetter("from_card", "to_card"),
@@ -88,7 +88,7 @@ _CARD_COLUMNS: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
 
 
 def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
-    cards_of = _CARD_COLUMNS.get(table)
+    cards_of = _CARDS_OF_ROW.get(table)
     return cards_of(row) if cards_of else (None, None)
 
 
@@ -172,7 +172,7 @@ class RowWriter:
                 f"NULL, json_object({image}) FROM {table} WHERE rowid > ? ORDER BY rowid",
                 (self.event_id, last),
             )
-        key_of, cards_of = _row_key(table), _CARD_COLUMNS.get(table)
+        key_of, cards_of = _row_key(table), _CARDS_OF_ROW.get(table)
         no_cards = (None, None)
         audited = self.event_id is not None
         self.changes.extend(
