@@ -136,7 +136,7 @@ class CaseReading:
                 (board_id,),
             )
         for r in rows:
-            spot = spots.get(r[1])
+            spot = spots.get(r[0])
             if spot is not None:
                 card = card_from_row(r)
                 cards[card.id] = card

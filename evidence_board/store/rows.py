@@ -15,8 +15,8 @@ from evidence_board.model import (
     Board, Card, CardKind, Direction, EntityType, Link, Placement, Source, Strength,
 )
 
-CARD_COLUMNS = (
-    "seq", "id", "kind", "title", "text", "colour", "tags", "reliability", "credibility",
+CARD_COLUMNS = (  # in the order of Card's fields (the row number, seq, is the store's own)
+    "id", "kind", "title", "text", "colour", "tags", "reliability", "credibility",
     "source_id", "page", "regions", "entity_type", "attributes", "date_start", "date_end",
     "attachment_id", "created_at", "created_by", "modified_at", "modified_by",
 )
@@ -59,19 +59,19 @@ def _tags(text: str) -> tuple[str, ...]:
 
 
 def card_from_row(r: tuple | Any) -> Card:
-    """Build a Card from a row selected with CARD_COLUMNS (seq first, skipped).
+    """Build a Card from a row selected with CARD_COLUMNS.
 
     Positional arguments in the dataclass's field order: reading a board of
     10,000 cards spends its time here, and keywords cost a third more.
     """
     return Card(
-        r[1], _KINDS[r[2]], r[3], r[4], r[5],
-        _tags(r[6]) if r[6] != "[]" else (),
-        r[7], r[8], r[9], r[10],
-        tuple(tuple(x) for x in _loads(r[11])) if r[11] != "[]" else (),
-        _ENTITY_TYPES[r[12]] if r[12] else None,
-        _loads(r[13]) if r[13] != "{}" else {},
-        r[14], r[15], r[16], r[17], r[18], r[19], r[20],
+        r[0], _KINDS[r[1]], r[2], r[3], r[4],
+        _tags(r[5]) if r[5] != "[]" else (),
+        r[6], r[7], r[8], r[9],
+        tuple(tuple(x) for x in _loads(r[10])) if r[10] != "[]" else (),
+        _ENTITY_TYPES[r[11]] if r[11] else None,
+        _loads(r[12]) if r[12] != "{}" else {},
+        r[13], r[14], r[15], r[16], r[17], r[18], r[19],
     )
 
 

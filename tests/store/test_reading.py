@@ -75,5 +75,5 @@ def test_records_are_built_in_column_order() -> None:
     from evidence_board.model import Card, Link
     from evidence_board.store.rows import CARD_COLUMNS, LINK_COLUMNS
 
-    assert [f.name for f in fields(Card)] == list(CARD_COLUMNS[1:])
+    assert [f.name for f in fields(Card)] == list(CARD_COLUMNS)
     assert [f.name for f in fields(Link)] == list(LINK_COLUMNS)

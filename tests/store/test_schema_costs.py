@@ -11,7 +11,7 @@ from evidence_board.store.rows import CARD_COLUMNS, LINK_COLUMNS, SOURCE_COLUMNS
 
 
 @pytest.mark.parametrize("table, columns", [
-    ("cards", CARD_COLUMNS[1:]), ("links", LINK_COLUMNS), ("sources", SOURCE_COLUMNS),
+    ("cards", CARD_COLUMNS), ("links", LINK_COLUMNS), ("sources", SOURCE_COLUMNS),
 ])
 def test_inserting_a_row_builds_no_temporary_table(tmp_path: Path, table: str, columns: tuple) -> None:
     # A CHECK written "x IN ('a', 'b', 'c')" makes SQLite build a temporary
