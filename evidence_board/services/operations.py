@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -20,11 +19,10 @@ from dataclasses import dataclass, field
 from evidence_board.errors import NothingToUndo, ServiceError, UnknownId
 from evidence_board.services.changes import Changes
 from evidence_board.store import CaseFile, now_iso
+from evidence_board.store.replay import replay
 from evidence_board.store.writer import RowChange, RowConflict, RowWriter
 
 Listener = Callable[[Changes], None]
-# Row images in column order; one shared encoder (a bulk import writes tens of thousands).
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 UNDO_LIMIT = 500
 
 
@@ -146,16 +144,7 @@ class OperationRunner:
         if not writer.changes:
             conn.execute("DELETE FROM audit_events WHERE id = ?", (event_id,))
             return None
-        conn.executemany(
-            "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (event_id, r.table, "/".join(str(k) for k in r.key), r.card_ids[0], r.card_ids[1],
-                 _AUDIT_JSON(r.before) if r.before is not None else None,
-                 _AUDIT_JSON(r.after) if r.after is not None else None)
-                for r in writer.changes if not r.audited
-            ],
-        )
+        writer.write_audit()
         return event_id
 
     # -- undo and redo -------------------------------------------------
@@ -209,7 +198,7 @@ class OperationRunner:
         try:
             with self.case.transaction():
                 writer = RowWriter(self.case.conn, self._open_event(label, action))
-                writer.apply_all(step.rows, forward)
+                replay(writer, step.rows, forward)
                 event_id = self._close_event(writer)
         except (RowConflict, sqlite3.DatabaseError) as exc:
             # The file changed under us (another window or process): refuse

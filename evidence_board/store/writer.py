@@ -10,9 +10,10 @@ full-text indexes in step (see schema.py for why there are no triggers).
 from __future__ import annotations
 
 import functools
+import json
 import operator
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +53,6 @@ class RowChange:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     card_ids: tuple[str | None, str | None] = (None, None)
-    audited: bool = False  # already in audit_changes (bulk inserts write their own)
 
     @property
     def op(self) -> str:
@@ -66,7 +66,8 @@ def _recorded(table: str, row: dict[str, Any]) -> dict[str, Any]:
     by undo simply gets a new number."""
     fts = FTS_INDEXES.get(table)
     if fts is not None and fts[1] in row:
-        return {k: v for k, v in row.items() if k != fts[1]}
+        row = dict(row)
+        del row[fts[1]]
     return row  # the services hand over a fresh dict per row and never reuse it
 
 
@@ -87,6 +88,12 @@ _CARDS_OF_ROW: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
 }
 
 
+def row_differs(current: dict[str, Any], expected: dict[str, Any]) -> bool:
+    """Whether a row no longer holds the values a recorded change left in it."""
+    # The loop in C (map and any): an undo of an import compares 500,000 values.
+    return any(map(operator.ne, map(current.get, expected), expected.values()))
+
+
 def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
     cards_of = _CARDS_OF_ROW.get(table)
     return cards_of(row) if cards_of else (None, None)
@@ -96,6 +103,9 @@ def _card_ids(table: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
 def _insert_sql(table: str, names: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
+
+# Row images in column order; one shared encoder (an undo can file tens of thousands).
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 # SQL for the audit columns of a bulk insert: row key and the cards it is about.
 _AUDIT_KEY_SQL = {
@@ -107,13 +117,31 @@ _AUDIT_CARDS_SQL = {
 
 
 class RowWriter:
-    """Writes rows and remembers each change. With an ``event_id``, bulk
-    inserts also write their own audit rows (see insert_many)."""
+    """Writes rows and remembers each change. With an ``event_id`` it also
+    files each change in the audit trail under that event, in order: bulk
+    inserts at once (see insert_many), everything else by write_audit."""
 
     def __init__(self, conn: sqlite3.Connection, event_id: int | None = None) -> None:
         self.conn = conn
         self.event_id = event_id
         self.changes: list[RowChange] = []
+        self._filed = 0  # changes[:_filed] are in audit_changes
+
+    def write_audit(self) -> None:
+        """File the changes made since the last call in audit_changes."""
+        pending, self._filed = self.changes[self._filed:], len(self.changes)
+        if self.event_id is None or not pending:
+            return
+        self.conn.executemany(
+            "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (self.event_id, r.table, "/".join(str(k) for k in r.key), r.card_ids[0], r.card_ids[1],
+                 _AUDIT_JSON(r.before) if r.before is not None else None,
+                 _AUDIT_JSON(r.after) if r.after is not None else None)
+                for r in pending
+            ],
+        )
 
     def fetch(self, table: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
         cols = TABLE_KEYS[table]
@@ -165,6 +193,8 @@ class RowWriter:
         if self.event_id is not None:
             # The audit images of thousands of new rows, made by SQLite's
             # json_object: a third of the time of encoding them in Python.
+            # Earlier changes are filed first, so the trail keeps their order.
+            self.write_audit()
             image = ", ".join(f"'{n}', {n}" for n in names)
             self.conn.execute(
                 "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
@@ -174,12 +204,12 @@ class RowWriter:
             )
         key_of, cards_of = _row_key(table), _CARDS_OF_ROW.get(table)
         no_cards = (None, None)
-        audited = self.event_id is not None
         self.changes.extend(
-            RowChange(table, key_of(row), None, _recorded(table, row),
-                      cards_of(row) if cards_of else no_cards, audited)
+            RowChange(table, key_of(row), None, _recorded(table, row), cards_of(row) if cards_of else no_cards)
             for row in rows
         )
+        if self.event_id is not None:
+            self._filed = len(self.changes)  # filed above
 
     def _null_by_default(self, table: str) -> frozenset[str]:
         """Columns of ``table`` that are NULL when an INSERT leaves them out."""
@@ -211,50 +241,54 @@ class RowWriter:
         self.changes.append(change)
         return change
 
-    def update_many(self, table: str, values_by_key: dict[tuple[Any, ...], dict[str, Any]],
-                    expected: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> list[tuple]:
-        """Set columns of many rows of a table without a full-text index.
-
-        The bulk path of moving thousands of cards: the current rows are read
-        in chunks of 500 instead of one SELECT each, and the changed ones are
-        written by one executemany per set of columns. Returns the keys that
-        were not found (and then writes nothing). With ``expected`` (undo and
-        redo), a row whose current values differ raises RowConflict.
-        """
-        assert table not in FTS_INDEXES, "update_many is for tables without a full-text index"
-        keys = TABLE_KEYS[table]
-        prefix, last = keys[:-1], keys[-1]
+    def fetch_many(self, table: str, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """The current rows of ``keys`` (those that exist), read 500 at a time
+        instead of one SELECT each."""
+        names = TABLE_KEYS[table]
+        prefix, last = names[:-1], names[-1]
         groups: dict[tuple, list[tuple]] = {}
-        for key in values_by_key:
+        for key in keys:
             groups.setdefault(key[:-1], []).append(key)
-        missing, writes = [], {}
+        where = " AND ".join(f"{c} = ?" for c in prefix)
+        found: dict[tuple, dict[str, Any]] = {}
         for head, group in groups.items():
-            found: dict[tuple, dict[str, Any]] = {}
             for start in range(0, len(group), 500):
                 chunk = group[start:start + 500]
-                where = " AND ".join(f"{c} = ?" for c in prefix)
                 cur = self.conn.execute(
                     f"SELECT * FROM {table} WHERE {where + ' AND ' if where else ''}"
                     f"{last} IN ({','.join('?' * len(chunk))})",
                     [*head, *(k[-1] for k in chunk)],
                 )
-                names = [d[0] for d in cur.description]
+                columns = [d[0] for d in cur.description]
                 for row in cur:
-                    record = dict(zip(names, row))
-                    found[tuple(record[c] for c in keys)] = record
-            for key in group:
-                old = found.get(key)
-                if old is None:
-                    missing.append(key)
-                    continue
-                if expected is not None and any(old.get(k) != v for k, v in expected[key].items()):
-                    raise RowConflict(f"{table} {key} was changed since")
-                changed = {k: v for k, v in values_by_key[key].items() if old.get(k) != v}
-                if changed:
-                    writes.setdefault(tuple(changed), []).append((key, old, changed))
+                    record = dict(zip(columns, row))
+                    found[tuple(record[c] for c in names)] = record
+        return found
+
+    def update_many(self, table: str, values_by_key: dict[tuple[Any, ...], dict[str, Any]],
+                    expected: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> list[tuple]:
+        """Set columns of many rows of a table without a full-text index.
+
+        The bulk path of moving thousands of cards: the current rows are read
+        by fetch_many, and the changed ones are written by one executemany
+        per set of columns. Returns the keys that were not found (and then
+        writes nothing). With ``expected`` (undo and redo), a row whose
+        current values differ raises RowConflict.
+        """
+        assert table not in FTS_INDEXES, "update_many is for tables without a full-text index"
+        found = self.fetch_many(table, values_by_key)
+        missing = [key for key in values_by_key if key not in found]
         if missing:
             return missing
-        where = " AND ".join(f"{c} = ?" for c in keys)
+        writes: dict[tuple, list[tuple]] = {}
+        for key, values in values_by_key.items():
+            old = found[key]
+            if expected is not None and row_differs(old, expected[key]):
+                raise RowConflict(f"{table} {key} was changed since")
+            changed = {k: v for k, v in values.items() if old.get(k) != v}
+            if changed:
+                writes.setdefault(tuple(changed), []).append((key, old, changed))
+        where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
         for columns, rows in writes.items():
             self.conn.executemany(
                 f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE {where}",
@@ -278,53 +312,40 @@ class RowWriter:
         self.changes.append(change)
         return change
 
-    def apply_all(self, changes: list[RowChange], forward: bool) -> None:
-        """Replay a whole undo step (see apply), in order; runs of updates to
-        distinct rows of a table without a full-text index (a move of
-        thousands of cards) go through update_many."""
-        ordered = changes if forward else changes[::-1]
-        start = 0
-        while start < len(ordered):
-            first = ordered[start]
-            end = start + 1
-            if first.op == "update" and first.table not in FTS_INDEXES:
-                keys = {first.key}
-                while (end < len(ordered) and ordered[end].op == "update"
-                       and ordered[end].table == first.table and ordered[end].key not in keys):
-                    keys.add(ordered[end].key)
-                    end += 1
-            if end - start == 1:
-                self.apply(first, forward)
-            else:
-                run = ordered[start:end]
-                targets = {c.key: (c.after if forward else c.before) for c in run}
-                sources = {c.key: (c.before if forward else c.after) for c in run}
-                if self.update_many(first.table, targets, expected=sources):
-                    raise RowConflict(f"{first.table}: rows are gone")
-            start = end
+    def delete_many(self, table: str, keys: Iterable[tuple[Any, ...]],
+                    expected: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> list[tuple]:
+        """Delete many rows: the bulk path of undoing a large import.
 
-    def apply(self, change: RowChange, forward: bool) -> None:
-        """Replay a recorded change (forward: redo) or its inverse (undo).
-
-        Raises RowConflict if the row is not as the change left it, so an
-        undo never overwrites an edit made since in another window or process.
+        Like update_many: returns the keys not found (and then deletes
+        nothing); with ``expected``, a row whose current values differ
+        raises RowConflict. Full-text entries go with their rows.
         """
-        target = change.after if forward else change.before
-        source = change.before if forward else change.after
-        if source is None and target is not None:
-            if self.fetch(change.table, change.key) is not None:
-                raise RowConflict(f"{change.table} {change.key} exists again")
-            self.insert(change.table, target)
-            return
-        current = self.fetch(change.table, change.key)
-        if current is None:
-            raise RowConflict(f"{change.table} {change.key} is gone")
-        if any(current.get(k) != v for k, v in source.items()):
-            raise RowConflict(f"{change.table} {change.key} was changed since")
-        if target is None:
-            self.delete(change.table, change.key)
-        else:
-            self.update(change.table, change.key, target)
+        keys = list(keys)
+        found = self.fetch_many(table, keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            return missing
+        if expected is not None:
+            for key in keys:
+                if row_differs(found[key], expected[key]):
+                    raise RowConflict(f"{table} {key} was changed since")
+        fts = FTS_INDEXES.get(table)
+        if fts is not None:
+            name, rowid_col, cols = fts
+            # In rising row order: FTS5 writes its pending entries out to a
+            # new segment whenever a row number is lower than the last one,
+            # and an undo lists rows last first (170 µs a row instead of 5).
+            self.conn.executemany(
+                f"INSERT INTO {name}({name}, rowid, {', '.join(cols)}) "
+                f"VALUES ('delete', ?, {', '.join('?' * len(cols))})",
+                sorted([found[key][rowid_col], *(found[key].get(c) or "" for c in cols)] for key in keys),
+            )
+        where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
+        self.conn.executemany(f"DELETE FROM {table} WHERE {where}", keys)
+        self.changes.extend(
+            RowChange(table, key, _recorded(table, found[key]), None, _card_ids(table, found[key])) for key in keys
+        )
+        return []
 
     # External-content FTS5 tables need the old values to delete an entry;
     # we always have them because every write passes through here.

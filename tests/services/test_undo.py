@@ -204,3 +204,60 @@ def test_undoing_a_big_move_refuses_a_card_moved_elsewhere_since(case: CaseFile,
     service.move_cards(board_id, {ids[0]: (1, 1)})
     service.undo()
     assert snapshot(case) == other_free
+
+
+def _import(service: CaseService, board_id: str, cards: int = 600) -> list[str]:
+    """An import as one batch: cards, each placed, and two links per card."""
+    with service.batch(f"Import {cards}"):
+        ids = service.create_cards([{"kind": "note", "title": f"Scud {n}", "text": f"shipment {n}", "x": n,
+                                     "tags": ["import"]} for n in range(cards)], board_id).created
+        service.create_links([{"from_card": ids[n], "to_card": ids[(n + k) % cards], "label": "same ship"}
+                              for n in range(cards) for k in (1, 2)])
+    return ids
+
+
+def test_undo_and_redo_of_a_large_import_restore_rows_search_and_trail(case: CaseFile, service: CaseService,
+                                                                      board_id: str) -> None:
+    before = snapshot(case)
+    _import(service, board_id)
+    after = snapshot(case)
+    service.undo()
+    assert snapshot(case) == before
+    assert case.search("Scud") == [] and fts_is_consistent(case)
+    undo_rows = case.conn.execute(
+        "SELECT table_name, before IS NOT NULL, after IS NULL FROM audit_changes WHERE event_id = "
+        "(SELECT max(id) FROM audit_events)").fetchall()
+    # Every removed row is in the trail with its whole image: links first,
+    # then placements, then cards (the import in reverse).
+    assert [t for t, *_ in undo_rows] == ["links"] * 1200 + ["placements"] * 600 + ["cards"] * 600
+    assert all(has_before and no_after for _t, has_before, no_after in undo_rows)
+    service.redo()
+    assert snapshot(case) == after
+    assert len(case.search("Scud", limit=1000)) == 600 and fts_is_consistent(case)
+
+
+def test_undoing_a_large_import_refuses_a_card_edited_elsewhere_since(case: CaseFile, service: CaseService,
+                                                                      board_id: str) -> None:
+    ids = _import(service, board_id)
+    other = CaseService(CaseFile.open(case.path, lock=False), "Colleague")
+    other.update_card(ids[300], title="Scud 300 (checked)")
+    before = snapshot(case)
+    with pytest.raises(Exception, match="cannot undo .*changed since"):
+        service.undo()
+    assert snapshot(case) == before
+    other.case.close()
+
+
+def test_a_batch_files_its_audit_rows_in_the_order_of_its_changes(case: CaseFile, service: CaseService,
+                                                                  board_id: str) -> None:
+    first = service.create_card("note", title="Before", board_id=board_id).created[0]
+    with service.batch("Edit then import"):
+        service.update_card(first, title="Edited before the import")
+        _import(service, board_id, cards=50)
+        service.update_card(first, title="Edited after the import")
+    tables = [r[0] for r in case.conn.execute(
+        "SELECT table_name FROM audit_changes WHERE event_id = (SELECT max(id) FROM audit_events) ORDER BY rowid")]
+    assert tables == ["cards"] + ["cards"] * 50 + ["placements"] * 50 + ["links"] * 100 + ["cards"]
+    titles = [r[0] for r in case.conn.execute(
+        "SELECT json_extract(after, '$.title') FROM audit_changes WHERE row_key = ? ORDER BY rowid", (first,))]
+    assert titles == ["Before", "Edited before the import", "Edited after the import"]
