@@ -164,6 +164,18 @@ class CaseReading:
         ).fetchone()
         return placement_from_row(row) if row else None
 
+    def placements_on(self, board_id: str, card_ids: Iterable[str]) -> dict[str, Placement]:
+        """The placements of these cards on one board (those placed there), by card id."""
+        found: dict[str, Placement] = {}
+        for chunk in _chunks(list(card_ids)):
+            rows = self.conn.execute(
+                select(PLACEMENT_COLUMNS, "placements") + f" WHERE board_id = ? AND card_id IN ({','.join('?' * len(chunk))})",
+                [board_id, *chunk],
+            )
+            for r in rows:
+                found[r[1]] = placement_from_row(r)
+        return found
+
     def placements_of(self, card_id: str) -> list[Placement]:
         rows = self.conn.execute(select(PLACEMENT_COLUMNS, "placements") + " WHERE card_id = ?", (card_id,))
         return [placement_from_row(r) for r in rows]

@@ -121,6 +121,24 @@ class BoardScene(QGraphicsScene):
             _link_id, (link, lane) = self.pending_links.popitem()
             self._add_link(link, lane)
 
+    def _drop_pending_removed_by(self, changes: Changes) -> None:
+        """Forget waiting links that ``changes`` deletes, or whose cards leave
+        this board: making their items only to remove them again doubled the
+        time of undoing a large import right after it."""
+        gone_links, gone_cards = set(), set()
+        for row in changes.rows:
+            if row.op != "delete":
+                continue
+            if row.table == "links":
+                gone_links.add(row.key[0])
+            elif row.table == "placements" and row.key[0] == self.board_id:
+                gone_cards.add(row.key[1])
+        if gone_links or gone_cards:
+            self.pending_links = {
+                link_id: (link, lane) for link_id, (link, lane) in self.pending_links.items()
+                if link_id not in gone_links and link.from_card not in gone_cards and link.to_card not in gone_cards
+            }
+
     def _add_card(self, card: Card, placement: Placement) -> CardItem:
         # Every item is top-level: Qt's index then hands a frame only the
         # items in view (children of a layer item would each be asked for
@@ -191,7 +209,9 @@ class BoardScene(QGraphicsScene):
                 self.end_bulk()
 
     def _apply(self, changes: Changes) -> None:
-        self.flush_pending_links()
+        if self.pending_links:
+            self._drop_pending_removed_by(changes)
+            self.flush_pending_links()
         moved: set[str] = set()
         need_card: set[str] = set()
         # How far each card only slid (same size): a link whose two cards slid
@@ -214,8 +234,9 @@ class BoardScene(QGraphicsScene):
                 moved.add(card_id)
             else:
                 need_card.add(card_id)
+        link_ids = set(changes.links)
         if need_card:
-            self._reload_placements(need_card, moved)
+            link_ids |= self._reload_placements(need_card, moved)
         changed_cards = [card_id for card_id in changes.cards if card_id in self.cards]
         if changed_cards:
             current = self.case.cards(changed_cards)
@@ -223,10 +244,14 @@ class BoardScene(QGraphicsScene):
                 self.cards[card.id].set_card(card)
             for card_id in set(changed_cards) - {card.id for card in current}:
                 self._remove_card(card_id)
-        relinked = self._apply_links(changes.links)
+        created: set[LinkItem] = set()
+        relinked = self._apply_links(link_ids, created)
         if relinked:
             self._relane(relinked)  # lanes depend on which links join a pair, not on where cards are
         followers = {link for card_id in moved if card_id in self.cards for link in self.cards[card_id].links}
+        followers -= created  # made just now, where their cards are
+        if created:
+            self.overview.invalidate(self.sceneRect())
         for link in followers - relinked:
             delta = slid.get(link.source.card_id)
             if delta is not None and delta == slid.get(link.target.card_id) and not need_card:
@@ -239,30 +264,38 @@ class BoardScene(QGraphicsScene):
             self._fit_scene_rect()
             self.contents_changed.emit()
 
-    def _reload_placements(self, card_ids: set[str], moved: set[str]) -> None:
-        """Placements that appeared, vanished or changed beyond geometry: read them back."""
+    def _reload_placements(self, card_ids: set[str], moved: set[str]) -> set[str]:
+        """Placements that appeared, vanished or changed beyond geometry: read
+        them back (in a few queries, however many: an undone delete or a
+        redone import brings back thousands). Returns the ids of the links
+        of cards that appeared, whose items the caller makes."""
         found = {card.id: card for card in self.case.cards(card_ids)}
+        placements = self.case.placements_on(self.board_id, found)
+        appeared = []
         for card_id in card_ids:
-            placement = self.case.placement(self.board_id, card_id) if card_id in found else None
+            placement = placements.get(card_id)
             item = self.cards.get(card_id)
             if placement is None:
                 self._remove_card(card_id)
             elif item is None:
                 self._add_card(found[card_id], placement)
-                for link in self.case.links_of([card_id]):
-                    if link.id not in self.links:
-                        self._add_link(link)
+                appeared.append(card_id)
                 moved.add(card_id)
             else:
                 item.set_placement(placement)
                 moved.add(card_id)
+        return {link.id for link in self.case.links_of(appeared)} if appeared else set()
 
-    def _apply_links(self, link_ids: Iterable[str]) -> set[LinkItem]:
+    def _apply_links(self, link_ids: Iterable[str], created: set[LinkItem]) -> set[LinkItem]:
+        """Make, update or remove the items of these links. New items go in
+        ``created``, made with their lanes already worked out; the returned
+        ones need their lanes worked out again (see _relane)."""
         link_ids = set(link_ids)
         if not link_ids:
             return set()
         found = {link.id: link for link in self.case.links(link_ids)}
         touched: set[LinkItem] = set()
+        new: list[Link] = []
         for link_id in link_ids:
             link = found.get(link_id)
             item = self.links.get(link_id)
@@ -273,11 +306,27 @@ class BoardScene(QGraphicsScene):
                     self._remove_link(link_id)
                 continue
             if item is None:
-                item = self._add_link(link)
+                new.append(link)
             else:
                 item.set_link(link, self.cards[link.from_card], self.cards[link.to_card])
-            if item is not None:
                 touched.add(item)
+        if new:
+            # Lanes first, so each new item is laid out once: a redone import
+            # of 20,000 links laid each out three times.
+            pairs = {frozenset((link.from_card, link.to_card)) for link in new}
+            sharing = {item for card_id in {c for pair in pairs for c in pair}
+                       for item in self.cards[card_id].links
+                       if frozenset((item.source.card_id, item.target.card_id)) in pairs}
+            lanes = link_lanes([*new, *(item.link for item in sharing)])
+            if len(new) > EAGER_LINKS and not sharing:
+                # As when a big board opens: the cards show at once, the link
+                # items follow in slices while the window is idle.
+                self.pending_links = {link.id: (link, lanes.get(link.id, 0.0)) for link in new}
+                QTimer.singleShot(0, self._create_pending_slice)
+                return touched
+            for link in new:
+                created.add(self._add_link(link, lanes.get(link.id, 0.0)))
+            touched |= sharing  # older links of the same pairs change lanes
         return touched
 
     def _relane(self, links: Iterable[LinkItem]) -> None:
