@@ -219,7 +219,7 @@ def _rebuild(conn: sqlite3.Connection, table: str, create: str, indexes: str) ->
     _run_script(conn, indexes)
 
 
-@migration(3, "constraints as comparisons, not IN lists")
+@migration(3, "constraints as comparisons, not IN lists; placements indexed by group")
 def _v3(conn: sqlite3.Connection) -> None:
     # SQLite checks "x IN ('a','b','c')" by building a temporary b-tree of the
     # list each time a statement runs, and a bulk insert runs its statement
@@ -297,6 +297,10 @@ def _v3(conn: sqlite3.Connection) -> None:
         CREATE INDEX links_from ON links(from_card);
         CREATE INDEX links_to ON links(to_card);
         """)
+    # Deleting a card looks for the placements framed by it (to free them)
+    # and SQLite's foreign key check does the same: without an index each
+    # looked through every placement, and deleting 10,000 cards took 13 s.
+    conn.execute("CREATE INDEX placements_group ON placements(group_id)")
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
