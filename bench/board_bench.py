@@ -224,6 +224,20 @@ def measure(path: Path, cards: int) -> dict:
     move_cpu = time.process_time() - start_cpu
     moved_label = service.undo_label
 
+    # Delete the whole selection (the Delete key's service call), then undo it.
+    start = time.perf_counter()
+    service.delete_cards([item.card_id for item in scene.selected_cards()])
+    app.processEvents()
+    viewport.repaint()
+    delete_selected = time.perf_counter() - start
+    start = time.perf_counter()
+    service.undo()
+    app.processEvents()
+    viewport.repaint()
+    undo_delete = time.perf_counter() - start
+    scene.flush_pending_links()
+    restored = (len(scene.cards), len(scene.links))
+
     result = {
         "cards": cards, "links": len(scene.links), "first_frame_s": round(first_frame, 3),
         "links_ready_s": round(links_ready, 3),
@@ -233,6 +247,8 @@ def measure(path: Path, cards: int) -> dict:
         "pan_step_100_median_ms": round(statistics.median(pan), 2), "pan_step_100_worst_ms": round(max(pan), 2),
         "select_all_s": round(select_all, 3), "selected": selected,
         "move_selected_s": round(move, 3), "move_undo_label": moved_label,
+        "delete_selected_s": round(delete_selected, 3), "undo_delete_s": round(undo_delete, 3),
+        "restored_cards_links": restored,
         "cpu": {"first_frame_s": round(first_frame_cpu, 3), "frame_fit_median_ms": round(statistics.median(fit_cpu), 2),
                 "frame_100_median_ms": round(statistics.median(hundred_cpu), 2),
                 "pan_step_100_median_ms": round(statistics.median(pan_cpu), 2),
