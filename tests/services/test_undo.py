@@ -261,3 +261,52 @@ def test_a_batch_files_its_audit_rows_in_the_order_of_its_changes(case: CaseFile
     titles = [r[0] for r in case.conn.execute(
         "SELECT json_extract(after, '$.title') FROM audit_changes WHERE row_key = ? ORDER BY rowid", (first,))]
     assert titles == ["Before", "Edited before the import", "Edited after the import"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_random_batch_of_edits_undoes_and_redoes_exactly(seed: int, case: CaseFile, service: CaseService,
+                                                           populated: dict[str, str]) -> None:
+    """Replay groups runs of like changes into bulk writes: whatever mix a
+    step holds (rows made and removed again, moved, relinked), undo and redo
+    must land on exactly the states before and after it."""
+    import random
+
+    rng = random.Random(seed)
+    board = populated["board"]
+    before = snapshot(case)
+    with service.batch("Mixed edits"):
+        cards = [populated["fidel"], populated["raul"], populated["quote"]]
+        links = [populated["link"]]
+        for _ in range(40):
+            step = rng.choice(["cards", "delete", "link", "unlink", "move", "tag", "edit"])
+            if step == "cards" or len(cards) < 4:
+                cards += service.create_cards([{"kind": "note", "title": f"note {rng.random():.6f}",
+                                                "x": rng.uniform(0, 900)} for _ in range(rng.randint(1, 30))],
+                                              board).created
+            elif step == "delete":
+                gone = rng.sample(cards, rng.randint(1, min(12, len(cards) - 3)))
+                service.delete_cards(gone)
+                cards = [c for c in cards if c not in gone]
+                links = [l for l in links if case.link(l) is not None]
+            elif step == "link":
+                pairs = [rng.sample(cards, 2) for _ in range(rng.randint(1, 20))]
+                links += service.create_links([{"from_card": a, "to_card": b, "label": "seen with"}
+                                               for a, b in pairs]).created
+            elif step == "unlink" and links:
+                gone = rng.sample(links, rng.randint(1, len(links)))
+                service.delete_links(gone)
+                links = [l for l in links if l not in gone]
+            elif step == "move":
+                service.move_cards(board, {c: (rng.uniform(0, 900), rng.uniform(0, 900))
+                                           for c in rng.sample(cards, rng.randint(1, len(cards)))})
+            elif step == "tag":
+                service.tag_cards(rng.sample(cards, rng.randint(1, len(cards))), add=[f"t{rng.randint(0, 3)}"])
+            else:
+                service.update_card(rng.choice(cards), text=f"edited {rng.random():.6f}")
+    after = snapshot(case)
+    service.undo()
+    assert snapshot(case) == before and fts_is_consistent(case)
+    service.redo()
+    assert snapshot(case) == after and fts_is_consistent(case)
+    service.undo()
+    assert snapshot(case) == before
