@@ -34,9 +34,16 @@ FTS_INDEXES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "source_pages": ("pages_fts", "id", ("text",)),
 }
 
-# Per table, the columns an INSERT may leave out to get NULL (read from the
-# schema once: every open case has the same, checked at opening).
-_NULL_BY_DEFAULT: dict[str, frozenset[str]] = {}
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """What the bulk paths need to know of a table's columns."""
+
+    null_by_default: frozenset[str]  # NULL when an INSERT leaves them out
+    real: frozenset[str]  # declared REAL
+
+
+# Per table, read from the schema once: every open case has the same, checked at opening.
+_COLUMNS: dict[str, _Columns] = {}
 
 
 class RowConflict(Exception):
@@ -86,6 +93,14 @@ _CARDS_OF_ROW: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
     "placements": lambda row: (row["card_id"], None),
     "links": operator.itemgetter("from_card", "to_card"),
 }
+
+
+def _exact_json(column: str) -> str:
+    """SQL for a REAL column's value inside json_object, to the last bit:
+    json_object writes 15 significant digits, so a card dragged to
+    1234.5678901234567 was audited at 1234.56789012346. Seventeen digits
+    always read back as the same double."""
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE json(printf('%!.17g', {column})) END"
 
 
 def row_differs(current: dict[str, Any], expected: dict[str, Any]) -> bool:
@@ -178,8 +193,9 @@ class RowWriter:
         # attribute lookups, each raising an exception inside), and a new
         # card has eight empty columns: a column that is None in every row
         # is left out of the INSERT instead, to take its default, NULL.
-        nullable = self._null_by_default(table)
-        bound = tuple(n for n in names if n not in nullable or any(row[n] is not None for row in rows))
+        columns = self._columns(table)
+        bound = tuple(n for n in names
+                      if n not in columns.null_by_default or any(row[n] is not None for row in rows))
         self.conn.executemany(_insert_sql(table, bound), list(map(operator.itemgetter(*bound), rows)))
         fts = FTS_INDEXES.get(table)
         if fts is not None:
@@ -195,7 +211,7 @@ class RowWriter:
             # json_object: a third of the time of encoding them in Python.
             # Earlier changes are filed first, so the trail keeps their order.
             self.write_audit()
-            image = ", ".join(f"'{n}', {n}" for n in names)
+            image = ", ".join(f"'{n}', {_exact_json(n) if n in columns.real else n}" for n in names)
             self.conn.execute(
                 "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
                 f"SELECT ?, '{table}', {_AUDIT_KEY_SQL[table]}, {_AUDIT_CARDS_SQL.get(table, 'NULL, NULL')}, "
@@ -211,13 +227,15 @@ class RowWriter:
         if self.event_id is not None:
             self._filed = len(self.changes)  # filed above
 
-    def _null_by_default(self, table: str) -> frozenset[str]:
-        """Columns of ``table`` that are NULL when an INSERT leaves them out."""
-        found = _NULL_BY_DEFAULT.get(table)
+    def _columns(self, table: str) -> _Columns:
+        found = _COLUMNS.get(table)
         if found is None:
-            found = _NULL_BY_DEFAULT[table] = frozenset(
-                name for _cid, name, _type, notnull, default, pk in self.conn.execute(f"PRAGMA table_info('{table}')")
-                if not notnull and default is None and not pk)
+            info = list(self.conn.execute(f"PRAGMA table_info('{table}')"))
+            found = _COLUMNS[table] = _Columns(
+                frozenset(name for _cid, name, _type, notnull, default, pk in info
+                          if not notnull and default is None and not pk),
+                frozenset(name for _cid, name, kind, *_rest in info if kind.upper() == "REAL"),
+            )
         return found
 
     def update(self, table: str, key: tuple[Any, ...], values: dict[str, Any]) -> RowChange | None:

@@ -64,3 +64,16 @@ def test_bulk_and_single_inserts_leave_the_same_audit_images(case: CaseFile, ser
         assert differing <= {"id", "card_id", "created_at", "modified_at", "z", "title"}
     link = case.card_history(bulk)[-1].changes[0]
     assert (link["table"], link["after"]["label"], link["after"]["from_card"]) == ("links", "met", single)
+
+
+def test_audit_images_keep_every_digit_of_a_position(case: CaseFile, service: CaseService, board_id: str) -> None:
+    # A card dropped at a zoom of 37% lands on positions like these; SQLite's
+    # json_object writes 15 significant digits, so the trail of a bulk insert
+    # recorded 1234.56789012346 for a card at 1234.5678901234567.
+    x, y, width = 1234.5678901234567, 1 / 3, 200.00000000000003
+    card = service.create_cards([{"kind": "note", "title": "Dropped", "x": x, "y": y, "width": width}],
+                                board_id).created[0]
+    placement = next(c["after"] for c in case.card_history(card)[0].changes if c["table"] == "placements")
+    assert (placement["x"], placement["y"], placement["width"]) == (x, y, width)
+    stored = case.placement(board_id, card)
+    assert (stored.x, stored.y, stored.width) == (x, y, width)
