@@ -89,6 +89,7 @@ class CaseFile(CaseReading):
         self.read_only = read_only
         self.lock = lock
         self.upgrade_backup: Path | None = None  # the copy written before an upgrade
+        self.upgraded_in_memory_from: int | None = None  # an older file read through an upgraded copy
         # SQLite's default page cache (2 MiB) is smaller than one large
         # import: its dirty pages spill to the file mid-transaction and are
         # read back, 66,000 system calls for a 10,000-card build where a big
@@ -143,6 +144,8 @@ class CaseFile(CaseReading):
         offer read-only). An older schema is upgraded only when
         ``allow_upgrade`` is True or a callback returning True, after a
         backup copy is written beside it; otherwise NeedsUpgrade is raised.
+        Opened read-only, an older file is read through an upgraded copy in
+        memory (``upgraded_in_memory_from``), and the file is not touched.
 
         Every refusal is a CaseFileError with a one-line message.
         """
@@ -151,10 +154,7 @@ class CaseFile(CaseReading):
         _refuse_newer(path, version)
         if not read_only and not safety.directory_writable(path):
             read_only = True
-        if version < schema.SCHEMA_VERSION:
-            if read_only:
-                raise ReadOnlyCase(f"{path}: schema {version} needs upgrading, but the file is opened "
-                                   "read-only; open it for editing once to upgrade it")
+        if version < schema.SCHEMA_VERSION and not read_only:
             consent = allow_upgrade(path, version, schema.SCHEMA_VERSION) if callable(allow_upgrade) \
                 else allow_upgrade
             if not consent:
@@ -177,6 +177,8 @@ class CaseFile(CaseReading):
             if held is not None:
                 held.release()
             raise
+        if version < schema.SCHEMA_VERSION and read_only:
+            return cls._upgraded_in_memory(case, version)
         if version < schema.SCHEMA_VERSION:
             try:
                 case.backup_before_upgrade(version)
@@ -213,6 +215,36 @@ class CaseFile(CaseReading):
         if utf8:
             safety.trust_text(conn)
         return cls(path, conn, read_only, held)
+
+    @classmethod
+    def _upgraded_in_memory(cls, original: CaseFile, version: int) -> CaseFile:
+        """An older file opened read-only (by choice, or from a folder that
+        cannot be written): checked as it is, copied into memory, and the copy
+        upgraded, so this version can read it while the file stays untouched."""
+        memory = safety.connect(None, read_only=False)
+        try:
+            original.conn.backup(memory)
+            memory.text_factory = original.conn.text_factory  # the same bytes, the same decoder
+            with memory.time_limit(None), schema.foreign_keys_off(memory):  # type: ignore[attr-defined]
+                memory.execute("BEGIN")
+                try:
+                    schema.migrate(memory, version, now_iso())
+                except BaseException:
+                    memory.execute("ROLLBACK")
+                    raise
+                memory.execute("COMMIT")
+            memory.execute("PRAGMA query_only = ON")  # read-only like the file it stands for
+        except sqlite3.DatabaseError as exc:
+            memory.close()
+            raise NotACaseFile(f"{original.path}: cannot read schema {version} ({exc})") from None
+        except BaseException:
+            memory.close()
+            raise
+        finally:
+            original.close()
+        case = cls(original.path, memory, read_only=True)
+        case.upgraded_in_memory_from = version
+        return case
 
     def backup_before_upgrade(self, version: int) -> Path:
         """A consistent copy of the file as it is, beside it, before upgrading."""

@@ -132,11 +132,12 @@ class GuardedConnection(sqlite3.Connection):
             self.statement_seconds = old
 
 
-def connect(path: Path, read_only: bool) -> GuardedConnection:
-    """A guarded connection with the settings every case file is opened with."""
-    uri = f"{Path(path).resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
+def connect(path: Path | None, read_only: bool) -> GuardedConnection:
+    """A guarded connection with the settings every case file is opened with
+    (``path`` None: a private database in memory)."""
+    uri = ":memory:" if path is None else f"{Path(path).resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
     # isolation_level=None: the store issues BEGIN/COMMIT itself.
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+    conn = sqlite3.connect(uri, uri=path is not None, isolation_level=None, check_same_thread=False,
                            factory=GuardedConnection)
     try:
         # Text that is not valid UTF-8 (a flipped bit) reads with U+FFFD

@@ -100,6 +100,9 @@ def open_case_file(parent: QWidget, path: Path, read_only: bool = False) -> Open
         return None
     if case.read_only and reason is None:
         reason = NOT_WRITABLE
+    if case.upgraded_in_memory_from is not None:
+        reason += (f"; made by an older Evidence Board (schema {case.upgraded_in_memory_from}), "
+                   "shown as this version reads it, the file itself unchanged")
     return OpenedCase(case, reason)
 
 

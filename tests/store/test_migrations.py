@@ -127,3 +127,28 @@ def test_version_2_file_keeps_every_row_and_reference_through_the_rebuild(tmp_pa
     assert {t: _rows(path, t) for t in before} == before
     schema_sql = " ".join(r[0] for r in sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE sql NOT NULL"))
     assert " IN (" not in schema_sql.upper()
+
+
+def test_an_older_file_opened_read_only_is_read_through_an_upgraded_copy_in_memory(tmp_path: Path) -> None:
+    import hashlib
+
+    from evidence_board.errors import ReadOnlyCase
+    from evidence_board.services import CaseService
+
+    path = tmp_path / "v2.evb"
+    write_version_2_case(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with CaseFile.open(path, read_only=True) as case:
+        assert case.read_only and case.upgraded_in_memory_from == 2
+        assert case.schema_version == SCHEMA_VERSION and case.path == path
+        board = case.load_board("b1")
+        assert board.cards["e1"].title == "Raúl Castro"
+        assert [h.id for h in case.search("Scud")] == ["q1"]
+        with pytest.raises(ReadOnlyCase):
+            CaseService(case, "Someone").update_card("e1", title="changed")
+    # The file is as it was: no upgrade, no backup beside it.
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v2.evb"]
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    raw.close()

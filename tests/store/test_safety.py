@@ -130,8 +130,9 @@ def test_an_older_file_is_upgraded_only_with_consent_and_after_a_backup(tmp_path
         CaseFile.open(path, allow_upgrade=decline)
     assert asked == [(1, SCHEMA_VERSION)]
     assert path.read_bytes() == original
-    with pytest.raises(ReadOnlyCase, match="needs upgrading"):
-        CaseFile.open(path, read_only=True)
+    with CaseFile.open(path, read_only=True) as case:  # read through an upgraded copy in memory
+        assert case.upgraded_in_memory_from == 1 and [c.title for c in case.cards()] == ["Scud shipment"]
+    assert path.read_bytes() == original
     with CaseFile.open(path, allow_upgrade=lambda *a: True) as case:
         assert case.schema_version == SCHEMA_VERSION
         backup = case.upgrade_backup

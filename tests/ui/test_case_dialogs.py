@@ -128,6 +128,20 @@ def test_an_older_case_is_upgraded_only_after_asking_and_keeps_a_backup(new_wind
     assert "old.schema1-backup.evb" in new_window.statusBar().currentMessage()
 
 
+def test_an_older_case_opened_read_only_is_shown_and_left_untouched(new_window, tmp_path, monkeypatch):
+    path = tmp_path / "old.evb"
+    write_version_1_case(path)
+    before = _digest(path)
+    boxes = Boxes(monkeypatch, answer="Upgrade")
+    assert new_window.open_case(path, read_only=True)
+    assert boxes.texts == []  # nothing to ask: the file is not changed
+    assert new_window.case.read_only and new_window.case.upgraded_in_memory_from == 1
+    assert [c.title for c in new_window.case.cards()] == ["Scud shipment"]
+    assert "older Evidence Board (schema 1)" in new_window.banner.label.text()
+    new_window.close_case()
+    assert _digest(path) == before and sorted(p.name for p in tmp_path.glob("old*")) == ["old.evb"]
+
+
 @pytest.mark.parametrize("statements, words", [
     ([f"PRAGMA user_version = {SCHEMA_VERSION + 3}"], "newer Evidence Board"),
     (["CREATE TRIGGER wipe AFTER INSERT ON cards BEGIN DELETE FROM links; END"], "trigger"),
