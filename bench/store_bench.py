@@ -176,18 +176,13 @@ def _raw_move_target(folder: Path, cards: int) -> sqlite3.Connection:
     return conn
 
 
-def _raw_case(path: Path) -> sqlite3.Connection:
+def raw_build(path: Path, cards: int) -> float:
+    """The floor: plain inserts in one transaction."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("CREATE TABLE cards(id TEXT PRIMARY KEY, title TEXT, text TEXT, x REAL, y REAL)")
     conn.execute("CREATE TABLE links(id TEXT PRIMARY KEY, a TEXT, b TEXT, label TEXT)")
-    return conn
-
-
-def raw_build(path: Path, cards: int) -> float:
-    """The floor: plain inserts in one transaction."""
-    conn = _raw_case(path)
     specs, link_pairs = build_specs(cards)
     start = time.perf_counter()
     conn.execute("BEGIN")

@@ -25,17 +25,6 @@ _EMPTY_CARD: dict[str, Any] = {
 }
 
 
-def _select_in(w: RowWriter, sql: str, ids: list[str]) -> list[tuple]:
-    """Rows of ``sql`` (``{marks}`` where the ids go) for many ids, 500 at a time, without repeats."""
-    found: dict[tuple, None] = {}
-    uses = sql.count("{marks}")
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in w.conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk * uses):
-            found[tuple(row)] = None
-    return list(found)
-
-
 class CardOperations(OperationRunner):
     def create_card(self, kind: CardKind | str, *, board_id: str | None = None,
                     x: float = 0.0, y: float = 0.0, width: float | None = None,
@@ -164,22 +153,21 @@ class CardOperations(OperationRunner):
             raise InvalidInput("no cards to delete")
 
         def work(w: RowWriter, ch: Changes) -> None:
-            keys = [(card_id,) for card_id in ids]
-            found = w.fetch_many("cards", keys)
+            found = {row[0] for row in w.select_in("SELECT id FROM cards WHERE id IN ({marks})", ids)}
             for card_id in ids:
-                if (card_id,) not in found:
+                if card_id not in found:
                     raise UnknownId(f"no card with id {card_id}")
             # Everything that goes with the cards, read and written in bulk
             # (selecting all of a big board and deleting it is one call):
             # their links, the placements they frame (freed, not deleted),
             # then their own placements, then the cards.
-            links = _select_in(w, "SELECT id FROM links WHERE from_card IN ({marks}) OR to_card IN ({marks})", ids)
-            framed = _select_in(w, "SELECT board_id, card_id FROM placements WHERE group_id IN ({marks})", ids)
-            placed = _select_in(w, "SELECT board_id, card_id FROM placements WHERE card_id IN ({marks})", ids)
+            links = w.select_in("SELECT id FROM links WHERE from_card IN ({marks}) OR to_card IN ({marks})", ids)
+            framed = w.select_in("SELECT board_id, card_id FROM placements WHERE group_id IN ({marks})", ids)
+            placed = w.select_in("SELECT board_id, card_id FROM placements WHERE card_id IN ({marks})", ids)
             w.delete_many("links", links)
             w.update_many("placements", {key: {"group_id": None} for key in framed})
             w.delete_many("placements", placed)
-            w.delete_many("cards", keys)
+            w.delete_many("cards", [(card_id,) for card_id in ids])
 
         label = f"Delete {self._card_title(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} cards"
         return self.run(label, "delete_cards", work)

@@ -35,7 +35,7 @@ class LinkOperations(OperationRunner):
         at = now_iso()
         # Check every end card exists with one query per 500, not one per link.
         ends = list({c for s in specs for c in (s.get("from_card"), s.get("to_card")) if c})
-        known = self._existing_cards(w, ends)
+        known = {row[0] for row in w.select_in("SELECT id FROM cards WHERE id IN ({marks})", ends)}
         fresh = iter(new_ids(len(specs)))
         rows = []
         for spec in specs:
@@ -56,15 +56,6 @@ class LinkOperations(OperationRunner):
             })
             ch.created.append(link_id)
         w.insert_many("links", rows)
-
-    @staticmethod
-    def _existing_cards(w: RowWriter, ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            found.update(r[0] for r in w.conn.execute(
-                f"SELECT id FROM cards WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-        return found
 
     def update_link(self, link_id: str, **fields: Any) -> Changes:
         """Change a link's label, direction, strength or colour."""

@@ -259,6 +259,17 @@ class RowWriter:
         self.changes.append(change)
         return change
 
+    def select_in(self, sql: str, ids: list[Any]) -> list[tuple]:
+        """Rows of ``sql`` for many ids, 500 at a time (``{marks}`` is where
+        the ids go, as often as it appears), each row once."""
+        found: dict[tuple, None] = {}
+        uses = sql.count("{marks}")
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk * uses):
+                found[tuple(row)] = None
+        return list(found)
+
     def fetch_many(self, table: str, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
         """The current rows of ``keys`` (those that exist), read 500 at a time
         instead of one SELECT each."""

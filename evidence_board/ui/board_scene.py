@@ -99,12 +99,17 @@ class BoardScene(QGraphicsScene):
         if len(links) > EAGER_LINKS:
             # A big board shows its cards (and, far away, the overview's lines)
             # first; the link items follow in slices while the window is idle.
-            self.pending_links = {link.id: (link, lane) for link, lane in links}
-            QTimer.singleShot(0, self._create_pending_slice)
+            self._make_links_while_idle(links)
         else:
             for link, lane in links:
                 self._add_link(link, lane)
         self._fit_scene_rect(reset=True)
+
+    def _make_links_while_idle(self, links: list[tuple[Link, float]]) -> None:
+        """Keep these links (with their lanes) to make their items in slices
+        while the window is idle; the cards show first."""
+        self.pending_links = {link.id: (link, lane) for link, lane in links}
+        QTimer.singleShot(0, self._create_pending_slice)
 
     def _create_pending_slice(self) -> None:
         for _ in range(min(LINK_SLICE, len(self.pending_links))):
@@ -321,8 +326,7 @@ class BoardScene(QGraphicsScene):
             if len(new) > EAGER_LINKS and not sharing:
                 # As when a big board opens: the cards show at once, the link
                 # items follow in slices while the window is idle.
-                self.pending_links = {link.id: (link, lanes.get(link.id, 0.0)) for link in new}
-                QTimer.singleShot(0, self._create_pending_slice)
+                self._make_links_while_idle([(link, lanes.get(link.id, 0.0)) for link in new])
                 return touched
             for link in new:
                 created.add(self._add_link(link, lanes.get(link.id, 0.0)))
