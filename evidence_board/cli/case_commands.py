@@ -153,6 +153,36 @@ def add_card(case: Path, kind: str, board: str | None, x: float, y: float, as_js
         click.echo(card.id)
 
 
+@main.command("place")
+@CASE
+@click.argument("card_ids", metavar="CARD_ID...", nargs=-1, required=True)
+@click.option("--board", required=True, help="Board name or id to put the cards on.")
+@click.option("--x", type=float, help="Left edge (default: where the card sits on its other board).")
+@click.option("--y", type=float, help="Top edge (default: as --x).")
+def place(case: Path, card_ids: tuple[str, ...], board: str, x: float | None, y: float | None) -> None:
+    """Put existing cards on another board too: the same cards, not copies.
+
+    An edit on any board shows on all of them. Several cards keep their
+    layout: --x/--y say where the first one goes. One undo step.
+    """
+    if (x is None) != (y is None):
+        raise InvalidInput("give both --x and --y, or neither")
+    with open_case(case) as opened:
+        target = board_or_fail(opened, board)
+        where: dict[str, tuple[float, float]] = {}
+        for card_id in card_ids:
+            if opened.card(card_id) is None:
+                raise InvalidInput(f"no card with id {card_id}")
+            elsewhere = opened.placements_of(card_id)
+            where[card_id] = (elsewhere[0].x, elsewhere[0].y) if elsewhere else (0.0, 0.0)
+        if x is not None:
+            first_x, first_y = where[card_ids[0]]
+            where = {card_id: (px - first_x + x, py - first_y + y) for card_id, (px, py) in where.items()}
+        service_for(opened).place_cards(target.id, where)
+        names = ", ".join(b.name for b in opened.boards_of(card_ids[0]))
+    click.echo(f"placed {len(where)} card(s) on {target.name}" + (f"; it is now on {names}" if len(where) == 1 else ""))
+
+
 @main.command("link")
 @CASE
 @click.argument("from_id")

@@ -76,13 +76,13 @@ class BoardOperations(OperationRunner):
         """Put existing cards (from another board, or none) on this board."""
 
         def work(w: RowWriter, ch: Changes) -> None:
-            self._require(w, "boards", (board_id,), "board")
+            board = self._require(w, "boards", (board_id,), "board")
             z = w.conn.execute("SELECT coalesce(max(z), 0) FROM placements WHERE board_id = ?",
                                (board_id,)).fetchone()[0]
             for card_id, (x, y) in positions.items():
                 card = self._require(w, "cards", (card_id,), "card")
                 if w.fetch("placements", (board_id, card_id)) is not None:
-                    raise InvalidInput(f"card {card['title'] or card_id!r} is already on this board")
+                    raise InvalidInput(f"{card['title'] or card_id!r} is already on {board['name']!r}")
                 width, height = DEFAULT_SIZES[CardKind(card["kind"])]
                 other = w.conn.execute("SELECT width, height FROM placements WHERE card_id = ? LIMIT 1",
                                        (card_id,)).fetchone()
@@ -93,7 +93,19 @@ class BoardOperations(OperationRunner):
                                         "x": v.number(x, "x"), "y": v.number(y, "y"),
                                         "width": width, "height": height, "z": z, "group_id": None})
 
-        return self.run(f"Place {len(positions)} card(s)", "place_cards", work)
+        return self.run(self._placing_label("Place", positions, "on", board_id), "place_cards", work)
+
+    def _placing_label(self, verb: str, card_ids: Iterable[str], preposition: str, board_id: str) -> str:
+        """"Place Raúl Castro on Timeline", "Remove 3 cards from Board 1": what Undo will say."""
+        ids = list(card_ids)
+        board = self.case.board(board_id)
+        where = f" {preposition} {board.name}" if board is not None else ""
+        if len(ids) == 1:
+            card = self.case.card(ids[0])
+            what = (card.title or card.kind.value) if card is not None else "1 card"
+        else:
+            what = f"{len(ids)} cards"
+        return f"{verb} {what}{where}"
 
     def remove_from_board(self, board_id: str, card_ids: str | Iterable[str]) -> Changes:
         """Take cards off one board; they stay in the case and on other boards."""
@@ -109,7 +121,7 @@ class BoardOperations(OperationRunner):
                     w.update("placements", (board_id, member), {"group_id": None})
                 w.delete("placements", (board_id, card_id))
 
-        return self.run(f"Remove {len(ids)} card(s) from board", "remove_from_board", work)
+        return self.run(self._placing_label("Remove", ids, "from", board_id), "remove_from_board", work)
 
     def move_cards(self, board_id: str, positions: Mapping[str, Point],
                    merge_key: str | None = None) -> Changes:

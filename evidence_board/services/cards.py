@@ -16,6 +16,7 @@ from evidence_board.store.writer import RowWriter
 
 _UNCHANGED: Any = object()
 _KINDS = {k.value: k for k in CardKind}  # a dict lookup: CardKind(value) is slow, and runs per card
+_JSON_FIELDS = ("tags", "regions", "attributes")  # stored as JSON text, passed to the checks as values
 
 # Every column of a new card, so all rows of a bulk insert have the same shape.
 _EMPTY_CARD: dict[str, Any] = {
@@ -91,16 +92,38 @@ class CardOperations(OperationRunner):
     def update_card(self, card_id: str, **fields: Any) -> Changes:
         """Change any card fields (title, text, tags, grading, dates...); kind stays."""
         cols = v.card_columns(fields)
-
-        def work(w: RowWriter, ch: Changes) -> None:
-            old = self._require(w, "cards", (card_id,), "card")
-            merged = {**old, **cols}
-            v.check_card(CardKind(old["kind"]), merged)
-            self._check_references(w, cols, set())
-            self._touch(w, card_id, cols)
-
         title = fields.get("title") or self._card_title(card_id)
-        return self.run(f"Edit {title}".strip(), "update_card", work)
+        return self.run(f"Edit {title}".strip(), "update_card", lambda w, ch: self._update(w, card_id, cols))
+
+    def _update(self, w: RowWriter, card_id: str, cols: Mapping[str, Any]) -> None:
+        old = self._require(w, "cards", (card_id,), "card")
+        merged = {**old, **cols}
+        v.check_card(CardKind(old["kind"]), merged)
+        self._check_references(w, cols, set())
+        self._touch(w, card_id, cols)
+
+    def restore_card_version(self, card_id: str, event_id: int) -> Changes:
+        """Give a card back the fields it had right after audit event ``event_id``.
+
+        An ordinary edit through the same checks as update_card: one audit
+        event that names the version, one undo step; later history stays.
+        Only what a user edits comes back (not the kind, nor where it sits).
+        """
+        if self.case.card(card_id) is None:
+            raise UnknownId(f"no card with id {card_id} (a deleted card comes back with Undo)")
+        try:
+            then = self.case.card_as_of(card_id, event_id)
+        except KeyError:
+            raise UnknownId(f"no change #{event_id} in the audit trail") from None
+        if then is None:
+            raise InvalidInput(f"the card did not exist right after change #{event_id}")
+        fields = {name: json.loads(then[name]) if name in _JSON_FIELDS else then[name]
+                  for name in v.CARD_FIELDS if name in then}
+        cols = v.card_columns(fields)
+        event = self.case.audit_events(event_ids=[event_id])[0]
+        title = then.get("title") or self._card_title(card_id) or "card"
+        return self.run(f"Restore {title} as of {event.at[:16].replace('T', ' ')} UTC", "restore_card_version",
+                        lambda w, ch: self._update(w, card_id, cols))
 
     def _touch(self, w: RowWriter, card_id: str, cols: Mapping[str, Any]) -> None:
         """Update a card's columns and, only if something changed, its modified stamp."""

@@ -180,6 +180,15 @@ class CaseReading:
         rows = self.conn.execute(select(PLACEMENT_COLUMNS, "placements") + " WHERE card_id = ?", (card_id,))
         return [placement_from_row(r) for r in rows]
 
+    def boards_of(self, card_id: str) -> list[Board]:
+        """The boards a card sits on, in tab order (none: it is in the case but on no board)."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join('b.' + col for col in BOARD_COLUMNS)} FROM placements p "
+            "JOIN boards b ON b.id = p.board_id WHERE p.card_id = ? ORDER BY b.sort_order, b.created_at",
+            (card_id,),
+        )
+        return [board_from_row(r) for r in rows]
+
     # -- cards and links -----------------------------------------------
 
     def card(self, card_id: str) -> Card | None:
@@ -325,3 +334,72 @@ class CaseReading:
                     for t, k, b, a in self.conn.execute(q + " ORDER BY rowid", args)
                 ]
         return events
+
+    def audit_page(self, card_id: str | None = None, before: int | None = None, limit: int = 100,
+                   changes_per_event: int = 50) -> list[AuditEvent]:
+        """One page of the audit trail, newest first: the whole case's, or one card's.
+
+        ``before`` continues from an earlier page (events older than that id).
+        Each event brings at most ``changes_per_event`` of its row changes (an
+        import of 10,000 cards is one event of 20,000 changes; a screen shows
+        the first few and audit_change_count says how many there are), and
+        for a card only the changes about that card, its placements and links.
+        """
+        newest = before if before is not None else (1 << 62)
+        if card_id is None:
+            rows = self.conn.execute(
+                "SELECT id, at, author, action, summary FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?",
+                (newest, limit)).fetchall()
+        else:
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT event_id FROM audit_changes WHERE (card_id = ?1 OR other_card_id = ?1) "
+                "AND event_id < ?2 ORDER BY event_id DESC LIMIT ?3", (card_id, newest, limit))]
+            rows = self.conn.execute(
+                f"SELECT id, at, author, action, summary FROM audit_events WHERE id IN ({','.join('?' * len(ids))}) "
+                "ORDER BY id DESC", ids).fetchall() if ids else []
+        events = [AuditEvent(*r) for r in rows]
+        q = "SELECT table_name, row_key, before, after FROM audit_changes WHERE event_id = ?1"
+        if card_id is not None:
+            q += " AND (card_id = ?2 OR other_card_id = ?2)"
+        q += " ORDER BY rowid LIMIT ?3"
+        for event in events:
+            event.changes = [
+                {"table": t, "key": k, "before": json.loads(b) if b else None, "after": json.loads(a) if a else None}
+                for t, k, b, a in self.conn.execute(q, (event.id, card_id, changes_per_event))
+            ]
+        return events
+
+    def audit_change_count(self, event_id: int, card_id: str | None = None) -> int:
+        """How many row changes one audit event recorded (about one card, if given)."""
+        sql, args = "SELECT count(*) FROM audit_changes WHERE event_id = ?1", [event_id]
+        if card_id is not None:
+            sql += " AND (card_id = ?2 OR other_card_id = ?2)"
+            args.append(card_id)
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def card_as_of(self, card_id: str, event_id: int) -> dict[str, Any] | None:
+        """The card's row as it was right after audit event ``event_id``; None
+        if it did not exist then (not yet made, or deleted).
+
+        Worked back from now rather than forward from the card's creation: a
+        column's value then is the "before" of the first later change to it,
+        else its value now. That holds for cards whose creation is not in this
+        file's trail (an older or merged case), and reads only later changes.
+        """
+        if self.conn.execute("SELECT 1 FROM audit_events WHERE id = ?", (event_id,)).fetchone() is None:
+            raise KeyError(event_id)
+        now = self.conn.execute(select(CARD_COLUMNS, "cards") + " WHERE id = ?", (card_id,)).fetchone()
+        row: dict[str, Any] | None = dict(zip(CARD_COLUMNS, now)) if now else None
+        later = self.conn.execute(
+            "SELECT before, after FROM audit_changes WHERE table_name = 'cards' AND card_id = ? AND event_id > ? "
+            "ORDER BY event_id DESC, rowid DESC", (card_id, event_id)).fetchall()
+        # Newest first, each change taken back: its "before" columns overwrite
+        # the row; an insert taken back means there was no row yet.
+        for before, after in later:
+            if before is None:
+                row = None
+            elif after is None:
+                row = json.loads(before)
+            else:
+                row = {**(row or {}), **json.loads(before)}
+        return row
