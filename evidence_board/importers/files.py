@@ -23,6 +23,7 @@ from evidence_board.importers import detect
 from evidence_board.importers.errors import ImportCancelled, ImportRefused
 from evidence_board.importers.images import ImageRecord, read_image
 from evidence_board.importers.pdf import Cancelled, PdfRecord, Progress, parse_pdf, pdf_date
+from evidence_board.importers.titles import clean_text, metadata_title, page_list, readable_file_name
 from evidence_board.model import DEFAULT_SIZES, CardKind
 from evidence_board.services import CaseService, Changes
 
@@ -230,7 +231,10 @@ def _write_pdf(service: CaseService, item: PreparedFile, board: str, x: float, y
             # keeping the password hides nothing more; it lets the reader
             # and quotes open the stored bytes later.
             metadata["open_password"] = item.password
-        fields = dict(title=meta.get("title", ""), author=meta.get("author", ""),
+        # The source's title is what the PDF says it is (a real metadata
+        # title, else its heading); the card falls back to the file name.
+        title = metadata_title(meta.get("title"), item.file_name) or record.heading
+        fields = dict(title=title, author=clean_text(meta.get("author")),
                       created=pdf_date(meta.get("creationDate")), modified=pdf_date(meta.get("modDate")),
                       page_count=record.page_count, metadata=metadata, page_texts=record.page_texts,
                       thumbnail=record.thumbnail or None)
@@ -242,12 +246,13 @@ def _write_pdf(service: CaseService, item: PreparedFile, board: str, x: float, y
     if source.created:
         attributes["created"] = source.created
     card_id = _card_for(service, source_id, CardKind.DOCUMENT, board, x, y, reused,
-                        title=source.title or item.path.stem, attributes=attributes)
+                        title=source.title or readable_file_name(item.file_name), attributes=attributes)
     imported = ImportedFile(item.file_name, item.media_type, source_id, card_id, reused, source.page_count)
     if record is not None and record.images:
         already = any(c.source_id == source_id and c.page is not None for c in service.case.cards(kind="photo"))
         if not already:
-            imported.image_cards = _write_pdf_images(service, item, source_id, board, x, y)
+            document_title = service.case.card(card_id).title  # as the board shows it, renamed or not
+            imported.image_cards = _write_pdf_images(service, item, source_id, document_title, board, x, y)
     width = DEFAULT_SIZES[CardKind.DOCUMENT][0]
     if imported.image_cards:
         columns = min(len(imported.image_cards), _IMAGES_PER_ROW)
@@ -255,21 +260,26 @@ def _write_pdf(service: CaseService, item: PreparedFile, board: str, x: float, y
     return imported, width
 
 
-def _write_pdf_images(service: CaseService, item: PreparedFile, source_id: str, board: str,
+def _write_pdf_images(service: CaseService, item: PreparedFile, source_id: str, title: str, board: str,
                       x: float, y: float) -> list[str]:
-    """Photo cards for embedded images, in a grid below the document card."""
+    """Photo cards for embedded images, in a grid below the document card,
+    each named "<document title>, p. N, image K"; one card per picture,
+    however many pages it is on."""
     pw, ph = DEFAULT_SIZES[CardKind.PHOTO]
     top = y + DEFAULT_SIZES[CardKind.DOCUMENT][1] + _GAP
-    title = service.case.source(source_id).title or item.path.stem
     card_ids = []
     for n, image in enumerate(item.pdf.images):
         attachment = service.add_attachment(image.data, image.media_type)
         col, row = n % _IMAGES_PER_ROW, n // _IMAGES_PER_ROW
+        pages = sorted(set(image.pages or [image.page]))
+        where = f"pages {page_list(pages)}" if len(pages) > 1 else f"page {image.page}"
         changes = service.create_card(
             CardKind.PHOTO, board_id=board, x=x + col * (pw + _GAP), y=top + row * (ph + _GAP),
-            title=f"{title}, p. {image.page} (image)", source_id=source_id, page=image.page,
+            title=f"{title}, p. {image.page}, image {image.number}", source_id=source_id, page=image.page,
             regions=[image.bbox], attachment_id=attachment,
-            attributes={"extracted from": f"{item.file_name}, page {image.page}",
+            # The card's caption line says where else the same picture is.
+            text=f"On {where}" if len(pages) > 1 else "",
+            attributes={"extracted from": f"{item.file_name}, {where}",
                         "pixels": f"{image.width} x {image.height}"},
         )
         card_ids.append(changes.created[0])
@@ -284,7 +294,7 @@ def _write_image(service: CaseService, item: PreparedFile, board: str, x: float,
                       thumbnail=record.thumbnail)
     source_id, reused = _add_source(service, item, **fields)
     source = service.case.source(source_id)
-    card_fields = {"title": item.path.stem}
+    card_fields = {"title": readable_file_name(item.file_name)}
     if record is not None:
         attachment = (service.add_attachment(record.display, record.display_type) if record.display
                       else source.attachment_id)

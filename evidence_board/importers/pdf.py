@@ -25,6 +25,7 @@ from typing import Any
 from evidence_board.importers.errors import (
     DamagedPdf, EmptyPdf, ImportCancelled, ParserFailed, PasswordRequired,
 )
+from evidence_board.importers.titles import clean_text
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 Cancelled = Callable[[], bool]
@@ -35,7 +36,9 @@ _POLL = 0.05
 
 @dataclass(slots=True)
 class PdfImage:
-    """An image embedded in a page, and where it is drawn (PDF points)."""
+    """An image embedded in a PDF: the page it first appears on, where it
+    is drawn there (PDF points), its number among that page's images, and
+    every page it appears on (the same bytes come in once)."""
 
     page: int
     bbox: tuple[float, float, float, float]
@@ -43,6 +46,8 @@ class PdfImage:
     height: int
     media_type: str
     data: bytes
+    number: int = 1
+    pages: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -52,6 +57,7 @@ class PdfRecord:
     page_texts: list[str]
     thumbnail: bytes
     images: list[PdfImage] = field(default_factory=list)
+    heading: str = ""  # page 1's heading line, sanitised; "" when none stands out
     repaired: bool = False
     encrypted: bool = False
 
@@ -179,11 +185,20 @@ def _collect(proc: subprocess.Popen, lines: queue.Queue, file_name: str, progres
                 progress(file_name, len(record.page_texts), record.page_count)
         elif kind == "thumbnail":
             record.thumbnail = base64.b64decode(message["data"])
+        elif kind == "heading":
+            record.heading = clean_text(message.get("text"))
         elif kind == "image":
             x0, y0, x1, y1 = (float(v) for v in message["bbox"])
-            record.images.append(PdfImage(int(message["page"]), (x0, y0, x1, y1), int(message["width"]),
+            page = int(message["page"])
+            record.images.append(PdfImage(page, (x0, y0, x1, y1), int(message["width"]),
                                           int(message["height"]), str(message["media_type"]),
-                                          base64.b64decode(message["data"])))
+                                          base64.b64decode(message["data"]), int(message.get("number", 1)),
+                                          [page]))
+        elif kind == "image_page":
+            index = int(message["index"])
+            if not 0 <= index < len(record.images):
+                raise ParserFailed(f"{file_name}: the PDF parser answered out of order; not imported")
+            record.images[index].pages.append(int(message["page"]))
         elif kind == "done":
             if len(record.page_texts) != record.page_count:
                 raise ParserFailed(f"{file_name}: the PDF parser stopped early; not imported")

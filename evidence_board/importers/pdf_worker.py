@@ -9,17 +9,21 @@ case file is never touched by this process at all.
 Protocol: stdin carries one JSON line of options, then the PDF bytes to EOF.
 stdout carries JSON lines, each a plain record with a "type":
 ``opened`` (page_count, metadata, repaired), ``page`` (page, text),
-``image`` (page, bbox, width, height, media_type, data as base64),
+``heading`` (text: page 1's heading, or ""),
+``image`` (page, number on that page, bbox, width, height, media_type, data as base64),
+``image_page`` (index of an image already sent, another page it is on),
 ``thumbnail`` (data as base64), then ``done``; or ``error`` (kind, message).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 THUMBNAIL_PX = 400  # longest side of the first-page thumbnail
@@ -27,6 +31,16 @@ MIN_IMAGE_PX = 64  # smaller embedded images are icons, bullets or rules
 MIN_IMAGE_PT = 36  # ... and so are images drawn smaller than half an inch
 MAX_IMAGES = 500
 FLUSH_EVERY = 0.1  # seconds
+
+
+@dataclass(slots=True)
+class _ImagesSeen:
+    """Images already sent, by xref and by content: one PDF may embed the
+    same picture once per page under new xrefs, and it comes in once."""
+
+    by_xref: dict[int, int] = field(default_factory=dict)  # xref -> index of the image sent
+    by_digest: dict[str, int] = field(default_factory=dict)
+    pages: list[set[int]] = field(default_factory=list)  # per image sent, the pages it is on
 
 
 class WorkerError(Exception):
@@ -87,8 +101,7 @@ def parse(data: bytes, options: dict[str, Any]) -> Iterator[dict[str, Any]]:
            "repaired": bool(doc.is_repaired), "encrypted": bool(doc.is_encrypted or options.get("password"))}
 
     extract = bool(options.get("extract_images"))
-    seen_xrefs: set[int] = set()
-    images = 0
+    seen = _ImagesSeen()
     for number in range(page_count):
         try:
             page = doc.load_page(number)
@@ -97,14 +110,32 @@ def parse(data: bytes, options: dict[str, Any]) -> Iterator[dict[str, Any]]:
             raise WorkerError("damaged", f"damaged PDF: page {number + 1} cannot be read ({exc})") from None
         yield {"type": "page", "page": number + 1, "text": text}
         if number == 0:
+            yield {"type": "heading", "text": _heading(page)}
             yield {"type": "thumbnail", "data": _b64(_thumbnail(page))}
-        if extract and images < MAX_IMAGES:
-            for record in _page_images(doc, page, number + 1, seen_xrefs):
-                yield record
-                images += 1
-                if images >= MAX_IMAGES:
-                    break
+        if extract:
+            yield from _page_images(doc, page, number + 1, seen)
     yield {"type": "done"}
+
+
+def _heading(page: Any) -> str:
+    """Page 1's heading: its lines with their type size go to the judge in
+    :mod:`titles`; a page that cannot be laid out has none."""
+    import pymupdf
+
+    from evidence_board.importers.titles import first_heading
+
+    try:
+        blocks = page.get_text("dict", sort=True, flags=pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES)
+    except Exception:  # noqa: BLE001 - no heading is no reason to refuse the file
+        return ""
+    lines = []
+    for block in blocks.get("blocks", ()):
+        for line in block.get("lines", ()):
+            dx, dy = line.get("dir", (1.0, 0.0))
+            spans = [s for s in line.get("spans", ()) if s.get("text", "").strip()]
+            if spans and dx > 0.99 and abs(dy) < 0.01:  # across the page: vertical text is a margin note
+                lines.append((max(float(s.get("size", 0.0)) for s in spans), "".join(s["text"] for s in spans)))
+    return first_heading(lines)
 
 
 def _thumbnail(page: Any) -> bytes:
@@ -115,35 +146,60 @@ def _thumbnail(page: Any) -> bytes:
     return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
 
 
-def _page_images(doc: Any, page: Any, page_number: int, seen_xrefs: set[int]) -> Iterator[dict[str, Any]]:
-    """Embedded images worth a card: each once (logos repeat on every
-    page), no icons or rules, with where it sits on the page."""
-    import pymupdf
-
+def _page_images(doc: Any, page: Any, page_number: int, seen: _ImagesSeen) -> Iterator[dict[str, Any]]:
+    """Embedded images worth a card, with where each sits and its number
+    on the page (top to bottom, left to right); no icons or rules. An image
+    already sent (a logo on every page) is only reported on this page too."""
+    infos = []
     for info in page.get_image_info(xrefs=True):
-        xref = info.get("xref", 0)
-        if xref <= 0 or xref in seen_xrefs:  # inline images are decoration in practice
-            continue
         x0, y0, x1, y1 = info["bbox"]
+        if info.get("xref", 0) <= 0:  # inline images are decoration in practice
+            continue
         if min(info["width"], info["height"]) < MIN_IMAGE_PX or min(x1 - x0, y1 - y0) < MIN_IMAGE_PT:
             continue
-        seen_xrefs.add(xref)
-        try:
-            extracted = doc.extract_image(xref)
-            if (extracted and extracted.get("ext") in ("png", "jpeg", "jpg") and not extracted.get("smask")
-                    and extracted.get("colorspace") in (1, 3)):  # grey or RGB: shown as stored
-                data = extracted["image"]
-                media_type = "image/png" if extracted["ext"] == "png" else "image/jpeg"
-            else:  # JPX, JBIG2, CMYK, soft masks...: normalise to an RGB PNG
-                pix = pymupdf.Pixmap(doc, xref)
-                if pix.n - pix.alpha >= 4:
-                    pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
-                data, media_type = pix.tobytes("png"), "image/png"
-        except Exception:  # noqa: BLE001 - one broken image is skipped, not fatal
-            continue
-        yield {"type": "image", "page": page_number, "bbox": [x0, y0, x1, y1],
-               "width": info["width"], "height": info["height"], "media_type": media_type,
-               "data": _b64(data)}
+        infos.append(info)
+    infos.sort(key=lambda i: (round(i["bbox"][1]), i["bbox"][0]))
+    for number, info in enumerate(infos, start=1):
+        xref = info["xref"]
+        index = seen.by_xref.get(xref)
+        if index is None:
+            extracted = _image_bytes(doc, xref)
+            if extracted is None:
+                continue
+            data, media_type = extracted
+            digest = hashlib.sha256(data).hexdigest()
+            index = seen.by_digest.get(digest)
+            if index is None:
+                if len(seen.pages) >= MAX_IMAGES:
+                    continue
+                seen.by_xref[xref] = seen.by_digest[digest] = len(seen.pages)
+                seen.pages.append({page_number})
+                yield {"type": "image", "page": page_number, "number": number, "bbox": list(info["bbox"]),
+                       "width": info["width"], "height": info["height"], "media_type": media_type,
+                       "data": _b64(data)}
+                continue
+            seen.by_xref[xref] = index
+        if page_number not in seen.pages[index]:
+            seen.pages[index].add(page_number)
+            yield {"type": "image_page", "index": index, "page": page_number}
+
+
+def _image_bytes(doc: Any, xref: int) -> tuple[bytes, str] | None:
+    """An image as stored when every renderer can show it, else as an RGB PNG; None if broken."""
+    import pymupdf
+
+    try:
+        extracted = doc.extract_image(xref)
+        if (extracted and extracted.get("ext") in ("png", "jpeg", "jpg") and not extracted.get("smask")
+                and extracted.get("colorspace") in (1, 3)):  # grey or RGB: shown as stored
+            return extracted["image"], "image/png" if extracted["ext"] == "png" else "image/jpeg"
+        # JPX, JBIG2, CMYK, soft masks...: normalise to an RGB PNG
+        pix = pymupdf.Pixmap(doc, xref)
+        if pix.n - pix.alpha >= 4:
+            pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
+        return pix.tobytes("png"), "image/png"
+    except Exception:  # noqa: BLE001 - one broken image is skipped, not fatal
+        return None
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ import pymupdf
 
 from evidence_board.errors import InvalidInput, UnknownId
 from evidence_board.importers.errors import PasswordRequired, QuoteNotFound
+from evidence_board.importers.titles import quote_title
 from evidence_board.model import CardKind, Placement, Region, Source
 from evidence_board.services import CaseService, Changes
 
@@ -252,7 +253,8 @@ def create_quote(service: CaseService, source_id: str, page: int, text: str, boa
         raise QuoteNotFound(f"{' '.join(text.split())!r} is not on page {page} of {citation(source, page).rsplit(',', 1)[0]}")
     match = max(matches, key=lambda m: _overlap(m.regions, regions)) if regions else matches[0]
     board, px, py = _next_position(service, source_id, board_id, x, y)
-    return service.create_card(CardKind.QUOTE, board_id=board, x=px, y=py, title=citation(source, page),
+    # Named by its own first words; the card shows the citation from its source and page.
+    return service.create_card(CardKind.QUOTE, board_id=board, x=px, y=py, title=quote_title(match.text),
                                text=match.text, source_id=source_id, page=page, regions=match.regions)
 
 

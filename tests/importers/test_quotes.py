@@ -64,7 +64,7 @@ def test_create_quote_stores_text_page_and_regions(case, service, source_id, boa
     card = case.card(changes.created[0])
     assert card.kind is CardKind.QUOTE and card.source_id == source_id and card.page == 1
     assert card.text == "new measures against independent journalists"
-    assert card.title == "Focus on Cuba, p. 1"
+    assert card.title == "new measures against independent journalists"  # named by its words
     assert [list(r) for r in card.regions] == [list(r) for r in find_quote(
         case.attachment(case.source(source_id).attachment_id), 1, card.text)]
     doc_card = next(c for c in case.cards(kind="document"))
