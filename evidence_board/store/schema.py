@@ -303,6 +303,23 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX placements_group ON placements(group_id)")
 
 
+@migration(4, "search in one normal form: full-text indexes of folded text")
+def _v4(conn: sqlite3.Connection) -> None:
+    # Typeset PDFs put ligatures ("pro\ufb01le") and soft hyphens in their text
+    # layer, and the indexes held the text as extracted: "profile" found 3 of
+    # the 31 pages pdftotext finds it on. The indexes now hold folded text
+    # (evidence_board/model/search_text.py), which differs from the text the
+    # tables keep, so they keep no content of their own and are filled here
+    # from every card and page. The folding runs in Python: a migration runs
+    # on connections that know no functions of ours.
+    from evidence_board.store.search import FTS_INDEXES, create_index_sql, reindex
+
+    for table, (fts, _rowid, _columns) in FTS_INDEXES.items():
+        conn.execute(f"DROP TABLE {fts}")
+        conn.execute(create_index_sql(table))
+        reindex(conn, table)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -4,7 +4,8 @@ Every write of the services goes through a RowWriter, which keeps the
 before and after image of each row it touches. Those images are what the
 audit trail stores and what undo and redo apply, so there is one mechanism
 for history, undo and redo instead of three. The writer also keeps the
-full-text indexes in step (see schema.py for why there are no triggers).
+full-text indexes in step (see schema.py for why there are no triggers), giving
+them the folded text of each row (see search.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from evidence_board.model.search_text import index_text
+from evidence_board.store.search import FTS_INDEXES
+
 # Primary key columns of every table a service may change.
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "case_info": ("key",),
@@ -28,11 +32,6 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "placements": ("board_id", "card_id"),
 }
 
-# table -> (fts table, rowid column, indexed columns)
-FTS_INDEXES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "cards": ("cards_fts", "seq", ("title", "text", "tags")),
-    "source_pages": ("pages_fts", "id", ("text",)),
-}
 
 @dataclass(frozen=True, slots=True)
 class _Columns:
@@ -200,11 +199,11 @@ class RowWriter:
         fts = FTS_INDEXES.get(table)
         if fts is not None:
             name, _, cols = fts
-            values = ", ".join(f"coalesce({c}, '')" for c in cols)
-            self.conn.execute(
-                f"INSERT INTO {name}(rowid, {', '.join(cols)}) SELECT rowid, {values} "
-                f"FROM {table} WHERE rowid > ?",
-                (last,),
+            written = self.conn.execute(f"SELECT rowid, {', '.join(cols)} FROM {table} WHERE rowid > ? ORDER BY rowid",
+                                         (last,))
+            self.conn.executemany(
+                f"INSERT INTO {name}(rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})",
+                [(r[0], *(index_text(v or "") for v in r[1:])) for r in written],
             )
         if self.event_id is not None:
             # The audit images of thousands of new rows, made by SQLite's
@@ -367,7 +366,7 @@ class RowWriter:
             self.conn.executemany(
                 f"INSERT INTO {name}({name}, rowid, {', '.join(cols)}) "
                 f"VALUES ('delete', ?, {', '.join('?' * len(cols))})",
-                sorted([found[key][rowid_col], *(found[key].get(c) or "" for c in cols)] for key in keys),
+                sorted([found[key][rowid_col], *(index_text(found[key].get(c) or "") for c in cols)] for key in keys),
             )
         where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
         self.conn.executemany(f"DELETE FROM {table} WHERE {where}", keys)
@@ -376,18 +375,18 @@ class RowWriter:
         )
         return []
 
-    # External-content FTS5 tables need the old values to delete an entry;
+    # FTS5 tables without content need the old values to delete an entry;
     # we always have them because every write passes through here.
     def _index(self, table: str, rowid: int, row: dict[str, Any]) -> None:
         fts, _, cols = FTS_INDEXES[table]
         self.conn.execute(
             f"INSERT INTO {fts}(rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})",
-            [rowid, *(row.get(c) or "" for c in cols)],
+            [rowid, *(index_text(row.get(c) or "") for c in cols)],
         )
 
     def _unindex(self, table: str, rowid: int, row: dict[str, Any]) -> None:
         fts, _, cols = FTS_INDEXES[table]
         self.conn.execute(
             f"INSERT INTO {fts}({fts}, rowid, {', '.join(cols)}) VALUES ('delete', ?, {', '.join('?' * len(cols))})",
-            [rowid, *(row.get(c) or "" for c in cols)],
+            [rowid, *(index_text(row.get(c) or "") for c in cols)],
         )

@@ -14,6 +14,6 @@ def test_phrases_stay_phrases() -> None:
 
 def test_fts_operators_typed_by_users_are_neutralised() -> None:
     assert to_fts_query("US$1.2 billion -- (Cuba) NOT: AND*") == (
-        '"US 1 2" AND "billion" AND "Cuba" AND "NOT" AND "AND"*'
+        '"us 1 2" AND "billion" AND "cuba" AND "not" AND "and"*'
     )
     assert to_fts_query('"" ()  ') is None

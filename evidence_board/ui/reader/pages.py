@@ -8,7 +8,7 @@ the rendered image with the page's rotation and the zoom.
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -16,8 +16,9 @@ import pymupdf
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage
 
-from evidence_board.importers.quotes import QuoteMatch, Word, find_matches, fold, open_source, page_words
+from evidence_board.importers.quotes import QuoteMatch, Word, match_words, open_source, page_words
 from evidence_board.model import Region, Source
+from evidence_board.model.search_text import find_spans, query_terms
 
 CACHE_PAGES = 6
 
@@ -92,36 +93,44 @@ class SourcePages:
                 self._words.popitem(last=False)
         return self._words[page]
 
-    def find(self, text: str, by_terms: bool = False) -> list[tuple[int, QuoteMatch]]:
+    def find(self, text: str) -> list[tuple[int, QuoteMatch]]:
         """Every hit of ``text`` in the document, in page order.
 
-        ``by_terms``: text as typed into the case search (``"a phrase"
-        word``), if not found as a whole, is looked for term by term, so a
-        search hit always opens with its words highlighted.
+        The pages are those the case-wide search finds (the same index, the
+        same folding: ligatures, soft hyphens, broken words, case and
+        accents), and on each the words of the search are highlighted: as
+        one phrase where the page has them so, else word by word. A page
+        found whose words cannot be placed still counts, without a region.
         """
-        hits = self._find_phrase(text.strip().strip('"'))
-        terms = [phrase or word for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text)]
-        if hits or not by_terms or len(terms) < 2:
-            return hits
-        for term in terms:
-            hits += self._find_phrase(term)
-        return sorted(hits, key=lambda hit: (hit[0], hit[1].regions[0][1], hit[1].regions[0][0]))
-
-    def _find_phrase(self, text: str) -> list[tuple[int, QuoteMatch]]:
-        """The stored page texts (read from the case, not MuPDF) pick the
-        pages worth looking at; only those pages' words are matched."""
-        query = " ".join(fold(text).split())
-        if not query:
+        try:
+            terms = query_terms(text)
+        except QueryTooLong:
             return []
         hits: list[tuple[int, QuoteMatch]] = []
-        rows = self.case.conn.execute(
-            "SELECT page, text FROM source_pages WHERE source_id = ? ORDER BY page", (self.source.id,))
-        for page, page_text in rows:
-            folded = " ".join(fold(page_text or "").split())
-            if query not in folded and query not in re.sub(r"- ", "", folded):
-                continue
-            hits += [(page, match) for match in find_matches(self.words(page), text)]
+        for page in self.case.pages_matching(self.source.id, text):
+            words = self.words(page)
+            line_text, starts = _words_as_text(words)
+            matches = [match_words(words, bisect.bisect_right(starts, s) - 1, bisect.bisect_right(starts, e - 1) - 1)
+                       for s, e, _n in find_spans(line_text, terms)]
+            hits += [(page, m) for m in matches] or [(page, QuoteMatch("", [], -1, -1))]
         return hits
+
+
+def _words_as_text(words: Sequence[Word]) -> tuple[str, list[int]]:
+    """The page's words as text, a line end between lines (so a word broken
+    across them joins as in the index), and where each word starts."""
+    parts: list[str] = []
+    starts: list[int] = []
+    at = 0
+    for i, word in enumerate(words):
+        if i:
+            gap = " " if (word[5], word[6]) == (words[i - 1][5], words[i - 1][6]) else "\n"
+            parts.append(gap)
+            at += 1
+        starts.append(at)
+        parts.append(word[4])
+        at += len(word[4])
+    return "".join(parts), starts
 
 
 def union(regions: Sequence[Region]) -> tuple[float, float, float, float]:
