@@ -23,6 +23,7 @@ from evidence_board.errors import CaseFileError, CaseFileExists, CaseFileMissing
 from evidence_board.model import new_id
 from evidence_board.store import locking, safety
 from evidence_board.store.casefile import CaseFile, now_iso
+from evidence_board.store.search import FTS_INDEXES, reindex
 
 BACKUP_INTERVAL_SECONDS = 3600.0
 BACKUP_KEEP = 10
@@ -135,8 +136,6 @@ DELETE FROM source_pages WHERE source_id NOT IN (SELECT id FROM sources);
 DELETE FROM attachments WHERE id NOT IN (
     SELECT attachment_id FROM sources UNION SELECT thumbnail_id FROM sources WHERE thumbnail_id IS NOT NULL
     UNION SELECT attachment_id FROM cards WHERE attachment_id IS NOT NULL);
-INSERT INTO cards_fts(cards_fts) VALUES ('rebuild');
-INSERT INTO pages_fts(pages_fts) VALUES ('rebuild');
 """
 
 
@@ -163,6 +162,8 @@ def scrub_file(path: Path) -> None:
         conn.execute("BEGIN IMMEDIATE")
         for statement in _SCRUB.strip().split(";\n"):
             conn.execute(statement)
+        for table in FTS_INDEXES:
+            reindex(conn, table)
         conn.execute(
             "INSERT INTO audit_events(at, author, action, summary) VALUES (?, '', 'scrub', ?)",
             (now_iso(), "Copy scrubbed for sharing: author names and deleted data removed"),

@@ -18,7 +18,8 @@ from evidence_board.store.rows import (
     BOARD_COLUMNS, CARD_COLUMNS, LINK_COLUMNS, PLACEMENT_COLUMNS, SOURCE_COLUMNS,
     board_from_row, card_from_row, link_from_row, placement_from_row, select, source_from_row,
 )
-from evidence_board.store.search import to_fts_query
+from evidence_board.store import search as searching
+from evidence_board.store.search import SearchHit
 
 
 @dataclass(slots=True)
@@ -29,16 +30,6 @@ class BoardContents:
     cards: dict[str, Card] = field(default_factory=dict)
     placements: dict[str, Placement] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class SearchHit:
-    kind: str  # "card" or "page"
-    id: str  # card id, or source id for a page hit
-    title: str
-    snippet: str
-    rank: float
-    page: int | None = None
 
 
 @dataclass(slots=True)
@@ -278,32 +269,19 @@ class CaseReading:
     # -- search --------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Ranked hits over card text and source page text, best first."""
-        query = to_fts_query(text)
-        if query is None:
-            return []
-        hits = [
-            SearchHit("card", r[0], r[1], r[2], r[3])
-            for r in self.conn.execute(
-                "SELECT c.id, c.title, snippet(cards_fts, -1, '[', ']', '…', 12), bm25(cards_fts) "
-                "FROM cards_fts JOIN cards c ON c.seq = cards_fts.rowid "
-                "WHERE cards_fts MATCH ? ORDER BY bm25(cards_fts) LIMIT ?",
-                (query, limit),
-            )
-        ]
-        hits += [
-            SearchHit("page", r[0], r[1], r[2], r[3], page=r[4])
-            for r in self.conn.execute(
-                "SELECT s.id, coalesce(nullif(s.title, ''), s.file_name), "
-                "snippet(pages_fts, 0, '[', ']', '…', 12), bm25(pages_fts), p.page "
-                "FROM pages_fts JOIN source_pages p ON p.id = pages_fts.rowid "
-                "JOIN sources s ON s.id = p.source_id "
-                "WHERE pages_fts MATCH ? ORDER BY bm25(pages_fts) LIMIT ?",
-                (query, limit),
-            )
-        ]
-        hits.sort(key=lambda h: h.rank)
-        return hits[:limit]
+        """Ranked hits over card text and source page text, best first.
+        A query too long to answer in good time raises QueryTooLong."""
+        return searching.search(self.conn, text, limit)[0]
+
+    def search_first_page(self, text: str, limit: int = 50) -> tuple[list[SearchHit], bool]:
+        """A first page of hits to show at once (the best of the first
+        matches), and whether it is already the final ranking; if not,
+        ``search`` gives it."""
+        return searching.search(self.conn, text, limit, first_page=True)
+
+    def pages_matching(self, source_id: str, text: str) -> list[int]:
+        """The pages of a source that ``search`` finds ``text`` on."""
+        return searching.pages_matching(self.conn, source_id, text)
 
     # -- audit trail ---------------------------------------------------
 

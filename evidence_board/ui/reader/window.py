@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from evidence_board.errors import EvidenceBoardError
 from evidence_board.importers.quotes import QuoteMatch, citation, create_page_clip, create_quote
 from evidence_board.model import Region, Source
+from evidence_board.model.search_text import QueryTooLong
 from evidence_board.services import CaseService
 from evidence_board.ui.reader.page_widget import PageWidget, SelectMode
 from evidence_board.ui.reader.pages import SourcePages, union
@@ -169,19 +170,23 @@ class SourceReader(QMainWindow):
     # -- find ----------------------------------------------------------
 
     def find(self, text: str, by_terms: bool = False) -> int:
-        """Find ``text`` in the whole document; go to the first hit from here.
-        ``by_terms``: a case search's query, found phrase by phrase if need be."""
+        """Find ``text`` in the whole document as the case search finds it;
+        go to the first hit from here. (``by_terms``, a case search's query,
+        is found the same way: both search alike.)"""
         self.find_box.blockSignals(True)
         self.find_box.setText(text)
         self.find_box.blockSignals(False)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long document takes a moment
         try:
-            self.find_hits = self.pages.find(text, by_terms)
+            self.find_hits = self.pages.find(text)
+            refused = ""
+        except QueryTooLong as exc:
+            self.find_hits, refused = [], f" {exc}"
         finally:
             QApplication.restoreOverrideCursor()
         self.find_index = -1
         if not self.find_hits:
-            self.hits_label.setText(" no hits" if text.strip() else "")
+            self.hits_label.setText(refused or (" no hits" if text.strip() else ""))
             self._show_hits_on_page()
             return 0
         start = next((i for i, (page, _) in enumerate(self.find_hits) if page >= self.page), 0)
@@ -215,7 +220,8 @@ class SourceReader(QMainWindow):
         else:
             self._show_hits_on_page()
         self.hits_label.setText(f" {index + 1} of {len(self.find_hits)}")
-        self._scroll_to(union(match.regions))
+        if match.regions:  # a page found whose words could not be placed has none
+            self._scroll_to(union(match.regions))
 
     def _show_hits_on_page(self) -> None:
         on_page = [(i, m) for i, (p, m) in enumerate(self.find_hits) if p == self.page]
