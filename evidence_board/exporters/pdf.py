@@ -30,6 +30,7 @@ from evidence_board.exporters.pdf_layout import (
     FOOTER, HEADER, MARGIN, BoardPage, PageLayout, fit_layout, map_rect, page_size_name, tile_layout,
 )
 from evidence_board.exporters.scope import ExportScope, contents_per_rect
+from evidence_board.render.board_labels import board_label_placer
 from evidence_board.render.board_painter import paint_board
 
 Progress = Callable[[int, int], None]
@@ -114,6 +115,8 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
     contents = scope.visible_contents()
     tiles = [i for i, page in enumerate(layout.pages) if not page.overview and len(layout.pages) > 1]
     per_page = dict(zip(tiles, contents_per_rect(contents, [layout.pages[i].source for i in tiles])))
+    # One placement for every page: a label across two tiles is drawn alike on both.
+    labels = board_label_placer(contents, context)
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write a PDF to {qt_pdf.parent}")
@@ -127,7 +130,8 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
             painter.save()
             painter.setClipRect(QRectF(*_rect(page.target)))
             paint_board(painter, per_page.get(index, contents), QRectF(*_rect(page.source)), context,
-                        target_rect=QRectF(*_rect(page.target)), detail=detail, numbers=scope.numbers)
+                        target_rect=QRectF(*_rect(page.target)), detail=detail, numbers=scope.numbers,
+                        labels=labels)
             painter.restore()
             painter.setPen(QPen(RULE, 0.6))
             painter.setBrush(Qt.BrushStyle.NoBrush)

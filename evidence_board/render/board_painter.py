@@ -1,19 +1,28 @@
 """Painting a whole board without a QGraphicsScene, for exports.
 
 Uses the same card and link painters and the same stacking order as the
-board window (group frames, then links, then cards, each by z), so a PDF,
-PNG or SVG shows what the user saw.
+board window (group frames, then links, then cards, each by z, then group
+titles and link labels above everything), so a PDF, PNG or SVG shows what
+the user saw. Labels sit where ``label_placement`` puts them: clear of
+cards, titles, arrowheads and each other.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QTransform
 
 from evidence_board.model import Placement
-from evidence_board.render.card_painter import paint_card
+from evidence_board.model import CardKind
+from evidence_board.render.board_labels import board_label_placer
+from evidence_board.render.card_painter import group_backing, paint_card, paint_group_title
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
-from evidence_board.render.link_painter import link_bounds, link_geometry, link_lanes, paint_link
+from evidence_board.render.label_placement import LabelPlacer
+from evidence_board.render.link_painter import (
+    LABEL_DETAIL, link_bounds, link_geometry, link_lanes, paint_label, paint_link,
+)
 from evidence_board.store.reading import BoardContents
 
 
@@ -33,14 +42,19 @@ def board_bounds(contents: BoardContents, margin: float = 40.0) -> QRectF:
 
 def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF, context: RenderContext, *,
                 target_rect: QRectF | None = None, detail: float = 1.0,
-                numbers: dict[str, int] | None = None, background: bool = True) -> None:
+                numbers: dict[str, int] | None = None, background: bool = True,
+                labels: LabelPlacer | None = None, hidden: Collection[str] = ()) -> None:
     """Draw the part of the board inside ``source_rect``.
 
     With ``target_rect`` the board area is scaled (aspect kept, centred) onto
     that rectangle of the paint device; without it the painter's current
     transform maps board coordinates. ``detail`` is the level of detail
     cards are drawn at (1.0: everything, as exports want). ``numbers`` maps
-    card ids to the badge numbers to draw on them.
+    card ids to the badge numbers to draw on them. ``labels`` (from
+    ``board_label_placer``) places the labels; pass the same one for every
+    tile of an export so a label straddling two tiles is drawn alike on both.
+    ``hidden`` cards are not drawn, though their links are (a PDF tile leaves
+    out a card it would cut: the card is whole on another tile).
     """
     painter.save()
     try:
@@ -59,14 +73,41 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
         lanes = link_lanes(contents.links.values())
         for _z, kind, item_id in _stacking(contents):
             if kind == "card":
+                if item_id in hidden:
+                    continue
                 rect = placement_rect(contents.placements[item_id])
                 if rect.intersects(source_rect):
                     paint_card(painter, contents.cards[item_id], rect, detail=detail, context=context,
                                number=(numbers or {}).get(item_id))
             else:
                 _paint_link(painter, contents, item_id, lanes.get(item_id, 0.0), source_rect, detail, context)
+        _paint_titles(painter, contents, source_rect, detail, context, hidden)
+        if detail >= LABEL_DETAIL:
+            _paint_labels(painter, contents, labels or board_label_placer(contents, context), source_rect, context)
     finally:
         painter.restore()
+
+
+def _paint_titles(painter: QPainter, contents: BoardContents, source_rect: QRectF, detail: float,
+                  context: RenderContext, hidden: Collection[str] = ()) -> None:
+    groups = [(stacking_z(card, contents.placements[card_id]), card_id) for card_id, card in contents.cards.items()
+              if card.kind is CardKind.GROUP and card_id not in hidden]
+    for _z, card_id in sorted(groups):
+        rect = placement_rect(contents.placements[card_id])
+        if rect.intersects(source_rect):
+            card = contents.cards[card_id]
+            paint_group_title(painter, card, rect, detail, context, backing=group_backing(card, context))
+
+
+def _paint_labels(painter: QPainter, contents: BoardContents, labels: LabelPlacer, source_rect: QRectF,
+                  context: RenderContext) -> None:
+    """The labels of ``contents``' links that show in ``source_rect``, where ``labels`` placed them."""
+    area = source_rect.getRect()
+    labels.ensure(area)
+    for link_id, spot in sorted(labels.spots_in(area).items()):
+        link = contents.links.get(link_id)
+        if link is not None:
+            paint_label(painter, link, spot, context)
 
 
 def _stacking(contents: BoardContents) -> list[tuple[float, str, str]]:

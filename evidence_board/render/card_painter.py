@@ -7,6 +7,9 @@ scale the card is seen at (device pixels per board unit):
 - below ``TITLE_DETAIL``: the card, its accent band, picture and title;
 - above: everything (text, citation, attributes, dates, tags, grading).
 
+A group card draws its frame; ``paint_group_title`` draws its title later,
+above the cards, so a card pushed under it never hides it.
+
 Text is drawn with drawStaticText, so PDF and SVG exports keep it as text.
 """
 
@@ -345,10 +348,10 @@ def _paint_entity(painter: QPainter, card: Card, body: QRectF, context: RenderCo
 
 
 def _paint_group(painter: QPainter, card: Card, rect: QRectF, detail: float, context: RenderContext) -> None:
-    palette, fonts = context.palette, context.fonts
-    accent = palette.accent(card)
+    """The frame only: its title is drawn above the cards (paint_group_title), so no card hides it."""
+    accent = context.palette.accent(card)
     fill = QColor(accent)
-    fill.setAlpha(34)
+    fill.setAlpha(GROUP_FILL_ALPHA)
     border = QColor(accent)
     border.setAlpha(190)
     pen = QPen(border, 1.5)
@@ -356,18 +359,63 @@ def _paint_group(painter: QPainter, card: Card, rect: QRectF, detail: float, con
     painter.setPen(pen)
     painter.setBrush(QBrush(fill))
     painter.drawRoundedRect(rect, RADIUS * 2, RADIUS * 2)
+
+
+GROUP_FILL_ALPHA = 34
+
+
+def _group_title_font(rect: QRectF, detail: float, context: RenderContext) -> QFont:
+    # Seen from afar a group's title grows, so the board's regions stay readable.
+    base = context.fonts.group_title.pixelSize()
+    size = int(min(max(base, 13 / max(detail, 0.01)), rect.height() * 0.22, base * 6))
+    return context.font_at(context.fonts.group_title, max(base, size))
+
+
+def group_title_rect(card: Card, rect: QRectF, detail: float, context: RenderContext) -> QRectF:
+    """Where a group's title (and the line under it) is drawn at ``detail``: its words, not the frame's width."""
+    font = _group_title_font(rect, detail, context)
+    title = " ".join((card.title or "Group").split())
+    width = min(rect.width() - 28, context.text_width(title, font))
+    height = context.metrics(font).height()
+    if detail >= TITLE_DETAIL and card.text:
+        width = max(width, min(rect.width() - 28, context.text_width(" ".join(card.text.split()),
+                                                                      context.fonts.small)))
+        height += 2 + 18
+    return QRectF(rect.left() + 14, rect.top() + 10, max(0.0, width), height)
+
+
+def paint_group_title(painter: QPainter, card: Card, rect: QRectF, detail: float, context: RenderContext,
+                      backing: QColor | None = None) -> None:
+    """A group's title (and description, close up), drawn after the cards.
+
+    ``backing`` fills the words' box first: the board and the frame's tint
+    as one opaque colour, so the title looks the same where it sits on the
+    frame and hides a card pushed under it.
+    """
     if detail < BLOCK_DETAIL:
         return
-    # Seen from afar a group's title grows, so the board's regions stay readable.
-    base = fonts.group_title.pixelSize()
-    size = int(min(max(base, 13 / max(detail, 0.01)), rect.height() * 0.22, base * 6))
-    font = context.font_at(fonts.group_title, max(base, size))
+    palette, fonts = context.palette, context.fonts
+    accent = palette.accent(card)
+    font = _group_title_font(rect, detail, context)
     height = context.metrics(font).height()
+    if backing is not None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(backing)
+        painter.drawRoundedRect(group_title_rect(card, rect, detail, context).adjusted(-6, -3, 6, 3), 4, 4)
     title_box = QRectF(rect.left() + 14, rect.top() + 10, rect.width() - 28, height)
     height = _text_line(painter, card.title or "Group", font, accent.darker(135), title_box, context)
     if detail >= TITLE_DETAIL and card.text:
         _text_line(painter, card.text, fonts.small, palette.muted,
                    QRectF(title_box.left(), title_box.top() + height + 2, title_box.width(), 18), context)
+
+
+def group_backing(card: Card, context: RenderContext) -> QColor:
+    """The opaque colour a group's frame shows on the board (see paint_group_title)."""
+    board, accent = context.palette.board, context.palette.accent(card)
+    alpha = GROUP_FILL_ALPHA / 255
+    return QColor(round(board.red() + (accent.red() - board.red()) * alpha),
+                  round(board.green() + (accent.green() - board.green()) * alpha),
+                  round(board.blue() + (accent.blue() - board.blue()) * alpha))
 
 
 _KIND_PAINTERS = {

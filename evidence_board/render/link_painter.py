@@ -3,8 +3,10 @@
 A link runs between the borders of its two cards (not their centres), with an
 arrowhead at the end it points to (both ends for ``both``), a solid, dashed
 or dotted line for confirmed, unconfirmed and tentative, and its label on an
-opaque rounded plate at the middle, drawn after the line so the line never
-crosses the words. Several links between the same two cards run side by side
+opaque rounded plate (``paint_label``) at the spot ``label_placement`` found
+for it: on its line where that is free, else slid along it, else beside it
+with a leader. Plates are drawn after every line and card, so nothing is
+drawn over one. Several links between the same two cards run side by side
 in lanes (``link_lanes``).
 """
 
@@ -19,14 +21,15 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, Q
 
 from evidence_board.model import Direction, Link, Strength
 from evidence_board.render.context import RenderContext
+from evidence_board.render.label_placement import PLATE_HEIGHT, PLATE_MAX_WIDTH, LabelSpot, arrow_boxes
 
 LANE_SPACING = 22.0
 LINE_WIDTH = 1.6
 ARROW_LENGTH = 11.0
 ARROW_HALF_WIDTH = 5.0
 LABEL_DETAIL = 0.3  # below this zoom a label could not be read; it is left out
-LABEL_HEIGHT = 20.0
-LABEL_MAX_WIDTH = 220.0
+LABEL_HEIGHT = PLATE_HEIGHT
+LABEL_MAX_WIDTH = PLATE_MAX_WIDTH
 
 
 @dataclass(slots=True)
@@ -116,26 +119,35 @@ def link_geometry_floats(from_rect: Rect, to_rect: Rect, lane_offset: float = 0.
     return LinkGeometry(QPointF(*start), QPointF(*end), visible)
 
 
+def label_width(label: str, context: RenderContext) -> float:
+    """The width of the plate a label sits on (its words and a margin, at most LABEL_MAX_WIDTH)."""
+    return min(LABEL_MAX_WIDTH, context.text_width(" ".join(label.split()), context.fonts.label) + 16)
+
+
 def label_rect(geometry: LinkGeometry, label: str, context: RenderContext) -> QRectF:
-    """The plate a label sits on, centred on the middle of the line."""
+    """The plate a label would take centred on the middle of the line (where placing starts)."""
     if not label:
         return QRectF()
-    width = min(LABEL_MAX_WIDTH, context.text_width(" ".join(label.split()), context.fonts.label) + 16)
+    width = label_width(label, context)
     middle = geometry.middle
     return QRectF(middle.x() - width / 2, middle.y() - LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
 
 
+def link_arrow_boxes(link: Link, geometry: LinkGeometry) -> list[tuple[float, float, float, float]]:
+    """Rectangles around the link's arrowheads (plates keep off them)."""
+    ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
+    arrows = (link.direction is Direction.BOTH, link.direction in (Direction.FORWARD, Direction.BOTH))
+    return arrow_boxes(ends, arrows, ARROW_LENGTH, ARROW_HALF_WIDTH)
+
+
 def link_shape(geometry: LinkGeometry, label: str, context: RenderContext, width: float = 10.0) -> QPainterPath:
-    """The area that picks the link under the mouse: a band along the line, plus its label."""
+    """The area that picks the link under the mouse: a band along the line (its plate is
+    picked where it was placed, see LabelPlacer.link_at)."""
     path = QPainterPath(geometry.start)
     path.lineTo(geometry.end)
     stroker = QPainterPathStroker()
     stroker.setWidth(width)
-    shape = stroker.createStroke(path)
-    plate = label_rect(geometry, label, context)
-    if not plate.isEmpty():
-        shape.addRoundedRect(plate, LABEL_HEIGHT / 2, LABEL_HEIGHT / 2)
-    return shape
+    return stroker.createStroke(path)
 
 
 def link_bounds(geometry: LinkGeometry, label: str, context: RenderContext) -> QRectF:
@@ -262,7 +274,8 @@ def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF
 
 def paint_link_ends(painter: QPainter, link: Link, geometry: LinkGeometry, context: RenderContext,
                     selected: bool = False) -> None:
-    """The arrowheads and the label: what a link shows besides its line (close enough to read)."""
+    """The arrowheads: what a link shows at its ends when close enough (its label is drawn
+    later, above the cards, by paint_label)."""
     if not geometry.visible:
         return
     colour = link_colour(link, context, selected)
@@ -273,19 +286,13 @@ def paint_link_ends(painter: QPainter, link: Link, geometry: LinkGeometry, conte
         painter.drawPolygon(_arrowhead(end, start))
     if link.direction is Direction.BOTH:
         painter.drawPolygon(_arrowhead(start, end))
-    if link.label:
-        _paint_label(painter, link.label, geometry, context, colour if selected else None)
 
 
 def link_ends_rects(link: Link, geometry: LinkGeometry, context: RenderContext) -> list[QRectF]:
-    """Where paint_link_ends draws: around each arrow tip and the label's plate."""
+    """Where paint_link_ends draws: around each arrow tip."""
     reach = ARROW_LENGTH + 2
-    rects = []
-    for point in (geometry.start, geometry.end):
-        rects.append(QRectF(point.x() - reach, point.y() - reach, 2 * reach, 2 * reach))
-    if link.label:
-        rects.append(label_rect(geometry, link.label, context).adjusted(-2, -2, 2, 2))
-    return rects
+    return [QRectF(point.x() - reach, point.y() - reach, 2 * reach, 2 * reach)
+            for point in (geometry.start, geometry.end)]
 
 
 def _shorten(point: QPointF, towards: QPointF, by: float) -> QPointF:
@@ -295,14 +302,22 @@ def _shorten(point: QPointF, towards: QPointF, by: float) -> QPointF:
     return line.pointAt(by / line.length())
 
 
-def _paint_label(painter: QPainter, label: str, geometry: LinkGeometry, context: RenderContext,
-                 highlight: QColor | None) -> None:
+def paint_label(painter: QPainter, link: Link, spot: LabelSpot, context: RenderContext,
+                selected: bool = False) -> None:
+    """A link's label on its opaque plate at ``spot``, with the leader to its line if it has one."""
     palette, font = context.palette, context.fonts.label
-    plate = label_rect(geometry, label, context)
-    painter.setPen(QPen(highlight or palette.label_border, 1.5 if highlight else 1.0))
+    colour = link_colour(link, context, selected)
+    if spot.leader is not None:
+        x0, y0, x1, y1 = spot.leader
+        painter.setPen(QPen(colour, 1.0))
+        painter.setBrush(colour)
+        painter.drawLine(QLineF(x0, y0, x1, y1))
+        painter.drawEllipse(QPointF(x0, y0), 2.2, 2.2)
+    plate = QRectF(spot.x, spot.y, spot.width, spot.height)
+    painter.setPen(QPen(colour if selected else palette.label_border, 1.5 if selected else 1.0))
     painter.setBrush(palette.label_plate)
     painter.drawRoundedRect(plate, LABEL_HEIGHT / 2, LABEL_HEIGHT / 2)
-    static = context.elided(label, font, plate.width() - 14)
+    static = context.elided(link.label, font, plate.width() - 14)
     metrics = context.metrics(font)
     painter.setFont(font)
     painter.setPen(palette.text)

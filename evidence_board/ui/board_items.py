@@ -18,6 +18,7 @@ from evidence_board.render.link_painter import (
     LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
     link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
 )
+from evidence_board.ui.label_layer import LabelLayer
 from evidence_board.ui.link_layer import LinkLayer
 
 _Flag = QGraphicsItem.GraphicsItemFlag
@@ -56,8 +57,12 @@ class CardItem(QGraphicsItem):
         self.setCacheMode(_DEVICE_CACHE)
         self.setPos(placement.x, placement.y)
         self.setZValue(stacking_z(card, placement))
+        # The scene's LabelLayer, told where this card was and is, so labels keep off it.
+        self.labels: LabelLayer | None = None
 
-
+    def _tell_labels(self) -> None:
+        if self.labels is not None:
+            self.labels.changed(*self.geometry)
 
     def card_rect(self) -> QRectF:
         """The card's rectangle in scene coordinates (follows a drag live)."""
@@ -69,7 +74,9 @@ class CardItem(QGraphicsItem):
         ``lazy`` only records the place (a drag seen from far away, where the
         overview draws from ``geometry``); ``sync_pos`` then moves the item.
         """
+        self._tell_labels()
         self.geometry = (x, y, self.geometry[2], self.geometry[3])
+        self._tell_labels()
         if not lazy:
             self.setPos(x, y)
 
@@ -79,6 +86,8 @@ class CardItem(QGraphicsItem):
 
     def set_card(self, card: Card) -> None:
         self.card = card
+        if self.is_group:
+            self._tell_labels()  # its title may have grown or shrunk
         self.update()
 
     def set_placement(self, placement: Placement) -> None:
@@ -93,9 +102,11 @@ class CardItem(QGraphicsItem):
 
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
+        self._tell_labels()
         self._rect = QRectF(0, 0, width, height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.geometry = (self.geometry[0], self.geometry[1], width, height)
+        self._tell_labels()
 
     # -- handles ----------------------------------------------------------
 
@@ -177,6 +188,8 @@ class LinkItem(QGraphicsItem):
         self._offset = (0.0, 0.0)  # pos() as floats (a drag's shift)
         # The scene's LinkLayer draws this link (see link_layer); None: the item paints itself.
         self.layer: LinkLayer | None = None
+        # The scene's LabelLayer draws its label (see label_layer); None: the item draws it.
+        self.labels: LabelLayer | None = None
         self.setFlags(_LINK_FLAGS)
         self.setZValue(LINK_Z)
         source.links.add(self)
@@ -192,13 +205,13 @@ class LinkItem(QGraphicsItem):
             self.layer.forget(self)
 
     def refresh_layer(self) -> None:
-        """Draw this link's area again (it was just put on a layer)."""
+        """Draw this link's area again (it was just put on its layers)."""
         self._mark()
         if self.is_long:
             self.layer.follow(self)
 
     def long_cells(self, cell: float, margin: float) -> set[tuple[int, int]]:
-        """The grid cells (of side ``cell``, in scene units) within ``margin`` of the line or its label."""
+        """The grid cells (of side ``cell``, in scene units) within ``margin`` of the line."""
         x0, y0, x1, y1 = self._ends
         x0, y0, x1, y1 = x0 + self._offset[0], y0 + self._offset[1], x1 + self._offset[0], y1 + self._offset[1]
         cells: set[tuple[int, int]] = set()
@@ -213,15 +226,14 @@ class LinkItem(QGraphicsItem):
                 ya, yb = y0 + dy * ta, y0 + dy * tb
             for j in range(int((min(ya, yb) - margin) // cell), int((max(ya, yb) + margin) // cell) + 1):
                 cells.add((i, j))
-        if self.link.label:
-            plate = self.label_rect().translated(*self._offset)
-            for i in range(int(plate.left() // cell), int(plate.right() // cell) + 1):
-                for j in range(int(plate.top() // cell), int(plate.bottom() // cell) + 1):
-                    cells.add((i, j))
         return cells
 
-    def _mark(self) -> None:
-        """Tell the layer where this link draws (before and after each change)."""
+    def _mark(self, moved: bool = True) -> None:
+        """Tell the layers where this link draws (before and after each change; ``moved``
+        False: only its look changed, its label stays where it is)."""
+        if moved and self.labels is not None and not self._bounds.isEmpty():
+            x, y, w, h = self._bounds.getRect()
+            self.labels.changed(x + self._offset[0], y + self._offset[1], w, h)
         layer = self.layer
         if layer is not None and not layer.redraw_pending and not self._bounds.isEmpty():
             x, y, w, h = self._bounds.getRect()
@@ -292,20 +304,34 @@ class LinkItem(QGraphicsItem):
         if dx or dy:
             self.shift(QPointF(self._offset[0] + dx, self._offset[1] + dy))
 
+    def scene_geometry(self) -> LinkGeometry:
+        """``geometry`` in scene coordinates (a drag may have shifted the item)."""
+        dx, dy = self._offset
+        if not dx and not dy:
+            return self.geometry
+        shift = QPointF(dx, dy)
+        return LinkGeometry(self.geometry.start + shift, self.geometry.end + shift, self.geometry.visible)
+
     def label_rect(self) -> QRectF:
-        return label_rect(self.geometry, self.link.label, self.context)
+        """Where the label's plate is drawn (scene coordinates): its placed spot, else the middle."""
+        spot = self.labels.placer.spot(self.link_id) if self.labels is not None else None
+        if spot is not None:
+            return QRectF(*spot.rect)
+        return label_rect(self.scene_geometry(), self.link.label, self.context)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
-            self._shape = link_shape(self.geometry, self.link.label, self.context)
+            self._shape = link_shape(self.geometry, "", self.context)
         return self._shape
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._mark()
+            self._mark(moved=False)
+            if self.labels is not None:
+                self.labels.restyle(self.link_id)
         return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:

@@ -22,6 +22,7 @@ from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
 from evidence_board.ui.board_items import CardItem, LinkItem
+from evidence_board.ui.label_layer import LabelLayer
 from evidence_board.ui.link_layer import LinkLayer
 from evidence_board.ui.overview_layer import OverviewItem
 
@@ -60,6 +61,9 @@ class BoardScene(QGraphicsScene):
         self.setSceneRect(QRectF(-800, -600, 1600, 1200))
         self.link_layer = LinkLayer()
         self.addItem(self.link_layer)
+        # Group titles and link labels, above every card (see label_layer).
+        self.label_layer = LabelLayer(self)
+        self.addItem(self.label_layer)
         # Far away the view shows this one-item scene instead (see set_overview_mode).
         self.overview_scene = QGraphicsScene(self)
         self.overview_scene.setBackgroundBrush(QColor(context.palette.board))
@@ -151,6 +155,10 @@ class BoardScene(QGraphicsScene):
         item = CardItem(card, placement, self.context)
         self.addItem(item)
         self.cards[card.id] = item
+        item.labels = self.label_layer
+        item.labels.changed(*item.geometry)
+        if item.is_group:
+            self.label_layer.groups[card.id] = item
         return item
 
     def _add_link(self, link, lane_offset: float = 0.0) -> LinkItem | None:
@@ -160,6 +168,7 @@ class BoardScene(QGraphicsScene):
         item = LinkItem(link, source, target, self.context, lane_offset=lane_offset)
         self.addItem(item)
         item.layer = self.link_layer
+        item.labels = self.label_layer
         item.refresh_layer()
         self.links[link.id] = item
         return item
@@ -176,6 +185,8 @@ class BoardScene(QGraphicsScene):
             return
         for link in list(item.links):
             self._remove_link(link.link_id)
+        self.label_layer.changed(*item.geometry)
+        self.label_layer.groups.pop(card_id, None)
         self.removeItem(item)
 
     # -- following the services ---------------------------------------------
@@ -386,6 +397,7 @@ class BoardScene(QGraphicsScene):
             self.setSceneRect(wanted if reset else current.united(wanted))
             self.overview_scene.setSceneRect(self.sceneRect())
         self.link_layer.set_bounds(self.sceneRect())
+        self.label_layer.set_bounds(self.sceneRect())
         self.overview.invalidate(self.sceneRect())
 
     # -- lookups --------------------------------------------------------------
@@ -400,6 +412,11 @@ class BoardScene(QGraphicsScene):
         right = max(g[0] + g[2] for g in geometries)
         bottom = max(g[1] + g[3] for g in geometries)
         return QRectF(left, top, right - left, bottom - top)
+
+    def label_at(self, pos: QPointF) -> LinkItem | None:
+        """The link whose label plate is drawn at ``pos`` (plates are drawn above cards)."""
+        link_id = self.label_layer.link_at(pos.x(), pos.y())
+        return self.links.get(link_id) if link_id is not None else None
 
     def selected_cards(self) -> list[CardItem]:
         return [item for item in self.selectedItems() if isinstance(item, CardItem)]

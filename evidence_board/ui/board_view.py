@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWid
 
 from evidence_board.errors import EvidenceBoardError
 from evidence_board.model import CardKind
+from evidence_board.render.link_painter import LABEL_DETAIL
 from evidence_board.ui.board_commands import NUDGE, BoardCommands
 from evidence_board.ui.board_items import CardItem, LinkItem
 from evidence_board.ui.board_scene import BoardScene
@@ -139,7 +140,8 @@ class BoardView(QGraphicsView):
             return
         scene = self.board_scene
         item = scene.card_at(pos)
-        link = self._link_at(pos) if item is None or item.is_group else None
+        # A label plate is drawn above the cards, so it is picked before a card under it.
+        link = self._link_at(pos) if item is None or item.is_group else self._label_at(pos)
         if link is not None:
             item = None
         if item is not None and not self.read_only:
@@ -171,9 +173,18 @@ class BoardView(QGraphicsView):
             scene.selection_changed_in_overview()
         self._press = (event.position().toPoint(), pos, item, modifiers)
 
+    def _label_at(self, pos: QPointF) -> LinkItem | None:
+        """The link whose label is drawn under ``pos`` (labels show from LABEL_DETAIL)."""
+        if self.board_scene.overview_mode or self.scale_factor < LABEL_DETAIL:
+            return None
+        return self.board_scene.label_at(pos)
+
     def _link_at(self, pos: QPointF) -> LinkItem | None:
         if self.board_scene.overview_mode:
             return None
+        label = self._label_at(pos)
+        if label is not None:
+            return label
         for item in self.board_scene.items(pos):
             if isinstance(item, LinkItem):
                 return item
@@ -274,7 +285,8 @@ class BoardView(QGraphicsView):
         editor.setPlaceholderText("label")
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor.setProperty("link_id", link.link_id)
-        centre = self.mapFromScene(link.mapToScene(link.geometry.middle))
+        centre = self.mapFromScene(link.label_rect().center() if link.link.label
+                                   else link.mapToScene(link.geometry.middle))
         editor.resize(180, editor.sizeHint().height())
         editor.move(centre.x() - 90, centre.y() - editor.height() // 2)
         editor.returnPressed.connect(lambda: self._finish_label_edit(commit=True))

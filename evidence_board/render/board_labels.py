@@ -1,0 +1,107 @@
+"""Label placement for a board read from the case file (exports, screenshots, tests).
+
+``ContentsLabelSource`` answers the placer's questions from a
+``BoardContents``: the cards, group titles and arrowheads in a region, and
+the labelled links near it. The board window has its own source that asks
+its scene (``ui/label_layer``); both describe obstacles with the functions
+here, so a plate keeps off the same things on screen and on paper.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+
+from evidence_board.model import Card, CardKind, Link
+from evidence_board.render.card_painter import TITLE_DETAIL, group_title_rect
+from evidence_board.render.context import RenderContext
+from evidence_board.render.label_placement import (
+    CELL, REACH, LabelPlacer, LabelRequest, Rect, reach_of, segment_meets,
+)
+from evidence_board.render.link_painter import (
+    LABEL_DETAIL, LinkGeometry, label_width, link_arrow_boxes, link_geometry_floats, link_lanes,
+)
+from evidence_board.store.reading import BoardContents
+
+
+def title_obstacle(card: Card, rect: Rect, context: RenderContext) -> Rect:
+    """Where a group's title may be drawn at any zoom that shows labels (it grows as the view zooms out)."""
+    frame = QRectF(*rect)
+    far = group_title_rect(card, frame, LABEL_DETAIL, context)
+    near = group_title_rect(card, frame, TITLE_DETAIL, context)
+    united = far.united(near)
+    return united.x() - 6, united.y() - 3, united.width() + 12, united.height() + 6
+
+
+def link_request(link: Link, geometry: LinkGeometry, context: RenderContext) -> LabelRequest | None:
+    """What the placer needs to place a link's label (None: nothing to place)."""
+    if not link.label or not geometry.visible:
+        return None
+    ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
+    return LabelRequest(link.id, ends, label_width(link.label, context))
+
+
+class ContentsLabelSource:
+    """A LabelSource over one BoardContents, indexed once in a grid of CELL squares."""
+
+    def __init__(self, contents: BoardContents, context: RenderContext) -> None:
+        self.contents = contents
+        self.context = context
+        self.geometries: dict[str, LinkGeometry] = {}
+        self._obstacles: dict[tuple[int, int], list[Rect]] = {}
+        self._lines: dict[tuple[int, int], set[str]] = {}
+        places = contents.placements
+        for card_id, p in places.items():
+            card = contents.cards[card_id]
+            rect = (p.x, p.y, p.width, p.height)
+            self._add_obstacle(title_obstacle(card, rect, context) if card.kind is CardKind.GROUP else rect)
+        lanes = link_lanes(contents.links.values())
+        for link_id, link in contents.links.items():
+            a, b = places.get(link.from_card), places.get(link.to_card)
+            if a is None or b is None:
+                continue
+            geometry = link_geometry_floats((a.x, a.y, a.width, a.height), (b.x, b.y, b.width, b.height),
+                                            lanes.get(link_id, 0.0))
+            self.geometries[link_id] = geometry
+            if not geometry.visible:
+                continue
+            for box in link_arrow_boxes(link, geometry):
+                self._add_obstacle(box)
+            if link.label:
+                ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
+                for cell in _cells_of(reach_of(ends)):
+                    self._lines.setdefault(cell, set()).add(link_id)
+
+    def _add_obstacle(self, rect: Rect) -> None:
+        for cell in _cells_of(rect):
+            self._obstacles.setdefault(cell, []).append(rect)
+
+    def load(self, rect: Rect) -> tuple[list[Rect], list[str]]:
+        obstacles: dict[Rect, None] = {}
+        labels: set[str] = set()
+        near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
+        for cell in _cells_of(rect):
+            obstacles.update(dict.fromkeys(self._obstacles.get(cell, ())))
+            for link_id in self._lines.get(cell, ()):
+                if link_id not in labels:
+                    g = self.geometries[link_id]
+                    if segment_meets((g.start.x(), g.start.y(), g.end.x(), g.end.y()), near):
+                        labels.add(link_id)
+        return list(obstacles), sorted(labels)
+
+    def request(self, link_id: str) -> LabelRequest | None:
+        link, geometry = self.contents.links.get(link_id), self.geometries.get(link_id)
+        if link is None or geometry is None:
+            return None
+        return link_request(link, geometry, self.context)
+
+
+def board_label_placer(contents: BoardContents, context: RenderContext) -> LabelPlacer:
+    """A placer for every label of ``contents`` (pass it to paint_board for each tile of one export)."""
+    return LabelPlacer(ContentsLabelSource(contents, context))
+
+
+def _cells_of(rect: Rect):
+    x, y, w, h = rect
+    for i in range(int(x // CELL), int((x + w) // CELL) + 1):
+        for j in range(int(y // CELL), int((y + h) // CELL) + 1):
+            yield i, j

@@ -1,0 +1,141 @@
+"""Link labels and group titles, drawn by one item above every card.
+
+The link layer draws lines and arrowheads under the cards; this item, at
+``LABEL_Z``, draws what must never be hidden: each group's title and each
+link's label plate, where the board's ``LabelPlacer`` put it (clear of
+cards, titles, arrowheads and other plates, see render/label_placement).
+Placing is lazy: a paint places only the labels that may show in the view,
+asking the scene's own index what is there (``SceneLabelSource``). Items
+tell the layer what changed (``changed``); the labels around it are placed
+again at the next paint, the others stay put.
+
+Plates are drawn directly (no kept picture): a 1600 x 1000 view at 100%
+shows a few dozen, well under a millisecond.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
+
+from evidence_board.render.board_labels import link_request, title_obstacle
+from evidence_board.render.card_painter import BLOCK_DETAIL, group_backing, paint_group_title
+from evidence_board.render.label_placement import REACH, LabelPlacer, LabelRequest, Rect, segment_meets
+from evidence_board.render.link_painter import LABEL_DETAIL, link_arrow_boxes, paint_label
+
+if TYPE_CHECKING:
+    from evidence_board.ui.board_items import CardItem
+
+LABEL_Z = 1e15  # above every card, whatever "bring to front" gave it
+
+
+def _meets(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+class SceneLabelSource:
+    """The placer's questions answered from a scene's items (its BSP index finds them)."""
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        self.scene = scene
+
+    def load(self, rect: Rect) -> tuple[list[Rect], list[str]]:
+        from evidence_board.ui.board_items import CardItem, LinkItem
+
+        obstacles: list[Rect] = []
+        labels: list[str] = []
+        near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
+        for item in self.scene.items(QRectF(*near), Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, CardItem):
+                box = title_obstacle(item.card, item.geometry, item.context) if item.is_group else item.geometry
+                if _meets(box, rect):
+                    obstacles.append(box)
+            elif isinstance(item, LinkItem):
+                geometry = item.scene_geometry()
+                if not geometry.visible:
+                    continue
+                obstacles += [box for box in link_arrow_boxes(item.link, geometry) if _meets(box, rect)]
+                ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
+                if item.link.label and segment_meets(ends, near):
+                    labels.append(item.link_id)
+        labels.sort()
+        return obstacles, labels
+
+    def request(self, link_id: str) -> LabelRequest | None:
+        item = getattr(self.scene, "links", {}).get(link_id)
+        if item is None:
+            return None
+        return link_request(item.link, item.scene_geometry(), item.context)
+
+
+class LabelLayer(QGraphicsItem):
+    """Draws the group titles and link labels of its scene above the cards."""
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        super().__init__()
+        self._scene = scene
+        self._bounds = QRectF()
+        self.groups: dict[str, CardItem] = {}
+        self.placer = LabelPlacer(SceneLabelSource(scene), on_forget=self._forgotten)
+        self.setZValue(LABEL_Z)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        # For option.exposedRect: a pan's strip draws only the plates in it.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def set_bounds(self, bounds: QRectF) -> None:
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = QRectF(bounds)
+
+    def changed(self, x: float, y: float, width: float, height: float) -> None:
+        """A card, link or title in this scene rectangle changed: place the labels around it again."""
+        self.placer.invalidate((x, y, width, height))
+
+    def restyle(self, link_id: str) -> None:
+        """A link's look changed (selected or not): draw its plate again."""
+        spot = self.placer.spot(link_id)
+        if spot is not None:
+            self.update(QRectF(*spot.bounds()))
+
+    def link_at(self, x: float, y: float) -> str | None:
+        """The link whose plate is drawn at this scene point."""
+        return self.placer.link_at(x, y)
+
+    def _forgotten(self, rect: Rect) -> None:
+        self.update(QRectF(*rect))
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        transform = painter.worldTransform()
+        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(transform)
+        if detail < BLOCK_DETAIL:
+            return
+        exposed = QRectF(option.exposedRect)
+        area = exposed.getRect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        for group in sorted(self.groups.values(), key=lambda g: g.zValue()):
+            if _meets(group.geometry, area):
+                rect = group.card_rect()
+                paint_group_title(painter, group.card, rect, detail, group.context,
+                                  backing=group_backing(group.card, group.context))
+        if detail < LABEL_DETAIL:
+            return
+        view = exposed
+        if widget is not None:
+            inverse, invertible = transform.inverted()
+            if invertible:
+                view = inverse.mapRect(QRectF(widget.rect()))
+        for rect in self.placer.ensure(view.getRect()):
+            if not exposed.contains(QRectF(*rect)):
+                self.update(QRectF(*rect))  # placed now, partly outside what this paint covers
+        links = getattr(self._scene, "links", {})
+        for link_id, spot in sorted(self.placer.spots_in(area).items()):
+            item = links.get(link_id)
+            if item is not None:
+                paint_label(painter, item.link, spot, item.context, item.isSelected())
