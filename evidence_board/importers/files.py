@@ -23,7 +23,7 @@ from evidence_board.importers import detect
 from evidence_board.importers.errors import ImportCancelled, ImportRefused
 from evidence_board.importers.images import ImageRecord, read_image
 from evidence_board.importers.pdf import Cancelled, PdfRecord, Progress, parse_pdf, pdf_date
-from evidence_board.importers.titles import clean_text, metadata_title, page_list, readable_file_name
+from evidence_board.importers.titles import clean_text, document_title, page_list, photo_title, readable_file_name
 from evidence_board.model import DEFAULT_SIZES, CardKind
 from evidence_board.services import CaseService, Changes
 
@@ -231,10 +231,11 @@ def _write_pdf(service: CaseService, item: PreparedFile, board: str, x: float, y
             # keeping the password hides nothing more; it lets the reader
             # and quotes open the stored bytes later.
             metadata["open_password"] = item.password
-        # The source's title is what the PDF says it is (a real metadata
-        # title, else its heading); the card falls back to the file name.
-        title = metadata_title(meta.get("title"), item.file_name) or record.heading
-        fields = dict(title=title, author=clean_text(meta.get("author")),
+        # One name for the document everywhere (its card, citations, the
+        # sources list): its metadata title if that is a real one, else its
+        # heading, else its file name as words. The file name itself is kept.
+        fields = dict(title=document_title(meta.get("title"), record.heading, item.file_name),
+                      author=clean_text(meta.get("author")),
                       created=pdf_date(meta.get("creationDate")), modified=pdf_date(meta.get("modDate")),
                       page_count=record.page_count, metadata=metadata, page_texts=record.page_texts,
                       thumbnail=record.thumbnail or None)
@@ -251,8 +252,8 @@ def _write_pdf(service: CaseService, item: PreparedFile, board: str, x: float, y
     if record is not None and record.images:
         already = any(c.source_id == source_id and c.page is not None for c in service.case.cards(kind="photo"))
         if not already:
-            document_title = service.case.card(card_id).title  # as the board shows it, renamed or not
-            imported.image_cards = _write_pdf_images(service, item, source_id, document_title, board, x, y)
+            shown_title = service.case.card(card_id).title  # as the board calls it, renamed or not
+            imported.image_cards = _write_pdf_images(service, item, source_id, shown_title, board, x, y)
     width = DEFAULT_SIZES[CardKind.DOCUMENT][0]
     if imported.image_cards:
         columns = min(len(imported.image_cards), _IMAGES_PER_ROW)
@@ -275,7 +276,7 @@ def _write_pdf_images(service: CaseService, item: PreparedFile, source_id: str, 
         where = f"pages {page_list(pages)}" if len(pages) > 1 else f"page {image.page}"
         changes = service.create_card(
             CardKind.PHOTO, board_id=board, x=x + col * (pw + _GAP), y=top + row * (ph + _GAP),
-            title=f"{title}, p. {image.page}, image {image.number}", source_id=source_id, page=image.page,
+            title=photo_title(title, image.page, image.number), source_id=source_id, page=image.page,
             regions=[image.bbox], attachment_id=attachment,
             # The card's caption line says where else the same picture is.
             text=f"On {where}" if len(pages) > 1 else "",

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from urllib.parse import unquote
 
 TITLE_MAX = 120  # characters; a card shows two lines of it, the inspector all of it
+PHOTO_DOCUMENT_MAX = 32  # of a picture's name, so the page and number still show on its card
 QUOTE_TITLE_WORDS = 8
 QUOTE_TITLE_MAX = 64
 HEADING_RATIO = 1.15  # a heading's type is this much larger than the page's body text
@@ -162,6 +163,12 @@ def _join_lines(lines: Sequence[str]) -> str:
 def document_title(raw_title: object, heading: str, file_name: str) -> str:
     """What a document card is called: metadata title, first heading, readable file name."""
     return metadata_title(raw_title, file_name) or clean_text(heading) or readable_file_name(file_name)
+
+
+def photo_title(document: str, page: int, number: int) -> str:
+    """A picture from a PDF: "<document>, p. 5, image 2", a long document
+    name shortened at a word so the page and number stay in view."""
+    return f"{cap(clean_text(document), PHOTO_DOCUMENT_MAX)}, p. {page}, image {number}"
 
 
 def quote_title(text: str) -> str:

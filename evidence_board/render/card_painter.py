@@ -272,7 +272,12 @@ def _paint_quote(painter: QPainter, card: Card, body: QRectF, context: RenderCon
 
 def _paint_photo(painter: QPainter, card: Card, body: QRectF, context: RenderContext, full: bool) -> None:
     palette, fonts = context.palette, context.fonts
-    caption_h = context.metrics(fonts.title).lineSpacing()
+    title = card.title or "Photo"
+    # A name too long for one line gets two, so "<document>, p. 5, image 2"
+    # still shows which page and image it is, not just the document's name.
+    title_lines = 1 if context.text_width(title, fonts.title) <= body.width() else 2
+    title_h = context.metrics(fonts.title).lineSpacing() * title_lines
+    caption_h = title_h
     if full and card.text:
         caption_h += context.metrics(fonts.small).lineSpacing()
     picture = QRectF(body.left(), body.top(), body.width(), max(0.0, body.height() - caption_h - 6))
@@ -282,8 +287,8 @@ def _paint_photo(painter: QPainter, card: Card, body: QRectF, context: RenderCon
     elif picture.height() > 10:
         _placeholder(painter, picture, context)
     y = picture.bottom() + 6
-    y += _text_line(painter, card.title or "Photo", fonts.title, palette.text,
-                    QRectF(body.left(), y, body.width(), caption_h), context)
+    y += _text_block(painter, title, fonts.title, palette.text, QRectF(body.left(), y, body.width(), title_h),
+                     context, max_lines=title_lines)
     if full and card.text:
         _text_line(painter, card.text, fonts.small, palette.muted,
                    QRectF(body.left(), y, body.width(), body.bottom() - y), context)

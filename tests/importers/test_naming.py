@@ -71,9 +71,9 @@ def test_without_title_or_heading_the_file_name_is_made_readable(tmp_path, case,
     # One type size throughout: no line stands out as a heading.
     path = write(tmp_path, "GS9_Color_Management-Guide.pdf", pdf_with([(11, t) for t in BODY], title="Untitled"))
     card, source = document_card(case, service, board_id, path)
-    assert card.title == "GS9 Color Management Guide"
-    assert source.title == ""  # the source does not pretend to know a title; it keeps its file name
-    assert source.file_name == "GS9_Color_Management-Guide.pdf"
+    assert card.title == source.title == "GS9 Color Management Guide"
+    assert source.file_name == "GS9_Color_Management-Guide.pdf"  # kept as it was
+    assert citation(source, 1) == "GS9 Color Management Guide, p. 1"  # quotes cite the same name
     dated = write(tmp_path, "minutes-2004-03-15.pdf", pdf_with([(11, t) for t in BODY]))
     assert document_card(case, service, board_id, dated)[0].title == "minutes 2004-03-15"
 
