@@ -27,9 +27,11 @@ from evidence_board.exporters.scope import ExportScope, board_scope
 @click.option("--page-size", type=click.Choice(list(PAGE_SIZES), case_sensitive=False), default="A4",
               show_default=True, help="PDF page size.")
 @click.option("--landscape/--portrait", default=None, help="PDF orientation (default: whichever fits best).")
-@click.option("--tile", is_flag=True, help="PDF: tile the board across pages at --scale, after an overview page.")
+@click.option("--tile", is_flag=True, help="PDF: tile the board across pages at --scale, after an overview page "
+                                         "(no card cut in two, no page for empty board).")
 @click.option("--scale", type=float,
-              help="PDF tiles: points per board unit (default 0.5). PNG: pixels per board unit (default 1).")
+              help="PDF tiles: points per board unit (default 0.6: the smallest card text at 6 pt). "
+                   "PNG: pixels per board unit (default 1).")
 @click.option("--dpi", type=float, help="PNG resolution, a board unit being 1/96 inch (--dpi 192 = --scale 2).")
 @click.option("--numbers", is_flag=True, help="PNG/SVG: draw the card numbers the PDF and CSV use.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
@@ -39,7 +41,8 @@ def export_command(case: Path, out: Path, board: str | None, fmt: str | None, ca
     """Export a board (or some of its cards) to OUT.
 
     pdf: the board on one page (or tiled), cards numbered, then an appendix of
-    sources and quotes; png, svg: a picture; canvas: JSON Canvas (Obsidian),
+    sources, quotes, entities and links (with a warning if card text prints
+    under 6 pt); png, svg: a picture; canvas: JSON Canvas (Obsidian),
     attachments in OUT_files/ beside it; graphml, gexf: a graph for yEd, Gephi,
     networkx; csv: a folder OUT holding cards.csv and links.csv.
     """
@@ -55,6 +58,8 @@ def export_command(case: Path, out: Path, board: str | None, fmt: str | None, ca
     with open_case(case, read_only=True) as opened:
         scope = board_scope(opened, board, cards or None)
         report = _export(scope, out, fmt, page_size, landscape, tile, scale, dpi, numbers)
+    for warning in report.get("warnings", []):  # on stderr, with --json too: the JSON lists them as well
+        click.echo(f"evidence-board: warning: {warning}", err=True)
     if as_json:
         emit_json(report)
     else:
@@ -81,7 +86,8 @@ def _export(scope: ExportScope, out: Path, fmt: str, page_size: str, landscape: 
             options.scale = scale
         result = export_pdf(scope, out, options)
         report.update(pages=result.pages, board_pages=result.board_pages, appendix_pages=result.appendix_pages,
-                      quote_links=result.quote_links)
+                      quote_links=result.quote_links, smallest_text_pt=result.smallest_text,
+                      warnings=result.warnings)
         report["summary"] = (f"wrote {out}: {what} on {result.board_pages} page(s) and "
                              f"{result.appendix_pages} appendix page(s), {result.quote_links} quote link(s)")
     elif fmt in ("png", "svg"):
@@ -89,7 +95,7 @@ def _export(scope: ExportScope, out: Path, fmt: str, page_size: str, landscape: 
 
         result = (export_png(scope, out, scale=scale, dpi=dpi, numbers=numbers) if fmt == "png"
                   else export_svg(scope, out, numbers=numbers))
-        report.update(width=result.width, height=result.height, scale=result.scale)
+        report.update(width=result.width, height=result.height, scale=result.scale, warnings=result.warnings)
         note = " (scale lowered to fit the pixel limit)" if getattr(result, "reduced", False) else ""
         report["summary"] = f"wrote {out}: {what}, {result.width} × {result.height} px{note}"
     else:

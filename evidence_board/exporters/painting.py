@@ -1,19 +1,24 @@
 """What the picture exports (PDF, PNG, SVG) share: a render context that keeps
-photos at print resolution, and the level of detail for a print scale."""
+photos at print resolution, the level of detail and the size of text for a
+print scale, and the characters no installed font can draw."""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import unicodedata
+from collections.abc import Iterable
 
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetricsF, QImage
 
 from evidence_board.exporters.scope import ExportScope
 from evidence_board.model import CardKind
 from evidence_board.render.card_painter import BLOCK_DETAIL, TITLE_DETAIL
-from evidence_board.render.context import RenderContext
+from evidence_board.render.context import Fonts, RenderContext
 
 PRINT_DPI = 300
+READABLE_POINTS = 6.0  # the smallest card text a print may have without a warning
 MAX_IMAGE_EDGE = 6000
 FULL_DETAIL = max(1.0, TITLE_DETAIL)
 
@@ -69,6 +74,88 @@ def detail_for_scale(points_per_unit: float) -> float:
     if text_points >= 0.5:
         return (BLOCK_DETAIL + TITLE_DETAIL) / 2
     return BLOCK_DETAIL / 2
+
+
+@functools.cache
+def card_text_units() -> int:
+    """The smallest text on a card or link (its number badge), in board units."""
+    fonts = Fonts()
+    return min(f.pixelSize() for f in (fonts.title, fonts.body, fonts.quote, fonts.small, fonts.label, fonts.badge))
+
+
+def smallest_text_points(points_per_unit: float) -> float | None:
+    """The size, in points, of the smallest card text a print at this scale draws (None: no text, only blocks)."""
+    if detail_for_scale(points_per_unit) < BLOCK_DETAIL:
+        return None
+    return card_text_units() * points_per_unit
+
+
+def readable_scale() -> float:
+    """The print scale (points per board unit) at which the smallest card text is ``READABLE_POINTS``."""
+    return READABLE_POINTS / card_text_units()
+
+
+def small_text_warning(points: float | None, where: str, advice: str) -> str | None:
+    """The warning an export gives when ``where`` prints card text under ``READABLE_POINTS``."""
+    if points is None or points >= READABLE_POINTS - 1e-9:
+        return None
+    return (f"card text prints at {points:.1f} pt {where}, under {READABLE_POINTS:g} pt: "
+            f"readable only zoomed in; {advice}")
+
+
+# -- characters no font has ------------------------------------------------------
+
+_NOT_DRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp", "Cs"}  # controls, format marks, spaces: nothing to draw
+
+
+def scope_texts(scope: ExportScope) -> Iterable[tuple[str, str]]:
+    """Every text a picture export of ``scope`` draws, with the card (or thing) it belongs to."""
+    yield scope.case.title, "the case title"
+    yield scope.board.name, "the board name"
+    for card, _ in scope.cards():
+        name = card.title or " ".join(card.text.split())[:40]
+        for text in (card.title, card.text, *card.tags, *card.attributes.keys(), *card.attributes.values()):
+            yield text, name
+        source = scope.source(card.source_id)
+        if source is not None:
+            for text in (source.title, source.file_name, source.author):
+                yield text, name
+    cards = scope.contents.cards
+    for link in scope.links():
+        yield link.label, f"the link {cards[link.from_card].title} → {cards[link.to_card].title}"
+
+
+def missing_characters(texts: Iterable[tuple[str, str]], context: RenderContext | None = None) -> dict[str, str]:
+    """Characters that no installed font can draw (they print as boxes), each with where it is first used.
+
+    Qt draws a character the card's font lacks with another installed font
+    that has it (Hangul, Han, Arabic from their own fonts); only what no
+    font has is missing.
+    """
+    fonts = (context.fonts if context is not None else Fonts())
+    metrics = [QFontMetricsF(f) for f in (fonts.body, fonts.title)]
+    seen: set[str] = set()
+    missing: dict[str, str] = {}
+    for text, where in texts:
+        if not text or text.isascii():
+            continue
+        for char in set(text) - seen:
+            seen.add(char)
+            if unicodedata.category(char) in _NOT_DRAWN or "\ufe00" <= char <= "\ufe0f":
+                continue
+            if not all(m.inFontUcs4(ord(char)) for m in metrics):
+                missing.setdefault(char, where)
+    return missing
+
+
+def missing_characters_warning(scope: ExportScope, context: RenderContext | None = None) -> str | None:
+    """One line listing the characters of ``scope`` that print as boxes, or None."""
+    missing = missing_characters(scope_texts(scope), context)
+    if not missing:
+        return None
+    listed = ", ".join(f"U+{ord(c):04X} {c} (in {where!r})" for c, where in list(missing.items())[:12])
+    more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+    return f"no installed font has {len(missing)} character(s), drawn as boxes: {listed}{more}"
 
 
 def ensure_gui_application() -> None:

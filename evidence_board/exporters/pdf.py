@@ -1,17 +1,20 @@
 """Board to PDF: vector pages drawn by the board's own painters, a title block,
-numbered cards, an appendix of sources and quotes, internal links and bookmarks.
+numbered cards, an appendix of sources, quotes, entities and links, internal
+links and bookmarks.
 
 Qt's QPdfWriter writes the pages (text stays text, lines stay vectors, photos
 are embedded at about 300 dpi of their printed size). QPdfWriter cannot make
 internal links or an outline, so the written file is then opened with PyMuPDF,
 which adds a link from every quote card to its appendix entry (and back), the
-bookmarks, page numbers and the document metadata, and saves the final file.
+bookmarks and the document metadata, and saves the final file. Every piece of
+text, page numbers too, is drawn by Qt in an embedded font.
 The output path only ever holds a complete PDF: everything is written beside
 it first and moved into place at the end.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -21,17 +24,25 @@ from pathlib import Path
 
 import pymupdf
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTransform
 
 from evidence_board.exporters.files import atomic_write
-from evidence_board.exporters.painting import ExportRenderContext, detail_for_scale, image_edge_for
-from evidence_board.exporters.pdf_appendix import MUTED, RULE, TEXT, AppendixResult, font, write_appendix
+from evidence_board.exporters.painting import (
+    ExportRenderContext, detail_for_scale, image_edge_for, missing_characters_warning, readable_scale,
+    small_text_warning, smallest_text_points,
+)
+from evidence_board.exporters.pdf_appendix import MUTED, RULE, TEXT, AppendixResult, font, paint_appendix, plan_appendix
 from evidence_board.exporters.pdf_layout import (
-    FOOTER, HEADER, MARGIN, BoardPage, PageLayout, fit_layout, map_rect, page_size_name, tile_layout,
+    FOOTER, HEADER, MARGIN, PAGE_SIZES, BoardPage, PageLayout, fit_layout, map_rect, page_size_name, tile_layout,
 )
 from evidence_board.exporters.scope import ExportScope, contents_per_rect
+from evidence_board.exporters.tiling import TileCard
+from evidence_board.model import CardKind
 from evidence_board.render.board_labels import board_label_placer
 from evidence_board.render.board_painter import paint_board
+from evidence_board.render.card_painter import RADIUS
+from evidence_board.render.label_placement import LabelPlacer
+from evidence_board.store.reading import BoardContents
 
 Progress = Callable[[int, int], None]
 QT_PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3,
@@ -43,7 +54,7 @@ BOARD_MARGIN = 30.0  # board units around the cards
 class PdfOptions:
     page_size: str = "A4"
     tile: bool = False
-    scale: float = 0.5  # points per board unit when tiling
+    scale: float = 0.6  # points per board unit when tiling: the smallest card text at 6 pt
     landscape: bool | None = None  # None: whichever fits best
     detail: float | None = None  # None: from the print scale
     author: str = ""  # for the title block; default: who created the case
@@ -58,6 +69,8 @@ class PdfResult:
     appendix_pages: int
     quote_links: int
     layout: PageLayout = field(repr=False)
+    smallest_text: float | None = None  # points, on the board pages that are read (the tiles, if tiled)
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan_layout(scope: ExportScope, options: PdfOptions) -> PageLayout:
@@ -65,8 +78,33 @@ def plan_layout(scope: ExportScope, options: PdfOptions) -> PageLayout:
     page = page_size_name(options.page_size)
     bounds = scope.bounds(BOARD_MARGIN)
     if options.tile:
-        return tile_layout(bounds, page, options.scale, options.landscape)
+        cards = [TileCard(card.id, (p.x, p.y, p.x + p.width, p.y + p.height), card.kind is CardKind.GROUP)
+                 for card, p in scope.cards()]
+        return tile_layout(bounds, page, options.scale, options.landscape, cards)
     return fit_layout(bounds, page, options.landscape)
+
+
+def reading_scale(layout: PageLayout) -> float:
+    """The print scale of the pages a reader reads: the tiles, or the one page."""
+    return next((p.scale for p in layout.pages if p.cards is not None), layout.pages[0].scale)
+
+
+def text_size_warning(scope: ExportScope, layout: PageLayout) -> str | None:
+    """Why the cards of this layout are too small to read, and what would print them at 6 pt; None if they are not."""
+    scale = reading_scale(layout)
+    readable = readable_scale()
+    tiles = f"tile the board across pages at {math.ceil(readable * 100):.0f} % or more"
+    if layout.tiles:
+        return small_text_warning(smallest_text_points(scale), f"on tiles at {scale:.0%}", tiles)
+    bigger = [name for name, (w, h) in PAGE_SIZES.items() if w * h > PAGE_SIZES[layout.page_name][0] *
+              PAGE_SIZES[layout.page_name][1] and fit_layout(scope.bounds(BOARD_MARGIN), name).pages[0].scale >= readable]
+    advice = f"print it on {bigger[0]} or {tiles}" if bigger else tiles
+    return small_text_warning(smallest_text_points(scale), f"on one {layout.page_name} page", advice)
+
+
+def export_warnings(scope: ExportScope, layout: PageLayout) -> list[str]:
+    """What the export dialog and the command line tell the user before and after a PDF export."""
+    return [w for w in (text_size_warning(scope, layout), missing_characters_warning(scope)) if w]
 
 
 def export_pdf(scope: ExportScope, path: str | os.PathLike[str], options: PdfOptions | None = None,
@@ -86,7 +124,8 @@ def export_pdf(scope: ExportScope, path: str | os.PathLike[str], options: PdfOpt
         finally:
             qt_pdf.unlink(missing_ok=True)
         total = len(layout.pages) + appendix.pages
-        result.append(PdfResult(path, total, len(layout.pages), appendix.pages, links, layout))
+        result.append(PdfResult(path, total, len(layout.pages), appendix.pages, links, layout,
+                                smallest_text_points(reading_scale(layout)), export_warnings(scope, layout)))
 
     atomic_write(path, write)
     if progress:
@@ -113,10 +152,13 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
     largest_scale = max(p.scale for p in layout.pages)
     context = ExportRenderContext(scope.case, image_edge_for(scope, largest_scale))
     contents = scope.visible_contents()
-    tiles = [i for i, page in enumerate(layout.pages) if not page.overview and len(layout.pages) > 1]
+    # The appendix is laid out first so every page can say how many there are.
+    width, height = sorted((layout.width, layout.height))  # the appendix reads best upright
+    appendix = plan_appendix(scope, context, width, height, len(layout.pages))
+    total_pages = len(layout.pages) + appendix.result.pages
+    labels = board_label_placer(contents, context)  # one for every page: a label across two tiles matches
+    tiles = [i for i, page in enumerate(layout.pages) if page.cards is not None]
     per_page = dict(zip(tiles, contents_per_rect(contents, [layout.pages[i].source for i in tiles])))
-    # One placement for every page: a label across two tiles is drawn alike on both.
-    labels = board_label_placer(contents, context)
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write a PDF to {qt_pdf.parent}")
@@ -129,9 +171,12 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
             _title_block(painter, scope, options, layout, page)
             painter.save()
             painter.setClipRect(QRectF(*_rect(page.target)))
-            paint_board(painter, per_page.get(index, contents), QRectF(*_rect(page.source)), context,
-                        target_rect=QRectF(*_rect(page.target)), detail=detail, numbers=scope.numbers,
-                        labels=labels)
+            if page.cards is None:
+                paint_board(painter, contents, QRectF(*_rect(page.source)), context,
+                            target_rect=QRectF(*_rect(page.target)), detail=detail, numbers=scope.numbers,
+                            labels=labels)
+            else:
+                _paint_tile(painter, per_page[index], page, layout, scope, context, detail, labels)
             painter.restore()
             painter.setPen(QPen(RULE, 0.6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -139,16 +184,57 @@ def _write_pages(scope: ExportScope, options: PdfOptions, layout: PageLayout, qt
             if page.overview:
                 _tile_grid(painter, layout, page)
             _footer(painter, layout, page)
+            _page_number(painter, layout.width, layout.height, index, total_pages)
             if progress:
                 progress(index + 1, total)
-        # The appendix reads best upright, whatever the board pages needed.
         writer.setPageLayout(QPageLayout(QPageSize(QT_PAGE_SIZES[layout.page_name]),
                                          QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
                                          QPageLayout.Unit.Point))
-        width, height = sorted((layout.width, layout.height))
-        return write_appendix(writer, painter, scope, context, width, height, len(layout.pages))
+        paint_appendix(writer, painter, appendix,
+                       lambda index: _page_number(painter, width, height, index, total_pages))
+        return appendix.result
     finally:
         painter.end()
+
+
+def _paint_tile(painter: QPainter, contents: BoardContents, page: BoardPage, layout: PageLayout,
+                scope: ExportScope, context: ExportRenderContext, detail: float, labels: LabelPlacer) -> None:
+    """One tile: its own cards whole, the cards of other tiles that show here as outlines naming their tile."""
+    hidden = {card_id for card_id in contents.placements if card_id not in page.cards and card_id not in layout.cut}
+    source, target = QRectF(*_rect(page.source)), QRectF(*_rect(page.target))
+    painter.save()
+    s = page.scale
+    painter.setTransform(QTransform(s, 0, 0, s, target.x() - source.x() * s, target.y() - source.y() * s), True)
+    painter.setClipRect(source, Qt.ClipOperation.IntersectClip)
+    painter.fillRect(source, context.palette.board)
+    pen = QPen(context.palette.card_border.darker(125), 1.2, Qt.PenStyle.DashLine)
+    note_font = context.fonts.small
+    for card_id in sorted(hidden):
+        p = contents.placements[card_id]
+        rect = QRectF(p.x, p.y, p.width, p.height)
+        if not rect.intersects(source):
+            continue
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect, RADIUS, RADIUS)
+        where = layout.home.get(card_id)
+        number = scope.numbers.get(card_id)
+        shown = rect.intersected(source).adjusted(8, 6, -8, -6)
+        if where and shown.width() > 40 and shown.height() > 14:
+            text = f"{number} · on page {where}" if number is not None else f"on page {where}"
+            painter.setFont(note_font)
+            painter.setPen(context.palette.muted)
+            painter.drawStaticText(shown.topLeft(), context.elided(text, note_font, shown.width()))
+    painter.restore()
+    paint_board(painter, contents, source, context, target_rect=target, detail=detail, numbers=scope.numbers,
+                background=False, hidden=hidden, labels=labels)
+
+
+def _page_number(painter: QPainter, width: float, height: float, index: int, total: int) -> None:
+    painter.setFont(font(7))
+    painter.setPen(MUTED)
+    painter.drawText(QRectF(width / 2, height - MARGIN - FOOTER + 4, width / 2 - MARGIN, 12),
+                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"Page {index + 1} of {total}")
 
 
 def _rect(r: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -163,17 +249,20 @@ def _title_block(painter: QPainter, scope: ExportScope, options: PdfOptions, lay
     author = options.author or scope.case.case_info().get("created_by", "")
     when = options.date or date.today().isoformat()
     if page.overview:
-        where = f"Overview of {layout.columns * layout.rows} pages ({layout.columns} × {layout.rows})"
+        where = f"Overview of {layout.tiles} pages"
     elif page.title == "Board":
         where = f"Whole board on one {layout.page_name} page"
     else:
-        where = f"Page {page.title} of {layout.columns} × {layout.rows}"
+        where = f"Page {page.title} of {layout.tiles}"
     # The date, author and page label keep their room on the right; the case
     # and board names on the left are cut short with an ellipsis if they must.
     right_lines = (f"{when}" + (f" · {author}" if author else ""), where)
     right_width = max(QFontMetricsF(font(9)).horizontalAdvance(line) for line in right_lines)
     left_width = max(60.0, right - left - right_width - 18)
-    summary = f"Board: {scope.board.name} · {cards} cards · {len(scope.link_ids)} links · scale {page.scale:.0%}"
+    points = smallest_text_points(page.scale)
+    size = f" · smallest text {points:.1f} pt" if points is not None else " · cards as blocks, no text"
+    summary = (f"Board: {scope.board.name} · {cards} cards · {len(scope.link_ids)} links · "
+               f"scale {page.scale:.0%}{size}")
     for text, f, colour, y, h in ((scope.case.title or "Untitled case", font(15, bold=True), TEXT, top, 20),
                                   (summary, font(10), MUTED, top + 21, 14)):
         painter.setFont(f)
@@ -193,14 +282,19 @@ def _footer(painter: QPainter, layout: PageLayout, page: BoardPage) -> None:
     y = layout.height - MARGIN - FOOTER + 4
     painter.setFont(font(8))
     painter.setPen(MUTED)
-    if page.neighbours:
+    if page.neighbours or page.cards is not None:
         names = {"left": "left", "right": "right", "up": "above", "down": "below"}
-        text = f"Page {page.title} · " + " · ".join(f"{names[k]}: {v}" for k, v in page.neighbours.items())
+        text = " · ".join([f"Page {page.title}"] + [f"{names[k]}: {v}" for k, v in page.neighbours.items()])
+        if layout.tiles > 1:
+            text += " · dashed outlines: cards printed on another page"
     elif page.overview:
         text = "Dashed frames show the pages that follow, labelled by column and row."
+        points = smallest_text_points(reading_scale(layout))
+        if points is not None:
+            text += f" Their text prints at {points:.1f} pt."
     else:
         text = "Numbers on the cards refer to the appendix."
-    painter.drawText(QRectF(MARGIN, y, layout.width * 0.6, 12),
+    painter.drawText(QRectF(MARGIN, y, layout.width * 0.75, 12),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
@@ -221,7 +315,7 @@ def _tile_grid(painter: QPainter, layout: PageLayout, overview: BoardPage) -> No
         painter.drawText(plate, Qt.AlignmentFlag.AlignCenter, label)
 
 
-# -- after Qt: links, bookmarks, page numbers, metadata -------------------------
+# -- after Qt: links, bookmarks, metadata -----------------------------------------
 
 
 def _finish(qt_pdf: Path, out: Path, scope: ExportScope, options: PdfOptions, layout: PageLayout,
@@ -238,12 +332,8 @@ def _finish(qt_pdf: Path, out: Path, scope: ExportScope, options: PdfOptions, la
             card = scope.contents.cards[card_id]
             title = card.title or " ".join(card.text.split())[:60]
             toc.append([3, f"[{scope.numbers[card_id]}] {title}", anchor.page + 1])
+        toc += [[2, "C · Entities", appendix.entities_page + 1], [2, "D · Links", appendix.links_page + 1]]
         doc.set_toc(toc)
-        total = doc.page_count
-        for index, page in enumerate(doc):
-            rect = page.rect
-            page.insert_text((rect.width - MARGIN - 60, rect.height - MARGIN + 10), f"Page {index + 1} of {total}",
-                             fontsize=7, color=(0.36, 0.4, 0.45))
         author = options.author or scope.case.case_info().get("created_by", "")
         doc.set_metadata({"title": f"{scope.case.title}: {scope.board.name}", "author": author,
                           "subject": f"Evidence board {scope.board.name!r}", "creator": "Evidence Board",
@@ -264,6 +354,8 @@ def _quote_links(doc: pymupdf.Document, scope: ExportScope, layout: PageLayout, 
         tx0, ty0, tx1, ty1 = page.target
         sx0, sy0, sx1, sy1 = page.source
         for card_id, anchor, p in quotes:
+            if page.cards is not None and card_id not in page.cards and card_id not in layout.cut:
+                continue  # an outline on this tile: the card itself is on another
             if p.x > sx1 or p.y > sy1 or p.x + p.width < sx0 or p.y + p.height < sy0:
                 continue  # not on this page (a cheap test before mapping to points)
             x0, y0, x1, y1 = map_rect(page, (p.x, p.y, p.x + p.width, p.y + p.height))

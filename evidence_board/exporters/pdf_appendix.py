@@ -1,27 +1,33 @@
-"""The appendix of a board PDF: every source shown on the board and every quote
-in full with its citation, laid out in flowing text across as many pages as it needs.
+"""The appendix of a board PDF: every source shown on the board, every quote
+in full with its citation, every entity and every link, laid out in flowing
+text across as many pages as it needs.
 
-It records where each quote's entry starts, so the PDF post-processing can link
-quote cards on the board to their entry.
+It is laid out before anything is painted (``plan_appendix``), so the page
+count is known when the board pages are drawn and every page can say "Page N
+of M" in the document's own embedded font; ``paint_appendix`` then draws the
+plan. The plan records where each quote's entry starts, so the PDF
+post-processing can link quote cards on the board to their entry.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QFont, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPdfWriter, QPen, QStaticText
 
 from evidence_board.exporters.pdf_layout import MARGIN
 from evidence_board.exporters.scope import ExportScope
-from evidence_board.model import Card, CardKind, Source
+from evidence_board.model import Card, CardKind, Direction, Link, Source, Strength
 from evidence_board.model.grading import CREDIBILITY, RELIABILITY, grade_label
-from evidence_board.render.context import RenderContext
+from evidence_board.render.context import RenderContext, without_ligatures
 
 TEXT = QColor("#1f2933")
 MUTED = QColor("#5b6673")
 RULE = QColor("#c9d0d8")
+ARROWS = {Direction.FORWARD: "→", Direction.BOTH: "↔", Direction.NONE: "—"}
 
 
 @functools.lru_cache(maxsize=64)
@@ -32,7 +38,7 @@ def font(points: float, bold: bool = False, italic: bool = False, mono: bool = F
     f.setPixelSize(max(1, round(points)))  # painter units are points
     f.setBold(bold)
     f.setItalic(italic)
-    return f
+    return without_ligatures(f)
 
 
 @dataclass(slots=True)
@@ -47,53 +53,75 @@ class AppendixResult:
     first_page: int
     pages: int
     quotes_page: int
+    entities_page: int = 0
+    links_page: int = 0
     quote_anchors: dict[str, Anchor] = field(default_factory=dict)  # card id -> entry
     source_anchors: dict[str, Anchor] = field(default_factory=dict)
 
 
-class _Flow:
-    """Text flowing down pages: wraps, breaks pages, keeps an entry's lines together when it can."""
+# What the plan draws: text (page, x, y, static text, font, colour) or a rule (page, x0, y, x1).
+_Text = tuple[int, float, float, QStaticText, QFont, QColor]
+_Rule = tuple[int, float, float, float]
 
-    def __init__(self, writer: QPdfWriter, painter: QPainter, context: RenderContext, width: float,
-                 height: float, page_index: int) -> None:
-        self.writer, self.painter, self.context = writer, painter, context
+
+@dataclass(slots=True)
+class AppendixPlan:
+    result: AppendixResult
+    ops: list[_Text | _Rule] = field(default_factory=list)
+
+
+class _Flow:
+    """Text flowing down pages: wraps, breaks pages, keeps an entry's lines together when it can.
+
+    It records what to draw rather than drawing it (see the module docstring).
+    """
+
+    def __init__(self, context: RenderContext, width: float, height: float, page_index: int) -> None:
+        self.context = context
         self.left, self.right = MARGIN + 8, width - MARGIN - 8
         self.top, self.bottom = MARGIN + 8, height - MARGIN - 18
         self.page, self.y = page_index, self.top
+        self.ops: list[_Text | _Rule] = []
+        self.on_new_page: Callable[[], None] | None = None  # e.g. repeat a table's header
 
     def new_page(self) -> None:
-        self.writer.newPage()
         self.page += 1
         self.y = self.top
+        if self.on_new_page is not None:
+            self.on_new_page()
 
     def need(self, height: float) -> None:
         if self.y + height > self.bottom and self.y > self.top:
             self.new_page()
 
-    def lines(self, text: str, f: QFont, indent: float = 0.0) -> list:
-        block = self.context.wrapped(text, f, self.right - self.left - indent, max_lines=100_000)
-        return block.lines
+    def lines(self, text: str, f: QFont, width: float) -> list:
+        if "\n" not in text and self.context.text_width(text, f) <= width:
+            return [(self.context.line(text, f), None)]  # fits on one line: nothing to wrap
+        return self.context.wrapped(text, f, width, max_lines=100_000).lines
+
+    def text(self, x: float, y: float, static: QStaticText, f: QFont, colour: QColor) -> None:
+        self.ops.append((self.page, x, y, static, f, colour))
 
     def paragraph(self, text: str, f: QFont, colour: QColor = TEXT, indent: float = 0.0,
                   after: float = 2.0) -> None:
         step = self.context.metrics(f).lineSpacing()
-        self.painter.setPen(colour)
-        for static, _offset in self.lines(text, f, indent):
+        for static, _offset in self.lines(text, f, self.right - self.left - indent):
             self.need(step)
-            self.painter.setFont(f)
-            self.painter.drawStaticText(QPointF(self.left + indent, self.y), static)
+            self.text(self.left + indent, self.y, static, f, colour)
             self.y += step
         self.y += after
 
     def height_of(self, text: str, f: QFont, indent: float = 0.0) -> float:
-        return len(self.lines(text, f, indent)) * self.context.metrics(f).lineSpacing()
+        return len(self.lines(text, f, self.right - self.left - indent)) * self.context.metrics(f).lineSpacing()
+
+    def rule(self, x0: float, x1: float) -> None:
+        self.ops.append((self.page, x0, self.y, x1))
 
     def heading(self, text: str) -> None:
         f = font(16, bold=True)
         self.need(60)
         self.paragraph(text, f, after=4)
-        self.painter.setPen(QPen(RULE, 0.8))
-        self.painter.drawLine(QPointF(self.left, self.y), QPointF(self.right, self.y))
+        self.rule(self.left, self.right)
         self.y += 10
 
 
@@ -142,21 +170,35 @@ def _citation(card: Card, source: Source | None) -> str:
     return text
 
 
-def write_appendix(writer: QPdfWriter, painter: QPainter, scope: ExportScope, context: RenderContext,
-                   page_width: float, page_height: float, page_index: int) -> AppendixResult:
-    """Start a new page at ``page_index`` and write the appendix; where its entries are."""
-    writer.newPage()
-    flow = _Flow(writer, painter, context, page_width, page_height, page_index)
-    result = AppendixResult(first_page=page_index, pages=0, quotes_page=page_index)
+def _card_name(scope: ExportScope, card_id: str) -> str:
+    """A card as the appendix refers to it: its number and title ("[12] Kim Jong Il")."""
+    card = scope.contents.cards[card_id]
+    name = card.title or " ".join(card.text.split())[:80] or card.kind.value
+    number = scope.numbers.get(card_id)
+    return f"[{number}] {name}" if number is not None else f"{name} ({card.kind.value})"
+
+
+def _entity_details(card: Card) -> list[str]:
+    first = [card.entity_type.value.capitalize() if card.entity_type else "Entity"]
+    if card.date_start and card.date_end:
+        first.append(f"{card.date_start} – {card.date_end}")
+    elif card.date_start or card.date_end:
+        first.append(card.date_start or f"until {card.date_end}")
+    grade = grade_label(card.reliability, card.credibility)
+    if grade:
+        first.append(f"graded {grade}")
+    if card.tags:
+        first.append("  ".join(f"#{tag}" for tag in card.tags))
+    lines = [" · ".join(first)]
+    attributes = [f"{key}: {value}" for key, value in card.attributes.items() if value]
+    if attributes:
+        lines.append(" · ".join(attributes))
+    return lines
+
+
+def _sources_section(flow: _Flow, scope: ExportScope, result: AppendixResult,
+                     cards_by_source: dict[str, list[int]]) -> None:
     sources = scope.sources()
-    cards_by_source: dict[str, list[int]] = {}
-    quotes: list[Card] = []
-    for card, _ in sorted(scope.cards(), key=lambda cp: scope.numbers.get(cp[0].id, 0)):
-        number = scope.numbers.get(card.id)
-        if card.source_id and number is not None:
-            cards_by_source.setdefault(card.source_id, []).append(number)
-        if card.kind is CardKind.QUOTE and number is not None:
-            quotes.append(card)
     flow.heading(f"Appendix A · Sources on this board ({len(sources)})")
     if not sources:
         flow.paragraph("No card on this board comes from an imported source.", font(10), MUTED)
@@ -169,26 +211,153 @@ def write_appendix(writer: QPdfWriter, painter: QPainter, scope: ExportScope, co
         for text, f, colour in lines:
             flow.paragraph(text, f, colour, indent=22, after=1)
         flow.y += 8
-    flow.y += 10
-    flow.need(120)
-    result.quotes_page = flow.page
+
+
+def _quotes_section(flow: _Flow, scope: ExportScope, result: AppendixResult, quotes: list[Card]) -> None:
+    context = flow.context
     flow.heading(f"Appendix B · Quotes, in full ({len(quotes)})")
     if not quotes:
         flow.paragraph("There are no quote cards on this board.", font(10), MUTED)
+    head_font, body_font, cite_font = font(11, bold=True), font(10.5), font(9)
     for card in quotes:
         number = scope.numbers[card.id]
         head = f"[{number}]  {card.title}" if card.title else f"[{number}]"
         citation = _citation(card, scope.source(card.source_id))
-        body_font, cite_font = font(10.5), font(9)
-        first = flow.height_of(head, font(11, bold=True)) + min(flow.height_of(card.text, body_font, 22), 80)
+        first = flow.height_of(head, head_font) + min(flow.height_of(card.text, body_font, 22), 80)
         flow.need(first + 10)
         anchor = Anchor(flow.page, flow.y)
-        width = context.text_width(f"[{number}]", font(11, bold=True))
-        anchor.rect = (flow.left, flow.y, flow.left + width, flow.y + context.metrics(font(11, bold=True)).lineSpacing())
+        width = context.text_width(f"[{number}]", head_font)
+        anchor.rect = (flow.left, flow.y, flow.left + width, flow.y + context.metrics(head_font).lineSpacing())
         result.quote_anchors[card.id] = anchor
-        flow.paragraph(head, font(11, bold=True), after=1)
+        flow.paragraph(head, head_font, after=1)
         flow.paragraph(card.text, body_font, TEXT, indent=22, after=2)
         flow.paragraph(citation, cite_font, MUTED, indent=22, after=0)
         flow.y += 10
+
+
+def _entities_section(flow: _Flow, scope: ExportScope, entities: list[Card]) -> None:
+    flow.heading(f"Appendix C · Entities ({len(entities)})")
+    if not entities:
+        flow.paragraph("There are no entity cards on this board.", font(10), MUTED)
+    head_font, detail_font, body_font = font(11, bold=True), font(9), font(10)
+    for card in entities:
+        head = f"[{scope.numbers[card.id]}]  {card.title or 'Untitled entity'}"
+        details = _entity_details(card)
+        flow.need(flow.height_of(head, head_font) + sum(flow.height_of(t, detail_font, 22) for t in details) + 6)
+        flow.paragraph(head, head_font, after=1)
+        for line in details:
+            flow.paragraph(line, detail_font, MUTED, indent=22, after=1)
+        if card.text:
+            flow.paragraph(card.text, body_font, TEXT, indent=22, after=1)
+        flow.y += 6
+
+
+def _links_section(flow: _Flow, scope: ExportScope) -> None:
+    """Every link as a table row: from, label (with its direction), to, strength."""
+    links: list[Link] = sorted(scope.links(), key=lambda lk: (scope.numbers.get(lk.from_card, 0),
+                                                               scope.numbers.get(lk.to_card, 0), lk.id))
+    flow.heading(f"Appendix D · Links ({len(links)})")
+    if not links:
+        flow.paragraph("There are no links between the cards on this board.", font(10), MUTED)
+        return
+    cell_font, head_font = font(9), font(9, bold=True)
+    step = flow.context.metrics(cell_font).lineSpacing()
+    # The strength column as wide as its longest word; the card names share the rest with the label.
+    last = max(flow.context.text_width(word, f) for word in ("Strength", *(s.value for s in Strength))
+               for f in (cell_font, head_font)) + 6
+    width = flow.right - flow.left - last
+    spans = [(flow.left, width * 0.37 - 8), (flow.left + width * 0.37, width * 0.26 - 8),
+             (flow.left + width * 0.63, width * 0.37 - 8), (flow.right - last, last)]
+
+    def row(cells: tuple[str, ...], f: QFont, colours: tuple[QColor, ...]) -> None:
+        lines = [flow.lines(text, f, w) if text else [] for text, (_x, w) in zip(cells, spans)]
+        height = max(len(cell) for cell in lines) * step
+        flow.need(height + 2)
+        for cell, (x, _w), colour in zip(lines, spans, colours):
+            for n, (static, _offset) in enumerate(cell):
+                flow.text(x, flow.y + n * step, static, f, colour)
+        flow.y += height + 2
+
+    def header() -> None:
+        row(("From", "Link", "To", "Strength"), head_font, (MUTED,) * 4)
+        flow.rule(flow.left, flow.right)
+        flow.y += 3
+
+    header()
+    flow.on_new_page = header
+    try:
+        for link in links:
+            label = f"{ARROWS[link.direction]} {link.label}" if link.label else ARROWS[link.direction]
+            row((_card_name(scope, link.from_card), label, _card_name(scope, link.to_card), link.strength.value),
+                cell_font, (TEXT, TEXT, TEXT, MUTED))
+    finally:
+        flow.on_new_page = None
+
+
+def plan_appendix(scope: ExportScope, context: RenderContext, page_width: float, page_height: float,
+                  page_index: int) -> AppendixPlan:
+    """Lay out the appendix from page ``page_index`` on: what to draw where, and where its entries are."""
+    flow = _Flow(context, page_width, page_height, page_index)
+    result = AppendixResult(first_page=page_index, pages=0, quotes_page=page_index)
+    cards_by_source: dict[str, list[int]] = {}
+    quotes: list[Card] = []
+    entities: list[Card] = []
+    for card, _ in sorted(scope.cards(), key=lambda cp: scope.numbers.get(cp[0].id, 0)):
+        number = scope.numbers.get(card.id)
+        if number is None:
+            continue
+        if card.source_id:
+            cards_by_source.setdefault(card.source_id, []).append(number)
+        if card.kind is CardKind.QUOTE:
+            quotes.append(card)
+        elif card.kind is CardKind.ENTITY:
+            entities.append(card)
+    _sources_section(flow, scope, result, cards_by_source)
+    flow.y += 10
+    flow.need(120)
+    result.quotes_page = flow.page
+    _quotes_section(flow, scope, result, quotes)
+    flow.y += 10
+    flow.need(120)
+    result.entities_page = flow.page
+    _entities_section(flow, scope, entities)
+    flow.y += 10
+    flow.need(120)
+    result.links_page = flow.page
+    _links_section(flow, scope)
     result.pages = flow.page - page_index + 1
-    return result
+    return AppendixPlan(result, flow.ops)
+
+
+def paint_appendix(writer: QPdfWriter, painter: QPainter, plan: AppendixPlan,
+                   on_page: Callable[[int], None]) -> None:
+    """Draw a planned appendix, starting a new page for each of its pages; ``on_page(index)``
+    draws what every page carries (its number)."""
+    page = plan.result.first_page
+    writer.newPage()
+    on_page(page)
+    pen_font: tuple[QFont | None, QColor | None] = (None, None)
+    for op in plan.ops:
+        while op[0] > page:
+            writer.newPage()
+            page += 1
+            on_page(page)
+            pen_font = (None, None)
+        if len(op) == 6:
+            _page, x, y, static, f, colour = op
+            if pen_font[0] is not f:
+                painter.setFont(f)
+            if pen_font[1] is not colour:
+                painter.setPen(colour)
+            pen_font = (f, colour)
+            painter.drawStaticText(QPointF(x, y), static)
+        else:
+            _page, x0, y, x1 = op
+            painter.setPen(QPen(RULE, 0.8))
+            painter.drawLine(QPointF(x0, y), QPointF(x1, y))
+            pen_font = (pen_font[0], None)
+    last = plan.result.first_page + plan.result.pages - 1
+    while page < last:  # a page left empty by a break (cannot happen today; kept in step anyway)
+        writer.newPage()
+        page += 1
+        on_page(page)

@@ -2,8 +2,8 @@
 
 All lengths here are PDF points (1/72 inch) on the page and board units on
 the board; ``scale`` is points per board unit. A fitted export is one board
-page; a tiled export is an overview page and a grid of tiles that overlap a
-little, labelled like a map (columns A, B, C..., rows 1, 2, 3...).
+page; a tiled export is an overview page and the tiles ``tiling`` chooses, labelled
+like a map (columns A, B, C..., rows 1, 2, 3...).
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass, field
 
 from evidence_board.errors import InvalidInput
+from evidence_board.exporters.tiling import TileCard, column_label, tile_cards
+
+__all__ = ["column_label"]  # the tile labels' columns, also for the overview
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -22,7 +25,6 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 MARGIN = 28.0  # around everything on a page
 HEADER = 46.0  # the title block across the top of a board page
 FOOTER = 16.0  # grid labels and page number under the board
-OVERLAP = 24.0  # points each tile repeats of its neighbour, so nothing falls between pages
 MAX_TILES = 400
 
 
@@ -31,16 +33,6 @@ def page_size_name(name: str) -> str:
         if known.casefold() == name.strip().casefold():
             return known
     raise InvalidInput(f"page size must be one of {', '.join(PAGE_SIZES)}, not {name!r}")
-
-
-def column_label(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style column names."""
-    label = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        label = chr(65 + rem) + label
-    return label
 
 
 @dataclass(slots=True)
@@ -53,6 +45,7 @@ class BoardPage:
     scale: float
     overview: bool = False
     neighbours: dict[str, str] = field(default_factory=dict)  # "left"/"right"/"up"/"down" -> tile label
+    cards: frozenset[str] | None = None  # a tile: the cards it draws whole (None: every card)
 
 
 @dataclass(slots=True)
@@ -64,7 +57,13 @@ class PageLayout:
     pages: list[BoardPage]
     columns: int = 1
     rows: int = 1
-    tile_lines: list[tuple[str, Rect]] = field(default_factory=list)  # tile label and its board rect
+    tile_lines: list[tuple[str, Rect]] = field(default_factory=list)  # tile label and the board rect of its cards
+    home: dict[str, str] = field(default_factory=dict)  # card id -> the tile that draws it whole
+    cut: frozenset[str] = frozenset()  # cards larger than a page: drawn, cut, on every tile they cross
+
+    @property
+    def tiles(self) -> int:
+        return sum(1 for page in self.pages if page.cards is not None)
 
     @property
     def board_area(self) -> Rect:
@@ -104,52 +103,55 @@ def fit_layout(bounds: Rect, page_name: str, landscape: bool | None = None) -> P
     return PageLayout(page_name, w, h, orientation, [BoardPage("Board", bounds, target, scale)])
 
 
-def tile_layout(bounds: Rect, page_name: str, scale: float, landscape: bool | None = None) -> PageLayout:
-    """The board at ``scale`` points per board unit, across a grid of overlapping pages,
-    after an overview page; the orientation needing fewer pages wins (unless given)."""
+def tile_layout(bounds: Rect, page_name: str, scale: float, landscape: bool | None = None,
+                cards: list[TileCard] | None = None) -> PageLayout:
+    """The board at ``scale`` points per board unit on as few pages as keep every card whole,
+    after an overview page; the orientation needing fewer pages wins (unless given).
+
+    ``cards`` are what to keep whole (their rects in board units); without
+    them the whole ``bounds`` is one card, cut into a grid of pages.
+    """
     if not (scale > 0 and math.isfinite(scale)):
         raise InvalidInput(f"the tiling scale must be a positive number, not {scale!r}")
+    if not cards:
+        cards = [TileCard("", bounds)]
     choices = [landscape] if landscape is not None else [False, True]
     best = None
     for orientation in choices:
         w, h = _oriented(page_name, orientation)
         area = board_area(w, h)
-        step_w = (area[2] - area[0] - OVERLAP) / scale  # board units each tile advances
-        step_h = (area[3] - area[1] - OVERLAP) / scale
-        cols = max(1, math.ceil((bounds[2] - bounds[0] - OVERLAP / scale) / step_w))
-        rows = max(1, math.ceil((bounds[3] - bounds[1] - OVERLAP / scale) / step_h))
-        if best is None or cols * rows < best[0]:
-            best = (cols * rows, orientation, w, h, area, step_w, step_h, cols, rows)
-    count, orientation, w, h, area, step_w, step_h, cols, rows = best
-    if count > MAX_TILES:
-        raise InvalidInput(f"at scale {scale:g} the board needs {count} pages (more than {MAX_TILES}); "
+        tiling = tile_cards(cards, (area[2] - area[0]) / scale, (area[3] - area[1]) / scale, bounds)
+        # Fewer pages; as many, the page shaped like the board.
+        key = (len(tiling.tiles), abs(math.log((w / h) / max(1e-9, (bounds[2] - bounds[0]) /
+                                                            max(1e-9, bounds[3] - bounds[1])))))
+        if best is None or key < best[0]:
+            best = (key, orientation, w, h, area, tiling)
+    _key, orientation, w, h, area, tiling = best
+    if len(tiling.tiles) > MAX_TILES:
+        raise InvalidInput(f"at scale {scale:g} the board needs {len(tiling.tiles)} pages (more than {MAX_TILES}); "
                            "choose a smaller scale")
-    tile_w, tile_h = (area[2] - area[0]) / scale, (area[3] - area[1]) / scale
-    # Centre the grid on the board so the spare space is shared around it.
-    spare_w = cols * step_w + OVERLAP / scale - (bounds[2] - bounds[0])
-    spare_h = rows * step_h + OVERLAP / scale - (bounds[3] - bounds[1])
-    x0, y0 = bounds[0] - spare_w / 2, bounds[1] - spare_h / 2
-    # The overview shows the whole grid of pages, not only the cards.
-    grid = (x0, y0, x0 + (cols - 1) * step_w + tile_w, y0 + (rows - 1) * step_h + tile_h)
+    windows = [t.window for t in tiling.tiles] or [bounds]
+    # The overview shows every tile's window, not only the cards.
+    grid = (min(min(r[0] for r in windows), bounds[0]), min(min(r[1] for r in windows), bounds[1]),
+            max(max(r[2] for r in windows), bounds[2]), max(max(r[3] for r in windows), bounds[3]))
     overview_scale, overview_target = _fit(grid, area)
     pages = [BoardPage("Overview", grid, overview_target, overview_scale, overview=True)]
-    lines = []
-    for row in range(rows):
-        for col in range(cols):
-            label = f"{column_label(col)}{row + 1}"
-            source = (x0 + col * step_w, y0 + row * step_h, x0 + col * step_w + tile_w, y0 + row * step_h + tile_h)
-            neighbours = {}
-            if col > 0:
-                neighbours["left"] = f"{column_label(col - 1)}{row + 1}"
-            if col < cols - 1:
-                neighbours["right"] = f"{column_label(col + 1)}{row + 1}"
-            if row > 0:
-                neighbours["up"] = f"{column_label(col)}{row}"
-            if row < rows - 1:
-                neighbours["down"] = f"{column_label(col)}{row + 2}"
-            pages.append(BoardPage(label, source, area, scale, neighbours=neighbours))
-            lines.append((label, source))
-    return PageLayout(page_name, w, h, orientation, pages, cols, rows, lines)
+    order = sorted(tiling.tiles, key=lambda t: _label_order(t.label))
+    for tile in order:
+        pages.append(BoardPage(tile.label, tile.window, area, scale, neighbours=tile.neighbours,
+                               cards=frozenset(c for c in tile.cards if c)))
+    lines = [(tile.label, tile.extent) for tile in order]
+    return PageLayout(page_name, w, h, orientation, pages, tiling.columns, tiling.rows, lines,
+                      {k: v for k, v in tiling.home.items() if k}, frozenset(c for c in tiling.cut if c))
+
+
+def _label_order(label: str) -> tuple[int, int]:
+    """B2 -> (2, 1): tiles in reading order, row by row."""
+    letters = label.rstrip("0123456789")
+    column = 0
+    for char in letters:
+        column = column * 26 + ord(char) - 64
+    return int(label[len(letters):]), column
 
 
 def map_rect(page: BoardPage, rect: Rect) -> Rect:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize
@@ -22,7 +22,9 @@ from PySide6.QtSvg import QSvgGenerator
 
 from evidence_board.errors import InvalidInput
 from evidence_board.exporters.files import atomic_write
-from evidence_board.exporters.painting import FULL_DETAIL, ExportRenderContext, image_edge_for
+from evidence_board.exporters.painting import (
+    FULL_DETAIL, ExportRenderContext, image_edge_for, missing_characters_warning,
+)
 from evidence_board.exporters.scope import ExportScope
 from evidence_board.render.board_painter import paint_board
 
@@ -40,6 +42,7 @@ class PictureResult:
     height: int
     scale: float  # pixels per board unit
     reduced: bool = False  # the default scale was lowered to fit the pixel cap
+    warnings: list[str] = field(default_factory=list)  # characters no installed font has
 
 
 def _source(scope: ExportScope) -> QRectF:
@@ -105,7 +108,7 @@ def export_png(scope: ExportScope, path: str | os.PathLike[str], scale: float | 
             raise OSError(f"could not write the PNG {path}")
 
     atomic_write(path, write)
-    return PictureResult(path, width, height, scale, reduced)
+    return PictureResult(path, width, height, scale, reduced, _warnings(scope))
 
 
 def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool = False) -> PictureResult:
@@ -133,4 +136,9 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
             painter.end()
 
     atomic_write(path, write)
-    return PictureResult(path, width, height, 1.0)
+    return PictureResult(path, width, height, 1.0, warnings=_warnings(scope))
+
+
+def _warnings(scope: ExportScope) -> list[str]:
+    missing = missing_characters_warning(scope)
+    return [missing] if missing else []

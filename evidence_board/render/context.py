@@ -78,17 +78,34 @@ class Palette:
         return self.kinds[card.kind]
 
 
+LIGATURE_FEATURES = ("liga", "clig")
+
+
+def without_ligatures(font: QFont) -> QFont:
+    """``font`` with ligatures off, so the text it draws keeps its own characters.
+
+    A PDF maps every glyph back to characters for copy and search; a ligature
+    glyph maps to a ligature code point (U+FB01 for "fi"), so "fight" copied
+    from an exhibit would not be "fight" and a reader's search would miss it.
+    """
+    for tag in LIGATURE_FEATURES:
+        font.setFeature(QFont.Tag(tag), 0)
+    return font
+
+
 def _font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal, italic: bool = False) -> QFont:
     # A generic family resolved from locally installed fonts (fontconfig);
-    # nothing is ever downloaded. Sizes are in pixels = board units, so text
-    # keeps its size relative to the card on screens and in PDFs of any DPI.
+    # nothing is ever downloaded. Characters the family lacks (Hangul, Han)
+    # come from another installed font through Qt's fallback. Sizes are in
+    # pixels = board units, so text keeps its size relative to the card on
+    # screens and in PDFs of any DPI.
     font = QFont()
     font.setStyleHint(QFont.StyleHint.SansSerif)
     font.setPixelSize(pixel_size)
     font.setWeight(weight)
     font.setItalic(italic)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    return font
+    return without_ligatures(font)
 
 
 @dataclass(slots=True)
@@ -263,6 +280,9 @@ class RenderContext:
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         line_height = metrics.lineSpacing()
         for p_index, paragraph in enumerate(paragraphs):
+            # QTextLayout counts UTF-16 code units: a character outside the
+            # BMP (an emoji) is two of them but one Python character.
+            units = _utf16_offsets(paragraph)
             layout = QTextLayout(paragraph, font)
             layout.setTextOption(option)
             layout.beginLayout()
@@ -272,7 +292,8 @@ class RenderContext:
                     break
                 line_width = max(4.0, width - narrow[0]) if len(lines) < narrow[1] else width
                 line.setLineWidth(line_width)
-                start, length = line.textStart(), line.textLength()
+                start, end = units(line.textStart()), units(line.textStart() + line.textLength())
+                length = end - start
                 piece = paragraph[start:start + length].rstrip()
                 last_allowed = len(lines) == max_lines - 1
                 rest_exists = start + length < len(paragraph) or p_index < len(paragraphs) - 1
@@ -299,6 +320,15 @@ class RenderContext:
             self._text.put(key, cached)
         return cached  # type: ignore[return-value]
 
+    def line(self, text: str, font: QFont) -> QStaticText:
+        """``text`` as one line, exactly as given (no wrapping, no eliding)."""
+        key = ("line", text, id(font))
+        cached = self._text.get(key)
+        if cached is None:
+            cached = static_text(text, font)
+            self._text.put(key, cached)
+        return cached  # type: ignore[return-value]
+
     def text_width(self, text: str, font: QFont) -> float:
         key = ("width", text, id(font))
         cached = self._text.get(key)
@@ -306,6 +336,19 @@ class RenderContext:
             cached = self.metrics(font).horizontalAdvance(text)
             self._text.put(key, cached)
         return cached  # type: ignore[return-value]
+
+
+def _utf16_offsets(text: str):
+    """A function from a UTF-16 offset in ``text`` to the Python string index."""
+    if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
+        return lambda unit: unit
+    index_of: dict[int, int] = {}
+    unit = 0
+    for index, char in enumerate(text):
+        index_of[unit] = index
+        unit += 2 if ord(char) >= 0x10000 else 1
+    index_of[unit] = len(text)
+    return lambda u: index_of.get(u, index_of[max(k for k in index_of if k <= u)])
 
 
 def static_text(text: str, font: QFont) -> QStaticText:

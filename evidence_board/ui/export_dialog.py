@@ -12,6 +12,7 @@ pass and show a busy dialog while they run.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_board.errors import EvidenceBoardError
+from evidence_board.exporters.painting import (
+    READABLE_POINTS, missing_characters_warning, readable_scale, smallest_text_points,
+)
 from evidence_board.exporters.pdf_layout import PAGE_SIZES, PageLayout
 from evidence_board.exporters.scope import ExportScope, board_scope
 from evidence_board.model import CardKind
@@ -187,7 +191,7 @@ class ExportDialog(QDialog):
         layout_group.addButton(self.tile)
         self.tile_scale = QSpinBox()
         self.tile_scale.setRange(5, 400)
-        self.tile_scale.setValue(50)
+        self.tile_scale.setValue(math.ceil(readable_scale() * 100))  # the smallest card text at 6 pt
         self.tile_scale.setSuffix(" %")
         self.tile_scale.setToolTip("Printed size: 100 % prints a board unit as one point (1/72 inch)")
         self.dpi = QDoubleSpinBox()
@@ -203,6 +207,13 @@ class ExportDialog(QDialog):
         self.preview = LayoutPreview()
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
+        # What the export would print too small or cannot draw, said before it is written.
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #9a4b00;")
+        self.readable_button = QPushButton()
+        self.readable_button.clicked.connect(self.make_readable)
+        self._missing: dict[bool, str | None] = {}
 
         form = QFormLayout()
         form.addRow("Format:", self.format)
@@ -231,6 +242,8 @@ class ExportDialog(QDialog):
         side = QVBoxLayout()
         side.addWidget(self.preview, 1)
         side.addWidget(self.plan_label)
+        side.addWidget(self.warning_label)
+        side.addWidget(self.readable_button)
         body = QHBoxLayout()
         body.addLayout(form, 3)
         body.addLayout(side, 2)
@@ -250,6 +263,8 @@ class ExportDialog(QDialog):
         folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
         self.path.setText(str(folder / self._file_stem()) + ".pdf")
         self.update_options()
+        if self._text_warning is not None:  # one page would be too small to read: tiles by default
+            self.make_readable()
 
     # -- options -------------------------------------------------------------------
 
@@ -293,15 +308,17 @@ class ExportDialog(QDialog):
         self._update_preview()
 
     def _update_preview(self) -> None:
-        from evidence_board.exporters.pdf import plan_layout
+        from evidence_board.exporters.pdf import plan_layout, reading_scale, text_size_warning
 
         scope = self.scope()
         cards = [(QRectF(p.x, p.y, p.width, p.height), card.kind is CardKind.GROUP) for card, p in scope.cards()]
         x0, y0, x1, y1 = scope.bounds(30.0)
         bounds = QRectF(x0, y0, x1 - x0, y1 - y0)
+        self._text_warning = None
         if self.fmt != "pdf":
             self.preview.show_plan(None, cards, bounds)
             self.plan_label.setText(self._picture_note(scope))
+            self._show_warnings(scope)
             self.export_button.setEnabled(bool(scope.card_ids))
             return
         try:
@@ -309,6 +326,7 @@ class ExportDialog(QDialog):
         except EvidenceBoardError as exc:
             self.preview.show_plan(None, cards, bounds, str(exc))
             self.plan_label.setText(str(exc))
+            self._show_warnings(scope)
             self.export_button.setEnabled(False)
             return
         self.preview.show_plan(layout, cards, bounds)
@@ -316,11 +334,32 @@ class ExportDialog(QDialog):
         if len(layout.pages) == 1:
             text = f"1 board page, {layout.page_name} {way}, printed at {layout.pages[0].scale * 100:.0f} %"
         else:
-            tiles = len(layout.pages) - 1
-            text = (f"{tiles} tile page(s) ({layout.columns} × {layout.rows}) after an overview page, "
+            text = (f"{layout.tiles} tile page(s) in {layout.rows} row(s) after an overview page, "
                     f"{layout.page_name} {way}")
-        self.plan_label.setText(text + "; then the appendix of sources and quotes.")
+        points = smallest_text_points(reading_scale(layout))
+        size = f"smallest card text {points:.1f} pt" if points is not None else "cards drawn as blocks, without text"
+        self.plan_label.setText(f"{text}; {size}; then the appendix of sources, quotes, entities and links.")
+        self._text_warning = text_size_warning(scope, layout)
+        self._show_warnings(scope)
         self.export_button.setEnabled(True)
+
+    def _show_warnings(self, scope: ExportScope) -> None:
+        selected = scope is not self.whole
+        if selected not in self._missing:
+            self._missing[selected] = missing_characters_warning(scope)
+        lines = [w for w in ((self._text_warning if self.fmt == "pdf" else None), self._missing[selected]) if w]
+        self.warning_label.setText("\n".join(f"Warning: {w[0].upper()}{w[1:]}." for w in lines))
+        self.warning_label.setVisible(bool(lines))
+        readable = math.ceil(readable_scale() * 100)
+        self.readable_button.setText(f"Tile across pages at {readable} % (card text at {READABLE_POINTS:g} pt)")
+        self.readable_button.setVisible(self.fmt == "pdf" and self._text_warning is not None)
+
+    def make_readable(self) -> None:
+        """Tiles at the scale that prints the smallest card text at 6 pt (or larger, if already chosen)."""
+        readable = math.ceil(readable_scale() * 100)
+        if self.tile_scale.value() < readable:
+            self.tile_scale.setValue(readable)
+        self.tile.setChecked(True)
 
     def _picture_note(self, scope: ExportScope) -> str:
         if self.fmt != "png":

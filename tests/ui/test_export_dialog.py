@@ -43,6 +43,7 @@ def test_pdf_export_writes_the_board_with_progress_to_the_end(dialog, out_dir, m
     out = out_dir / "board.pdf"
     dialog.path.setText(str(out))
     dialog.page_size.setCurrentText("A3")
+    dialog.fit.setChecked(True)
     assert dialog.export_now() == out
     assert dialog.result() == QDialog.DialogCode.Accepted
     with pymupdf.open(out) as pdf:
@@ -56,6 +57,8 @@ def test_pdf_export_writes_the_board_with_progress_to_the_end(dialog, out_dir, m
 def test_the_preview_follows_fit_and_tile_and_the_page_size(dialog, qtbot):
     dialog.show()
     qtbot.waitExposed(dialog)
+    assert dialog.tile.isChecked()  # one A4 page would print the cards too small to read: tiles by default
+    dialog.fit.setChecked(True)
     assert dialog.preview.layout_ is not None and len(dialog.preview.layout_.pages) == 1
     assert dialog.plan_label.text().startswith("1 board page, A4")
     single = dialog.preview.grab().toImage()
