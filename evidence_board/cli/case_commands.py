@@ -20,7 +20,17 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead 
 
 
 def open_case(case: Path, read_only: bool = False) -> CaseFile:
-    return CaseFile.open(case, read_only=read_only)
+    take_over = not read_only and take_over_lock()
+    opened = CaseFile.open(case, read_only=read_only, take_over_lock=take_over)
+    taken = opened.lock.taken_from if opened.lock is not None else None
+    if taken is not None:
+        click.echo(f"evidence-board: took over the lock of {case}, held {taken.describe()}", err=True)
+    return opened
+
+
+def take_over_lock() -> bool:
+    """Whether ``evidence-board --take-over-lock`` was given."""
+    return bool((click.get_current_context().find_root().obj or {}).get("take_over_lock"))
 
 
 def service_for(case: CaseFile) -> CaseService:

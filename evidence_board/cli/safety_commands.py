@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from evidence_board.cli import EXIT_REFUSED, main
-from evidence_board.cli.case_commands import CASE, JSON, open_case, service_for
+from evidence_board.cli.case_commands import CASE, JSON, open_case, service_for, take_over_lock
 from evidence_board.cli.output import emit_json, emit_table
 from evidence_board.services.merging import merge_case
 from evidence_board.store.checking import check_case
@@ -38,7 +38,7 @@ def copy_command(case: Path, out: Path, scrub: bool, overwrite: bool) -> None:
 def backups_command(case: Path, restore: int | None, make_now: bool, as_json: bool) -> None:
     """List the automatic backups of CASE (in the CASE-backups folder beside it)."""
     if restore is not None:
-        restored, before = restore_backup(case, restore)
+        restored, before = restore_backup(case, restore, take_over_lock=take_over_lock())
         kept = f"; the file as it was is kept as {before.name}" if before else ""
         click.echo(f"restored {restored.name}{kept}")
         return

@@ -20,7 +20,7 @@ from evidence_board.errors import (
     ReadOnlyCase,
 )
 from evidence_board.model import new_id
-from evidence_board.store import locking, safety, schema
+from evidence_board.store import app_files, locking, safety, schema
 from evidence_board.store.reading import CaseReading
 
 EXTENSION = ".evb"
@@ -102,11 +102,14 @@ class CaseFile(CaseReading):
     @classmethod
     def create(cls, path: str | os.PathLike[str], title: str = "", author: str = "",
                lock: bool = True) -> CaseFile:
-        path = Path(path)
-        if path.exists():
+        if os.path.exists(path):
             raise CaseFileExists(f"{path}: already exists; choose another name")
+        # Through its real path, never through a link to nothing (which would
+        # create whatever file it points at), and never over anything.
+        path = app_files.check_target(Path(path), "the new case file")
         if not path.parent.is_dir():
             raise CaseFileMissing(f"{path.parent}: no such folder")
+        os.close(app_files.create_new(path, "the new case file", app_files.FILE_MODE))
         conn = sqlite3.connect(path, isolation_level=None)
         try:
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
@@ -122,7 +125,7 @@ class CaseFile(CaseReading):
             schema.migrate(case.conn, 0, at)
             case.conn.executemany(
                 "INSERT INTO case_info(key, value) VALUES (?, ?)",
-                [("case_id", new_id()), ("title", title or path.stem),
+                [("case_id", new_id()), ("title", title or os.fsencode(path.stem).decode("utf-8", "replace")),
                  ("created_at", at), ("created_by", author)],
             )
             case.conn.execute(
@@ -147,9 +150,14 @@ class CaseFile(CaseReading):
         Opened read-only, an older file is read through an upgraded copy in
         memory (``upgraded_in_memory_from``), and the file is not touched.
 
+        The file is opened, locked and backed up through its real path, so a
+        link to a case open elsewhere finds its lock. Partial copies left by a
+        killed copy are removed first (``app_files.sweep_partials``).
+
         Every refusal is a CaseFileError with a one-line message.
         """
-        path = Path(path)
+        path = app_files.real_path(path)
+        app_files.sweep_partials()
         version = safety.header_version(path, safety.read_header(path))
         _refuse_newer(path, version)
         if not read_only and not safety.directory_writable(path):
@@ -249,10 +257,10 @@ class CaseFile(CaseReading):
     def backup_before_upgrade(self, version: int) -> Path:
         """A consistent copy of the file as it is, beside it, before upgrading."""
         target = upgrade_backup_path(self.path, version)
-        partial = target.with_name(target.name + ".partial")
-        with self.conn.time_limit(None):  # type: ignore[attr-defined]
-            self.conn.execute("VACUUM INTO ?", (str(partial),))
-        os.replace(partial, target)
+        with app_files.Partial(target) as partial:
+            with self.conn.time_limit(None):  # type: ignore[attr-defined]
+                self.conn.execute("VACUUM INTO ?", (str(partial.path),))
+            partial.commit(overwrite=False)
         self.upgrade_backup = target
         return target
 

@@ -5,29 +5,37 @@ Every copy is made with ``VACUUM INTO`` a temporary file beside the target
 checked by opening it the way any untrusted case is opened plus a full
 ``PRAGMA integrity_check``, synced to disk and only then renamed into
 place, so a copy either exists whole and verified or not at all.
+
+The temporary file is an ``app_files.Partial``: created with ``O_EXCL |
+O_NOFOLLOW``, owner-only while it holds a not yet scrubbed copy, removed on
+failure and, after a kill, at the next opening or copy. Copies, backups and
+the backups folder are reached through real paths; a link, FIFO, device or
+folder where one of them belongs is refused, and pruning deletes only
+backups that are provably ours (see :func:`list_backups`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
-import shutil
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileExists, CaseFileMissing
-from evidence_board.model import new_id
-from evidence_board.store import locking, safety
+from evidence_board.store import app_files, locking, safety
 from evidence_board.store.casefile import CaseFile, now_iso
 from evidence_board.store.search import FTS_INDEXES, reindex
 
 BACKUP_INTERVAL_SECONDS = 3600.0
 BACKUP_KEEP = 10
-_BACKUP_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}(?:\.\d+)?Z)(?P<tag>-[a-z-]+)?\.evb$")
+_BACKUP_STAMP = r"(?P<stamp>\d{8}T\d{6}(?:\.\d+)?Z)"
+_BACKUP_TAGS = r"(?P<tag>-before-restore|-damaged)?"
 
 
 class CopyFailed(CaseFileError):
@@ -49,18 +57,6 @@ class Backup:
 # -- copies -------------------------------------------------------------
 
 
-def _temporary_beside(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{new_id()[:8]}.partial")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def verify_copy(path: Path) -> None:
     """Open a copy as any untrusted case is opened, then a full integrity check."""
     with CaseFile.open(path, read_only=True, lock=False) as copy:
@@ -78,30 +74,39 @@ def _vacuum_into(case: CaseFile, target: Path) -> None:
 
 
 def copy_open_case(case: CaseFile, out: Path, *, scrub: bool = False, overwrite: bool = False) -> Path:
-    """Write a verified copy of an open case to ``out`` (Save a Copy / Share)."""
-    out = Path(out)
+    """Write a verified copy of an open case to ``out`` (Save a Copy / Share);
+    returns the real path written."""
+    shown = Path(out)
+    if not shown.parent.is_dir():
+        raise CaseFileMissing(f"{shown.parent}: no such folder")
+    out = app_files.check_target(shown, "the copy's target")
     if out.exists():
         if not overwrite:
-            raise CaseFileExists(f"{out}: already exists; choose another name")
-        if out.resolve() == Path(case.path).resolve():
-            raise CopyFailed(f"{out}: is the case itself; choose another name")
-    if not out.parent.is_dir():
-        raise CaseFileMissing(f"{out.parent}: no such folder")
-    partial = _temporary_beside(out)
+            raise CaseFileExists(f"{shown}: already exists; choose another name")
+        if os.path.samefile(out, case.path):
+            raise CopyFailed(f"{shown}: is the case itself; choose another name")
+    app_files.sweep_partials()
+    app_files.sweep_folder(out.parent)
     try:
-        _vacuum_into(case, partial)
-        if scrub:
-            scrub_file(partial)
-        verify_copy(partial)
-        _fsync(partial)
-        os.replace(partial, out)
-        _fsync_folder(out.parent)
+        with app_files.Partial(out) as partial:
+            _vacuum_into(case, partial.path)
+            if scrub:
+                scrub_file(partial.path)
+            verify_copy(partial.path)
+            partial.commit(overwrite=overwrite)
     except sqlite3.DatabaseError as exc:
-        raise CopyFailed(f"{out}: the copy failed ({exc})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+        raise CopyFailed(f"{shown}: the copy failed ({_why(exc)}); nothing was written") from None
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise CopyFailed(f"{shown}: the copy failed (the disk is full); nothing was written") from None
+        raise
     return out
+
+
+def _why(exc: sqlite3.DatabaseError) -> str:
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    return safety.one_line(str(exc))
 
 
 def copy_case(source: Path, out: Path, *, scrub: bool = False, overwrite: bool = False) -> Path:
@@ -109,15 +114,6 @@ def copy_case(source: Path, out: Path, *, scrub: bool = False, overwrite: bool =
     (and checked like any case from someone else)."""
     with CaseFile.open(source, read_only=True) as case:
         return copy_open_case(case, out, scrub=scrub, overwrite=overwrite)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- scrubbing ----------------------------------------------------------
@@ -178,28 +174,80 @@ def scrub_file(path: Path) -> None:
 
 
 def backups_folder(case_path: Path) -> Path:
-    case_path = Path(case_path)
-    return case_path.with_name(f"{case_path.stem}-backups")
+    """``NAME-backups`` beside the case's real file (a link to the case finds the same)."""
+    real = app_files.real_path(case_path)
+    return real.with_name(f"{real.stem}-backups")
 
 
-def list_backups(case_path: Path) -> list[Backup]:
-    """The backups of a case, newest first, numbered from 1."""
+def _backup_pattern(case_path: Path) -> re.Pattern[str]:
+    stem = app_files.real_path(case_path).stem
+    return re.compile(rf"^{re.escape(stem)}-{_BACKUP_STAMP}{_BACKUP_TAGS}\.evb$")
+
+
+def _open_backups_folder(case_path: Path, make: bool = False) -> int | None:
+    """A descriptor of the backups folder (None when there is none and
+    ``make`` is False); a link or anything but a folder there is refused."""
     folder = backups_folder(case_path)
+    if make:
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise CopyFailed(f"{folder}: cannot make backups here ({exc.strerror or exc})") from None
+    elif not os.path.lexists(folder):
+        return None
+    return app_files.open_folder(folder, "the backups folder")
+
+
+def _ours(folder_fd: int, name: str) -> os.stat_result | None:
+    """A backup we can prove we made: a regular file (not a link), owned by
+    us, with an Evidence Board case header; its name was matched already."""
+    try:
+        st = os.lstat(name, dir_fd=folder_fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            return None
+        fd = app_files.open_regular(Path(name), os.O_RDONLY, "a backup", dir_fd=folder_fd)
+    except (OSError, CaseFileError):
+        return None
+    try:
+        return st if app_files.has_case_header(fd) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _listed(case_path: Path, folder_fd: int) -> list[Backup]:
+    folder, pattern = backups_folder(case_path), _backup_pattern(case_path)
     found = []
-    if folder.is_dir():
-        for entry in folder.iterdir():
-            match = _BACKUP_NAME.match(entry.name)
-            if not match or not entry.is_file():
-                continue
-            made = datetime.strptime(match["stamp"].split(".")[0], "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
-            found.append((match["stamp"], entry, made, entry.stat().st_size))
+    for entry in os.scandir(folder_fd):
+        match = pattern.match(entry.name)
+        st = _ours(folder_fd, entry.name) if match else None
+        if st is None:
+            continue
+        made = datetime.strptime(match["stamp"].split(".")[0].rstrip("Z"), "%Y%m%dT%H%M%S")
+        found.append((match["stamp"], folder / entry.name, made.replace(tzinfo=timezone.utc), st.st_size))
     found.sort(key=lambda f: f[0], reverse=True)
     return [Backup(n, entry, made, size) for n, (_s, entry, made, size) in enumerate(found, start=1)]
 
 
+def list_backups(case_path: Path) -> list[Backup]:
+    """The backups of a case, newest first, numbered from 1: the files in its
+    backups folder named ``STEM-STAMP[-TAG].evb`` that we can prove we made
+    (a byte copy of a damaged file without our header is kept, never listed)."""
+    fd = _open_backups_folder(case_path)
+    if fd is None:
+        return []
+    try:
+        return _listed(case_path, fd)
+    finally:
+        os.close(fd)
+
+
 def _backup_name(case_path: Path, tag: str = "") -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-    return backups_folder(case_path) / f"{Path(case_path).stem}-{stamp}{tag}.evb"
+    return backups_folder(case_path) / f"{app_files.real_path(case_path).stem}-{stamp}{tag}.evb"
 
 
 def _last_event(conn: sqlite3.Connection) -> tuple:
@@ -223,61 +271,79 @@ def make_backup(case: CaseFile, *, min_interval: float = BACKUP_INTERVAL_SECONDS
             with CaseFile.open(newest.path, read_only=True, lock=False) as previous:
                 if _last_event(previous.conn) == _last_event(case.conn):
                     return None  # nothing changed since
-    folder = backups_folder(case.path)
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise CopyFailed(f"{folder}: cannot make backups here ({exc.strerror or exc})") from None
-    target = _backup_name(case.path)
-    copy_open_case(case, target)
+    os.close(_open_backups_folder(case.path, make=True))
+    target = copy_open_case(case, _backup_name(case.path))
     prune_backups(case.path, keep)
     return target
 
 
 def prune_backups(case_path: Path, keep: int = BACKUP_KEEP) -> list[Path]:
+    """Delete all but the newest ``keep`` backups; only files :func:`list_backups`
+    proves are ours, through a descriptor of the real folder (never a link)."""
+    fd = _open_backups_folder(case_path)
+    if fd is None:
+        return []
     removed = []
-    for backup in list_backups(case_path)[keep:]:
-        with contextlib.suppress(FileNotFoundError):
-            backup.path.unlink()
-            removed.append(backup.path)
+    try:
+        for backup in _listed(case_path, fd)[keep:]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(backup.path.name, dir_fd=fd)
+                removed.append(backup.path)
+    finally:
+        os.close(fd)
     return removed
 
 
-def restore_backup(case_path: Path, number: int, keep: int = BACKUP_KEEP) -> tuple[Path, Path | None]:
+def _copy_bytes(source: Path, fd: int) -> None:
+    src = app_files.open_regular(source, os.O_RDONLY, "the file to copy")
+    try:
+        while chunk := os.read(src, 1 << 20):
+            os.write(fd, chunk)
+    finally:
+        os.close(src)
+
+
+def restore_backup(case_path: Path, number: int, keep: int = BACKUP_KEEP,
+                   take_over_lock: bool = False) -> tuple[Path, Path | None]:
     """Put backup ``number`` (1 = newest) in place of the case; the current
     file is backed up first. Returns (the backup restored, the new backup of
     the file as it was, None if the case file was gone). The case must not
     be open for editing anywhere."""
-    case_path = Path(case_path)
+    case_path = app_files.real_path(case_path)
     backups = list_backups(case_path)
     chosen = next((b for b in backups if b.number == number), None)
     if chosen is None:
         raise CaseFileMissing(f"{case_path}: no backup number {number} (there are {len(backups)})")
-    held = locking.acquire(case_path)
-    partial = _temporary_beside(case_path)
+    app_files.refuse_unless_regular(case_path, "the case file")
+    held = locking.acquire(case_path, take_over_lock)
     try:
-        shutil.copyfile(chosen.path, partial)
-        verify_copy(partial)
-        before = _backup_current(case_path, held, keep) if case_path.exists() else None
-        _fsync(partial)
-        os.replace(partial, case_path)
-        _fsync_folder(case_path.parent)
+        app_files.sweep_folder(case_path.parent)
+        with app_files.Partial(case_path) as partial:
+            _copy_bytes(chosen.path, partial.fd)
+            verify_copy(partial.path)
+            mode = app_files.FILE_MODE
+            before = None
+            if case_path.exists():
+                mode = stat.S_IMODE(os.stat(case_path).st_mode)
+                before = _backup_current(case_path, keep)
+            partial.commit(mode=mode)
         return chosen.path, before
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
         held.release()
 
 
-def _backup_current(case_path: Path, held: locking.CaseLock, keep: int) -> Path:
+def _backup_current(case_path: Path, keep: int) -> Path:
     """Back up the file about to be replaced; a damaged one is kept byte for byte."""
-    backups_folder(case_path).mkdir(exist_ok=True)
+    os.close(_open_backups_folder(case_path, make=True))
     try:
         with CaseFile.open(case_path, read_only=True, lock=False) as current:
-            target = _backup_name(case_path, "-before-restore")
-            copy_open_case(current, target)
-    except (CaseFileError, sqlite3.DatabaseError):
+            target = copy_open_case(current, _backup_name(case_path, "-before-restore"))
+    except (CaseFileError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, app_files.UnsafeFile):
+            raise  # a link or a FIFO where a backup belongs: no byte copy there either
         target = _backup_name(case_path, "-damaged")
-        shutil.copyfile(case_path, target)
+        with app_files.Partial(target) as partial:
+            _copy_bytes(case_path, partial.fd)
+            partial.commit(overwrite=False)
     prune_backups(case_path, keep + 1)  # never the one just made, the oldest
     return target

@@ -12,10 +12,18 @@ process id, since when) and a heartbeat time. Two things make it reliable:
   second window of the same program (a separate open file description) is
   refused like any other process;
 - the heartbeat, rewritten every ``HEARTBEAT_SECONDS`` while the case is
-  open (by the window's timer, and by any write). Another machine on a shared folder may not see our ``flock``
-  (SMB and some NFS setups), so there a lock whose heartbeat is older than
-  ``STALE_SECONDS`` counts as left behind by a crashed computer: it blocks
-  for at most that long, never forever.
+  open (by the window's timer, and by any write). Another machine on a shared
+  folder may not see our ``flock`` (SMB and some NFS setups), so there a lock
+  whose heartbeat is older than ``STALE_SECONDS``, or dated in the future,
+  looks left behind by a crashed computer. It is not broken silently: the
+  caller is told who held it and why it looks stale (:class:`CaseInUse`
+  ``stale``), and the user may take it over (the window asks; the CLI has
+  ``--take-over-lock``).
+
+The lock is named after the case's real path (links resolved), so a link to
+an open case finds its lock. It is created with ``O_EXCL | O_NOFOLLOW`` and an
+existing one is used only if it is a regular file (see ``app_files``): a
+link, FIFO, device or folder in its place is refused with one line.
 
 Read-only openers take no lock; they may open a case someone is editing.
 """
@@ -26,7 +34,9 @@ import contextlib
 import fcntl
 import getpass
 import json
+import math
 import os
+import pwd
 import socket
 import threading
 import time
@@ -34,10 +44,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from evidence_board.errors import CaseFileError
+from evidence_board.errors import CaseFileError, CaseFileExists
+from evidence_board.store.app_files import create_new, open_regular, real_path
 
 HEARTBEAT_SECONDS = 30.0
 STALE_SECONDS = 120.0
+# A heartbeat dated further ahead of our clock than this is not believed: a
+# live holder whose clock is that far off would look stale to others anyway.
+FUTURE_SECONDS = STALE_SECONDS
+# Readable by others (a second user must be told who has the case), written
+# only by its holder.
+LOCK_MODE = 0o644
+_ROLE = "its lock file"
 
 
 @dataclass(slots=True)
@@ -48,7 +66,8 @@ class LockHolder:
     host: str = "another computer"
     pid: int = 0
     since: str = ""
-    heartbeat: float = 0.0
+    heartbeat: float = 0.0  # the latest believable sign of life (lock content or file time)
+    future_seconds: float = 0.0  # > 0: every time the lock gives is this far ahead of our clock
 
     def describe(self) -> str:
         here = self.host == socket.gethostname()
@@ -56,18 +75,40 @@ class LockHolder:
                  else f"by {self.user} on {'this computer' if here else self.host}")
         return f"{where} (process {self.pid}, since {self.since or 'an unknown time'})"
 
+    def staleness(self, now: float | None = None) -> str | None:
+        """Why the lock looks left behind, or None while its heartbeat looks alive."""
+        if self.future_seconds > 0:
+            return f"its heartbeat is dated {_duration(self.future_seconds)} in the future"
+        age = (time.time() if now is None else now) - self.heartbeat
+        if age > STALE_SECONDS:
+            return "it has not been heard from " + ("ever" if self.heartbeat <= 0 else f"for {_duration(age)}")
+        return None
+
+
+def _duration(seconds: float) -> str:
+    minutes = seconds / 60
+    if minutes < 120:
+        return f"{max(1, round(minutes))} minute(s)"
+    hours = minutes / 60
+    return f"{round(hours)} hour(s)" if hours < 48 else f"{round(hours / 24)} day(s)"
+
 
 class CaseInUse(CaseFileError):
-    """The case is open for editing elsewhere; it can still be opened read-only."""
+    """The case is open for editing elsewhere; it can still be opened read-only.
 
-    def __init__(self, message: str, holder: LockHolder) -> None:
+    ``stale`` says why the lock looks left behind (None: it looks alive);
+    such a lock may be taken over with ``take_over_lock`` once the user knows
+    who held it."""
+
+    def __init__(self, message: str, holder: LockHolder, stale: str | None = None) -> None:
         super().__init__(message)
         self.holder = holder
+        self.stale = stale
 
 
 def lock_path(case_path: Path) -> Path:
-    case_path = Path(case_path)
-    return case_path.with_name(f".~lock.{case_path.name}#")
+    real = real_path(case_path)
+    return real.with_name(f".~lock.{real.name}#")
 
 
 def _user() -> str:
@@ -77,30 +118,67 @@ def _user() -> str:
         return "unknown"
 
 
-def read_holder(case_path: Path) -> LockHolder | None:
-    """Who the lock file names, or None when there is no lock file or it is unreadable."""
-    path = lock_path(case_path)
+def _holder_from(fd: int) -> LockHolder | None:
+    """Who a lock file names, or None when it is empty or not one of ours."""
     try:
-        raw = path.read_bytes()[:4096]
-        mtime = path.stat().st_mtime
+        raw = os.pread(fd, 4096, 0)
+        mtime = os.fstat(fd).st_mtime
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
             return None
-        return LockHolder(
+        claimed = float(data.get("heartbeat", 0.0))
+        holder = LockHolder(
             user=str(data.get("user", "someone"))[:100], host=str(data.get("host", "?"))[:100],
-            pid=int(data.get("pid", 0)), since=str(data.get("since", ""))[:40],
-            heartbeat=max(float(data.get("heartbeat", 0.0)), mtime),
-        )
-    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+            pid=int(data.get("pid", 0)), since=str(data.get("since", ""))[:40])
+    except (OSError, ValueError, TypeError, OverflowError, UnicodeDecodeError):
         return None
+    _date(holder, [claimed if math.isfinite(claimed) else 0.0, mtime])
+    return holder
+
+
+def _date(holder: LockHolder, times: list[float]) -> None:
+    now = time.time()
+    believable = [t for t in times if t <= now + FUTURE_SECONDS]
+    if believable:
+        holder.heartbeat = max(believable)
+    else:
+        holder.future_seconds = min(times) - now
+
+
+def _holder_from_stat(path: Path) -> LockHolder | None:
+    """Another user's lock we cannot even read: its owner and time say something."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    try:
+        user = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        user = f"user {st.st_uid}"
+    holder = LockHolder(user=user, host="a computer it does not name")
+    _date(holder, [st.st_mtime])
+    return holder
+
+
+def read_holder(case_path: Path) -> LockHolder | None:
+    """Who the lock file names, or None when there is no lock file or it is unreadable."""
+    try:
+        fd = open_regular(lock_path(case_path), os.O_RDONLY, _ROLE)
+    except (OSError, CaseFileError):
+        return None
+    try:
+        return _holder_from(fd)
+    finally:
+        os.close(fd)
 
 
 class CaseLock:
     """A held lock; :meth:`release` (or closing the case) gives it back."""
 
-    def __init__(self, case_path: Path, fd: int) -> None:
-        self.case_path = Path(case_path)
+    def __init__(self, case_path: Path, fd: int, taken_from: LockHolder | None = None) -> None:
+        self.case_path = real_path(case_path)
         self.path = lock_path(case_path)
+        self.taken_from = taken_from  # whose lock this one replaced, when it was taken over
         self._fd: int | None = fd
         # Heartbeats may come from another thread (a worker writing): never
         # write after release() closed the descriptor (the number could
@@ -145,7 +223,7 @@ class CaseLock:
             # Unlink while still holding the flock, so nobody takes a lock on
             # a file about to disappear (acquire() checks for that too).
             with contextlib.suppress(OSError):
-                if os.fstat(fd).st_ino == os.stat(self.path).st_ino:
+                if _same_file(fd, self.path):
                     os.unlink(self.path)
             os.close(fd)
 
@@ -155,60 +233,109 @@ class CaseLock:
             self.release()
 
 
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st, now = os.fstat(fd), os.lstat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino)
+
+
+def _open_lock(path: Path) -> int:
+    """Our new lock file, or the existing one if it is a regular file."""
+    try:
+        return create_new(path, _ROLE, LOCK_MODE)  # a link, FIFO, device or folder there: UnsafeFile
+    except CaseFileExists:
+        return open_regular(path, os.O_RDWR, _ROLE)
+
+
 def acquire(case_path: Path, take_over: bool = False) -> CaseLock:
     """Lock a case for editing, or raise CaseInUse naming who has it.
 
-    ``take_over`` breaks a lock that the heartbeat says is alive (the user
-    confirmed that the other computer is off); a held ``flock`` is never
-    broken, since that process is certainly alive.
+    ``take_over`` breaks a lock that its heartbeat says is alive or that
+    looks stale (the user, told who held it, confirmed that program is
+    closed); a held ``flock`` is never broken, since that process is
+    certainly alive.
     """
-    case_path = Path(case_path)
+    case_path = real_path(case_path)
     path = lock_path(case_path)
+    taken: LockHolder | None = None
     for _attempt in range(5):
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
+            fd = _open_lock(path)
+        except FileNotFoundError:
+            continue  # removed between our two looks
         except PermissionError:
-            # Another user's lock file we may not write: judge it by its
-            # heartbeat, and replace it if it is stale.
-            holder = read_holder(case_path)
-            if holder is not None and not take_over and time.time() - holder.heartbeat < STALE_SECONDS:
-                raise _in_use(case_path, holder) from None
-            os.unlink(path)
+            if not os.path.lexists(path):
+                raise  # a folder we may not write in
+            # Another user's lock file we may not write: judge it, and
+            # replace it if it is free to take.
+            taken = _judge_foreign(case_path, path, take_over) or taken
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
             continue
+        flock_works = True
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder = _holder_from(fd) or LockHolder()
             os.close(fd)
-            holder = read_holder(case_path) or LockHolder()
-            raise _in_use(case_path, holder) from None
+            raise _in_use(case_path, holder, None) from None
         except OSError:
-            pass  # a file system without flock: the heartbeat is all we have
-        try:
-            if os.fstat(fd).st_ino != os.stat(path).st_ino:
-                os.close(fd)  # released and removed while we were opening it
-                continue
-        except FileNotFoundError:
-            os.close(fd)
+            flock_works = False  # a file system without flock: the heartbeat is all we have
+        if not _same_file(fd, path):
+            os.close(fd)  # released and removed while we were opening it
             continue
-        holder = read_holder(case_path)
-        if holder is not None and not take_over and _alive_elsewhere(holder):
+        try:
+            taken = _judge(case_path, _holder_from(fd), flock_works, take_over) or taken
+        except BaseException:
             os.close(fd)
-            raise _in_use(case_path, holder)
-        return CaseLock(case_path, fd)
+            raise
+        return CaseLock(case_path, fd, taken)
     raise CaseFileError(f"{case_path}: cannot lock the case (its lock file keeps changing)")
 
 
-def _alive_elsewhere(holder: LockHolder) -> bool:
-    """A lock file we could flock: is its writer still alive anyway?
+def _judge(case_path: Path, holder: LockHolder | None, flock_works: bool,
+           take_over: bool) -> LockHolder | None:
+    """Raise CaseInUse if a lock file nobody flocks may still stand for an
+    editor; with ``take_over``, return that holder instead (None: it was free).
 
-    On this computer no: a live holder would hold the flock. On another
-    computer we cannot see its flock, so we believe a recent heartbeat.
+    On this computer, where flock works, no: a live holder would hold it. A
+    holder on another computer (whose flock a share may not show) counts as
+    alive while its heartbeat is fresh, and as left behind when it is old or
+    dated in the future; either way only an explicit take-over breaks it.
     """
-    if holder.host == socket.gethostname():
-        return False
-    return time.time() - holder.heartbeat < STALE_SECONDS
+    if holder is None or (flock_works and holder.host == socket.gethostname()):
+        return None
+    if take_over:
+        return holder
+    raise _in_use(case_path, holder, holder.staleness())
 
 
-def _in_use(case_path: Path, holder: LockHolder) -> CaseInUse:
-    return CaseInUse(f"{case_path}: already open for editing {holder.describe()}; "
-                     "open it read-only instead", holder)
+def _judge_foreign(case_path: Path, path: Path, take_over: bool) -> LockHolder | None:
+    try:
+        fd = open_regular(path, os.O_RDONLY, _ROLE)
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        return _judge(case_path, _holder_from_stat(path), False, take_over)
+    try:
+        flock_works = True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _in_use(case_path, _holder_from(fd) or LockHolder(), None) from None
+        except OSError:
+            flock_works = False
+        return _judge(case_path, _holder_from(fd) or _holder_from_stat(path), flock_works, take_over)
+    finally:
+        os.close(fd)
+
+
+def _in_use(case_path: Path, holder: LockHolder, stale: str | None) -> CaseInUse:
+    if stale is None:
+        return CaseInUse(f"{case_path}: already open for editing {holder.describe()}; "
+                         "open it read-only instead", holder)
+    return CaseInUse(f"{case_path}: its lock says it is open for editing {holder.describe()}, but {stale}, "
+                     "so it looks left behind; take the lock over if that program is no longer running, "
+                     "or open the case read-only", holder, stale)

@@ -29,12 +29,13 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileMissing, NotACaseFile
-from evidence_board.store import schema
+from evidence_board.store import app_files, schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -204,13 +205,21 @@ def check_seconds(path: Path) -> float:
 
 
 def read_header(path: Path) -> bytes:
+    """The first 100 bytes of a regular file: a FIFO or a device is refused
+    before it is read (O_NONBLOCK: opening a FIFO never waits for a writer)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(100)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise NotACaseFile(f"{path}: is a folder, not a case file")
+            if not stat.S_ISREG(mode):
+                raise NotACaseFile(f"{path}: is {app_files.what_is(mode)}, not a case file")
+            return os.pread(fd, 100, 0)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise CaseFileMissing(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NotACaseFile(f"{path}: is a folder, not a case file") from None
     except PermissionError:
         raise NotACaseFile(f"{path}: permission denied") from None
     except OSError as exc:

@@ -4,8 +4,9 @@ timers that keep an open case safe (rolling backups, the lock's heartbeat).
 Every refusal from the core is one line; it is shown in one message box and
 the file is left exactly as it was. Three questions can come up on the way:
 an older schema asks before it is upgraded (the core writes a backup beside
-it first), a case locked by someone else offers to open it read-only, and a
-file that cannot be written opens read-only by itself. Whatever made a case
+it first), a case locked by someone else offers to open it read-only (and,
+when the lock looks left behind, to take it over, after saying who held it),
+and a file that cannot be written opens read-only by itself. Whatever made a case
 read-only is what the banner says.
 """
 
@@ -78,6 +79,25 @@ def ask_read_only_instead(parent: QWidget, path: Path, exc: CaseInUse) -> bool:
                 "Open read-only")
 
 
+TAKE_OVER = "Take over the lock"
+READ_ONLY = "Open read-only"
+
+
+def ask_about_stale_lock(parent: QWidget, path: Path, exc: CaseInUse) -> str | None:
+    """A lock that looks left behind: take it over, open read-only, or neither (None)."""
+    box = _plain(parent, QMessageBox.Icon.Warning, "Case locked",
+                 f"{path.name} is locked for editing {exc.holder.describe()}, but {exc.stale}: "
+                 "it looks left behind by a program or computer that stopped.\n\n"
+                 "Take the lock over only if that program is no longer running there; two people "
+                 "editing one case at once can lose each other's changes. Or open it read-only.",
+                 QMessageBox.StandardButton.Cancel)
+    take = box.addButton(TAKE_OVER, QMessageBox.ButtonRole.DestructiveRole)
+    read = box.addButton(READ_ONLY, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(read)
+    box.exec()
+    return {take: TAKE_OVER, read: READ_ONLY}.get(box.clickedButton())
+
+
 def open_case_file(parent: QWidget, path: Path, read_only: bool = False) -> OpenedCase | None:
     """Open ``path`` as the user asked, asking what needs asking; None after showing why not."""
     path = Path(path)
@@ -87,9 +107,15 @@ def open_case_file(parent: QWidget, path: Path, read_only: bool = False) -> Open
             case = CaseFile.open(path, read_only=read_only,
                                  allow_upgrade=lambda p, old, new: ask_upgrade(parent, p, old, new))
         except CaseInUse as exc:
-            if not ask_read_only_instead(parent, path, exc):
+            answer = (ask_about_stale_lock(parent, path, exc) if exc.stale
+                      else READ_ONLY if ask_read_only_instead(parent, path, exc) else None)
+            if answer is None:
                 return None
-            case, reason = CaseFile.open(path, read_only=True), IN_USE
+            if answer == TAKE_OVER:
+                case = CaseFile.open(path, take_over_lock=True,
+                                     allow_upgrade=lambda p, old, new: ask_upgrade(parent, p, old, new))
+            else:
+                case, reason = CaseFile.open(path, read_only=True), IN_USE
     except CaseFileError as exc:
         if type(exc).__name__ == "NeedsUpgrade":  # the user said no: nothing was touched, nothing to say
             return None

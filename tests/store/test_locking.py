@@ -85,10 +85,13 @@ def test_a_live_lock_from_another_computer_is_respected(case_path: Path) -> None
         assert not case.read_only
 
 
-def test_a_stale_lock_from_another_computer_is_taken_over(case_path: Path) -> None:
+def test_a_stale_lock_from_another_computer_is_taken_over_once_the_user_says_so(case_path: Path) -> None:
     CaseFile.create(case_path, "t").close()
     write_foreign_lock(case_path, age=locking.STALE_SECONDS + 5)
-    with CaseFile.open(case_path) as case:
+    with pytest.raises(CaseInUse, match="by colleague on other-laptop .* not been heard from for 2 minute") as info:
+        CaseFile.open(case_path)
+    assert info.value.stale and "left behind" in str(info.value)
+    with CaseFile.open(case_path, take_over_lock=True) as case:
         assert json.loads(lock_path(case_path).read_text())["pid"] == os.getpid()
         assert case.lock.held
 
