@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -161,3 +162,22 @@ def test_the_preview_draws_paper_and_cards(dialog, qtbot):
     preview = dialog.preview.grab().toImage()
     colours = {preview.pixel(x, y) for x in range(0, preview.width(), 5) for y in range(0, preview.height(), 5)}
     assert len(colours) >= 4  # background, paper, title strip, cards (and the outline)
+
+
+def test_the_dialog_says_how_small_one_page_prints_the_text_and_tiles_it_readably(dialog, out_dir):
+    dialog.fit.setChecked(True)
+    size = re.search(r"smallest card text ([0-9.]+) pt", dialog.plan_label.text())
+    assert size and float(size.group(1)) < 6
+    assert not dialog.warning_label.isHidden() and f"prints at {size.group(1)} pt" in dialog.warning_label.text()
+    assert not dialog.readable_button.isHidden()
+    dialog.readable_button.click()
+    assert dialog.tile.isChecked() and dialog.tile_scale.value() == 60
+    assert "smallest card text 6.0 pt" in dialog.plan_label.text()
+    assert dialog.warning_label.isHidden() and dialog.readable_button.isHidden()
+    out = out_dir / "tiles.pdf"
+    dialog.path.setText(str(out))
+    assert dialog.export_now() == out
+    with pymupdf.open(out) as pdf:  # what the dialog said: no card text under 6 pt on the tiles
+        sizes = [span["size"] for page in list(pdf)[1:] for block in page.get_text("dict")["blocks"]
+                 for line in block.get("lines", []) for span in line["spans"] if span["text"].strip()]
+    assert sizes and min(sizes) >= 5.95
