@@ -10,8 +10,14 @@ are run ``--repeat`` times, interleaved, and the best of each is compared
 (medians are printed too).
 
 Search: a case holding 10,000 indexed pages (10 sources of 1,000 pages of
-generated prose), queried for single words, phrases and prefixes through
-``case.search``. Target: median under 50 ms.
+generated prose), queried for single words, phrases and prefixes, three
+times each. Timed: the first page of hits the window shows at once
+(``case.search_first_page``, which ranks the first 2,000 matches of each
+index when there are more) and the final ranking (``case.search``, what
+the CLI prints and the window shows right after). Targets: first page
+median under 50 ms at 10,000 pages; at 200,000 pages (``--search-pages
+200000``, whose build takes a few minutes) median under 20 ms and 95th
+percentile under 100 ms.
 
     python bench/import_bench.py [--pages 1000] [--pdf FILE] [--search-pages 10000] [--repeat 5]
 """
@@ -35,6 +41,8 @@ from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
 
 TARGETS = {"import_ratio": 1.5, "search_median_ms": 50.0}
+LARGE_SEARCH_PAGES = 200_000
+LARGE_TARGETS = {"search_median_ms": 20.0, "search_p95_ms": 100.0}
 WORDS = ("ministry interior havana journalist dissident sentence trial prison verdict community "
          "report embassy minister visit delegation missile agreement trade sugar exile radio "
          "broadcast council assembly decree reform economy harvest currency tourism hospital "
@@ -100,25 +108,37 @@ def search_latency(folder: Path, pages: int, seed: int = 9) -> dict:
     build_s = time.perf_counter() - started
     queries = ["havana", "prison verdict", '"dissident sentence"', "term123", "minis", "embassy term77",
                "sugar harvest", "bishop", "term2999 court", "nothingmatchesthis"]
-    times = []
+    first, full = [], []
     for _ in range(3):
         for query in queries:
             t = time.perf_counter()
+            case.search_first_page(query, limit=50)
+            first.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
             case.search(query, limit=50)
-            times.append((time.perf_counter() - t) * 1000)
+            full.append((time.perf_counter() - t) * 1000)
     indexed = case.conn.execute("SELECT count(*) FROM source_pages").fetchone()[0]
     case.close()
-    times.sort()
     return {"search_pages": indexed, "search_build_s": round(build_s, 2),
-            "search_median_ms": round(statistics.median(times), 2),
-            "search_p95_ms": round(times[int(len(times) * 0.95) - 1], 2), "search_queries": len(times)}
+            "search_median_ms": _median(first), "search_p95_ms": _p95(first),
+            "search_ranked_median_ms": _median(full), "search_ranked_p95_ms": _p95(full),
+            "search_queries": len(first)}
+
+
+def _median(times: list[float]) -> float:
+    return round(statistics.median(times), 2)
+
+
+def _p95(times: list[float]) -> float:
+    return round(sorted(times)[int(len(times) * 0.95) - 1], 2)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000, help="pages of the generated PDF")
     parser.add_argument("--pdf", type=Path, help="use this PDF instead of generating one")
-    parser.add_argument("--search-pages", type=int, default=10000)
+    parser.add_argument("--search-pages", type=int, default=10000,
+                        help=f"pages of the search case ({LARGE_SEARCH_PAGES:,} for the large-case targets)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each timing; the best counts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="evb-import-bench-") as tmp:
@@ -145,9 +165,13 @@ def main() -> int:
             "import_pages_per_s": round(pages / import_s),
             **search_latency(folder, args.search_pages),
         }
-    result["targets"] = TARGETS
-    result["meets_targets"] = (result["import_ratio"] <= TARGETS["import_ratio"]
-                               and result["search_median_ms"] <= TARGETS["search_median_ms"])
+    targets = dict(TARGETS)
+    if result["search_pages"] >= LARGE_SEARCH_PAGES:
+        targets.update(LARGE_TARGETS)
+    result["targets"] = targets
+    result["meets_targets"] = (result["import_ratio"] <= targets["import_ratio"]
+                               and result["search_median_ms"] <= targets["search_median_ms"]
+                               and result["search_p95_ms"] <= targets.get("search_p95_ms", float("inf")))
     json.dump(result, sys.stdout, indent=2)
     print()
     return 0

@@ -14,7 +14,8 @@ would draw as a missing-glyph box).
 
 from __future__ import annotations
 
-import bisect
+import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -176,12 +177,39 @@ def term_spans(text: str, terms: Sequence[Term],
     too). ``bounds``: word_bounds(text) if already found."""
     if not terms:
         return []
+    if bounds is None and text.isascii():
+        return _ascii_spans(text, terms)
     joined = word_bounds(text) if bounds is None else list(bounds)
     spans = _spans(text, terms, joined)
     missing = set(range(len(terms))) - {n for _s, _e, n in spans}
     if missing and ("\n" in text or "\u00ad" in text):
         spans += [span for span in _spans(text, terms, word_bounds(text, join=False)) if span[2] in missing]
         spans.sort()
+    return spans
+
+
+# ASCII text (most of it) by regular expression, in C, to the same effect:
+# a word's letters may be split by a hyphen at a line end before a small letter.
+_ASCII_GAP = "(?:-[ \t]*\r?\n[ \t]*(?=(?-i:[a-z])))?"
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_pattern(term: Term) -> re.Pattern[str] | None:
+    if not all(w.isascii() for w in term.words):
+        return None  # folds to letters no ASCII text has
+    spelled = ["".join(re.escape(c) + _ASCII_GAP for c in w[:-1]) + re.escape(w[-1]) for w in term.words]
+    tail = "[A-Za-z0-9]*" if term.prefix else ""
+    return re.compile("(?<![A-Za-z0-9])" + "[^A-Za-z0-9]+".join(spelled) + tail + "(?![A-Za-z0-9])",
+                      re.IGNORECASE)
+
+
+def _ascii_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
+    spans = []
+    for n, term in enumerate(terms):
+        pattern = _ascii_pattern(term)
+        if pattern is not None:
+            spans += [(m.start(), m.end(), n) for m in pattern.finditer(text)]
+    spans.sort()
     return spans
 
 
@@ -259,20 +287,25 @@ class Snippet:
 
 def snippet(text: str, terms: Sequence[Term], words_around: int = 12) -> Snippet:
     """The passage of ``text`` of about ``words_around`` words holding the
-    most different terms, cleaned by display_text, its hits marked."""
-    bounds = word_bounds(text)
-    if not bounds:
+    most different terms (a few words before the first of them), cleaned by
+    display_text, its hits marked."""
+    spans = term_spans(text, terms)
+    anchor = _best_hit(spans, words_around * 8) if spans else 0
+    # A few words before the hit, more if the text ends soon after it.
+    following = sum(1 for _ in itertools.islice(_PLAIN_WORD.finditer(text, anchor), words_around))
+    wanted = max(3, words_around - following)
+    before = [m.start() for m in _PLAIN_WORD.finditer(text, max(anchor - 16 * wanted, 0), anchor)][-wanted:]
+    start = before[0] if before else anchor
+    after = list(itertools.islice(_PLAIN_WORD.finditer(text, start), words_around + 1))
+    if not after:
         return Snippet(display_text(text[:200]))
-    spans = term_spans(text, terms, bounds)
-    first = _best_window(bounds, spans, words_around)
-    last = min(first + words_around, len(bounds)) - 1
+    end = after[min(words_around, len(after)) - 1].end()
     # Whole words with the punctuation that clings to them ('"North', 'Cuba".').
-    start, end = bounds[first][0], bounds[last][1]
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
-    shown, hits, at = "… " if first > 0 else "", [], start
+    shown, hits, at = "… " if _PLAIN_WORD.search(text, 0, start) else "", [], start
     for s, e, _n in spans:
         if s < at or e > end:
             continue
@@ -281,21 +314,18 @@ def snippet(text: str, terms: Sequence[Term], words_around: int = 12) -> Snippet
         hits.append((len(shown), len(shown) + len(hit)))
         shown += hit
         at = e
-    shown += _clean(text[at:end])
-    if last < len(bounds) - 1:
+    shown = (shown + _clean(text[at:end])).rstrip()
+    if len(after) > words_around:
         shown += " …"
     return Snippet(shown, tuple(hits))
 
 
-def _best_window(bounds: list[tuple[int, int]], spans: list[tuple[int, int, int]], size: int) -> int:
-    """The first word of the window with the most different terms (the
-    earliest of equals), starting a few words before its first hit."""
-    best, best_count = 0, 0
-    starts = [b[0] for b in bounds]
+def _best_hit(spans: list[tuple[int, int, int]], reach: int) -> int:
+    """Where the hit starts that is followed, within ``reach`` characters,
+    by the most different terms (the earliest of equals)."""
+    best, best_count = spans[0][0], 0
     for s, _e, _n in spans:
-        first = max(bisect.bisect_right(starts, s) - 4, 0)
-        window = (bounds[first][0], bounds[min(first + size, len(bounds)) - 1][1])
-        count = len({n for s2, e2, n in spans if s2 >= window[0] and e2 <= window[1]})
+        count = len({n for s2, _e2, n in spans if s <= s2 <= s + reach})
         if count > best_count:
-            best, best_count = first, count
+            best, best_count = s, count
     return best

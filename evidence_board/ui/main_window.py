@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox, QSplitter,
+    QDockWidget, QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
     QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -27,6 +27,7 @@ from evidence_board.ui.board_view import BoardView
 from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner, open_case_file
 from evidence_board.ui.inspector import Inspector
 from evidence_board.ui.minimap import Minimap
+from evidence_board.ui.search_results import run_search
 from evidence_board.ui.side_panel import SidePanel
 from evidence_board.ui.window_actions import WindowActions
 
@@ -404,31 +405,8 @@ class MainWindow(QMainWindow):
     # -- search ---------------------------------------------------------------------------
 
     def search(self) -> None:
-        text = self.search_box.text().strip()
-        view = self.current_view()
-        if not text or self.case is None or view is None:
-            return
-        hits = self.case.search(text, limit=40)
-        card_hits = [h for h in hits if h.kind == "card"]
-        here = [h.id for h in card_hits if h.id in view.board_scene.cards]
-        self.statusBar().showMessage(f"{len(hits)} hits for {text!r}: {len(here)} cards on this board", 6000)
-        if here:
-            view.commands.select(here)
-            first = view.board_scene.cards[here[0]]
-            if view.scale_factor < 0.5:
-                view.set_scale(0.8)
-            view.centerOn(first.card_rect().center())
-        menu = QMenu(self)
-        for hit in hits[:20]:
-            label = f"{hit.title or '(untitled)'} — {hit.snippet}"[:110]
-            if hit.kind == "card":
-                menu.addAction(label, lambda card_id=hit.id: self.reveal_card(card_id))
-            else:
-                menu.addAction(f"📄 p. {hit.page}: {label}",
-                               lambda h=hit: self.show_source(h.id, h.page, find=text))
-        if not hits:
-            menu.addAction("No hits").setEnabled(False)
-        menu.popup(self.search_box.mapToGlobal(self.search_box.rect().bottomLeft()))
+        """Search the case (Ctrl+F, Enter): the hits listed under the box, see search_results."""
+        run_search(self)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -32,6 +32,29 @@ def report_pdf(pages: list[str] = REPORT_PAGES, *, title: str = "Focus on Cuba",
     return doc.tobytes()
 
 
+# Pages of a colour-management manual, typeset (HarfBuzz forms the ligatures
+# "fi", "ffi", "fl" of the serif font, and the text layer keeps them as U+FB01...).
+TYPESET_PAGES = [
+    "<h1>Colour management</h1><p>Every device is described by an ICC profile.</p>",
+    "<p>THE PROFILE OF THE PRINTER IS MEASURED ON THE FLOOR OF THE OFFICE.</p>",
+    "<p>Profiles of scanners differ from one office to the next, as affine fittings do.</p>",
+    "<p>Careful manip-<br>ulation of the pro-<br>file keeps the colours.</p>",
+    "<p>Nothing relevant here: a profound filing of waffles.</p>",
+    "<p>Raúl Castro approved the pro\ufb01le in Havana.</p>",
+    "<p>North-<br>Korean fluffy <b>profiles</b>, in bold.</p>",
+    "<p>The office keeps its files.</p>",
+]
+
+
+def typeset_pdf(pages: list[str] = TYPESET_PAGES) -> bytes:
+    doc = pymupdf.open()
+    for html in pages:
+        page = doc.new_page(width=420, height=595)
+        page.insert_htmlbox(pymupdf.Rect(40, 40, 380, 555), html, css="* {font-family: serif; font-size: 14px}")
+    doc.set_metadata({"title": "GS9 Color Management", "producer": "test fixture"})
+    return doc.tobytes()
+
+
 def encrypted_pdf(password: str = "s3cret") -> bytes:
     doc = pymupdf.open(stream=report_pdf(), filetype="pdf")
     return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw=password, owner_pw=password + "-owner")

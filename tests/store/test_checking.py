@@ -53,6 +53,13 @@ def test_a_damaged_full_text_index_is_found(seed: Path) -> None:
     assert any("full-text index of cards is damaged" in p for p in problems)
 
 
+def test_a_full_text_index_out_of_step_with_the_text_is_found(seed: Path) -> None:
+    # The indexes keep no text of their own: text changed behind the store's
+    # back leaves them finding words that are gone (and missing the new ones).
+    problems = checked(seed, ["UPDATE source_pages SET text = 'nothing of what was indexed' WHERE page = 1"])
+    assert any("full-text index of source pages does not match their text" in p for p in problems)
+
+
 def test_sqlite_damage_is_reported_not_raised(seed: Path) -> None:
     path = seed.with_name("damaged.evb")
     data = bytearray(seed.read_bytes())

@@ -152,3 +152,57 @@ def test_an_older_file_opened_read_only_is_read_through_an_upgraded_copy_in_memo
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
     raw.close()
+
+
+def write_version_3_case(path: Path) -> None:
+    """A case as schema 3 wrote it: full-text indexes of the text as
+    extracted, ligatures and all, over a source page and a quote."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("BEGIN")
+    for version, name, migrate in MIGRATIONS[:3]:
+        migrate(conn)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2025-09-01T00:00:00Z')", (version, name))
+    conn.execute("PRAGMA user_version = 3")
+    stamp = ("2025-09-01T00:00:00Z", "old")
+    conn.execute("INSERT INTO case_info VALUES ('title', 'Schema 3 case')")
+    conn.execute("INSERT INTO boards VALUES ('b1', 'Main', 0, ?, ?)", stamp)
+    conn.execute("INSERT INTO attachments VALUES (7, 'abc', 3, 'application/pdf', x'255044')")
+    conn.execute("INSERT INTO sources(id, sha256, size, media_type, file_name, attachment_id, page_count, "
+                 "imported_at, imported_by) VALUES ('s1', 'abc', 3, 'application/pdf', 'gs9.pdf', 7, 3, ?, ?)", stamp)
+    pages = ["Colour management", "Each device has an ICC pro\ufb01le.", "The manip-\nulation of o\ufb03ce data"]
+    for n, text in enumerate(pages, 1):
+        conn.execute("INSERT INTO source_pages(source_id, page, text) VALUES ('s1', ?, ?)", (n, text))
+    conn.execute("INSERT INTO cards(seq, id, kind, title, text, source_id, page, created_at, created_by, "
+                 "modified_at, modified_by) VALUES (3, 'q1', 'quote', 'Raúl on pro\ufb01les', "
+                 "'the pro\ufb01le of each device', 's1', 2, ?, ?, ?, ?)", stamp * 2)
+    conn.execute("INSERT INTO cards_fts(cards_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO placements VALUES ('b1', 'q1', 10, 20, 200, 100, 1, NULL)")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_version_3_indexes_are_rebuilt_folded_and_the_backup_keeps_the_old_file(tmp_path: Path) -> None:
+    from evidence_board.store.search import index_problems
+
+    path = tmp_path / "v3.evb"
+    write_version_3_case(path)
+    old = sqlite3.connect(path)
+    assert old.execute("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'profile'").fetchone()[0] == 0
+    old.close()
+    before = {t: _rows(path, t) for t in ("sources", "source_pages", "cards")}
+    with CaseFile.open(path) as case:
+        assert case.schema_version == SCHEMA_VERSION
+        backup = case.upgrade_backup
+        assert {(h.kind, h.page) for h in case.search("profile")} == {("page", 2), ("card", None)}
+        assert [h.page for h in case.search("manipulation")] == [3]
+        assert [h.page for h in case.search("office")] == [3]
+        assert [h.id for h in case.search("raul")] == ["q1"]
+        assert index_problems(case.conn) == []
+    # The text itself is as it was, ligatures and all: only the index is folded.
+    assert {t: _rows(path, t) for t in before} == before
+    raw = sqlite3.connect(backup)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert raw.execute("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'ICC'").fetchone()[0] == 1
+    raw.close()

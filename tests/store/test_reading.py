@@ -41,7 +41,7 @@ def test_search_ranks_and_snippets(case: CaseFile, service: CaseService, board_i
     service.create_card("note", title="Tourism", text="Tourism earns US$2 billion a year.", board_id=board_id)
     hits = case.search('"north korean" missil')
     assert [h.id for h in hits] == kay.created
-    assert hits[0].snippet == '… found evidence of "North Korean missiles going to Cuba".'
+    assert hits[0].snippet == '… said his team found evidence of "North Korean missiles going to Cuba".'
     assert "[North Korean] [missiles]" in hits[0].marked() and hits[0].kind == "card"
     assert case.search("") == [] and case.search("(((") == []
 

@@ -101,11 +101,9 @@ class SourcePages:
         accents), and on each the words of the search are highlighted: as
         one phrase where the page has them so, else word by word. A page
         found whose words cannot be placed still counts, without a region.
+        A search too long to run raises QueryTooLong, as the case search does.
         """
-        try:
-            terms = query_terms(text)
-        except QueryTooLong:
-            return []
+        terms = query_terms(text)
         hits: list[tuple[int, QuoteMatch]] = []
         for page in self.case.pages_matching(self.source.id, text):
             words = self.words(page)
