@@ -31,6 +31,10 @@ class ReadOnlyCase(CaseFileError):
     pass
 
 
+class DiskFull(EvidenceBoardError):
+    """The disk (or the user's quota) is full; what was asked changed nothing."""
+
+
 class ServiceError(EvidenceBoardError):
     """A service call was refused; nothing in the case changed."""
 

@@ -17,7 +17,7 @@ import sys
 import click
 
 from evidence_board import __version__
-from evidence_board.errors import CaseFileError, EvidenceBoardError, InvalidInput
+from evidence_board.errors import CaseFileError, DiskFull, EvidenceBoardError, InvalidInput
 
 # Exit codes: 1 a refused operation (unknown id, bad field), 2 usage or a
 # file that is not a usable case file, 3 an unexpected internal error.
@@ -82,6 +82,8 @@ class EvidenceBoardGroup(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
+        except DiskFull as exc:
+            _fail(str(exc), EXIT_REFUSED)
         except CaseFileError as exc:
             if getattr(exc, "stale", None):  # a lock left behind: say how to take it over
                 command = ctx.invoked_subcommand or "COMMAND"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from evidence_board.errors import CaseFileError, CaseFileExists, CaseFileMissing
+from evidence_board.errors import CaseFileError, CaseFileExists, CaseFileMissing, DiskFull
 from evidence_board.store import app_files, locking, safety
 from evidence_board.store.casefile import CaseFile, now_iso
 from evidence_board.store.search import FTS_INDEXES, reindex
@@ -40,6 +40,10 @@ _BACKUP_TAGS = r"(?P<tag>-before-restore|-damaged)?"
 
 class CopyFailed(CaseFileError):
     """A copy could not be made or did not verify; nothing was left behind."""
+
+
+class NoRoomForCopy(CopyFailed, DiskFull):
+    """The disk filled up while a copy was written; nothing was left behind."""
 
 
 @dataclass(slots=True)
@@ -95,18 +99,14 @@ def copy_open_case(case: CaseFile, out: Path, *, scrub: bool = False, overwrite:
             verify_copy(partial.path)
             partial.commit(overwrite=overwrite)
     except sqlite3.DatabaseError as exc:
-        raise CopyFailed(f"{shown}: the copy failed ({_why(exc)}); nothing was written") from None
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            raise NoRoomForCopy(f"{shown}: the copy failed: the disk is full; nothing was written") from None
+        raise CopyFailed(f"{shown}: the copy failed ({safety.one_line(str(exc))}); nothing was written") from None
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise CopyFailed(f"{shown}: the copy failed (the disk is full); nothing was written") from None
+            raise NoRoomForCopy(f"{shown}: the copy failed: the disk is full; nothing was written") from None
         raise
     return out
-
-
-def _why(exc: sqlite3.DatabaseError) -> str:
-    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-        return "the disk is full"
-    return safety.one_line(str(exc))
 
 
 def copy_case(source: Path, out: Path, *, scrub: bool = False, overwrite: bool = False) -> Path:

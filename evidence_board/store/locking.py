@@ -55,7 +55,7 @@ FUTURE_SECONDS = STALE_SECONDS
 # Readable by others (a second user must be told who has the case), written
 # only by its holder.
 LOCK_MODE = 0o644
-_ROLE = "its lock file"
+_ROLE = "the case's lock file"
 
 
 @dataclass(slots=True)
@@ -186,7 +186,11 @@ class CaseLock:
         self._mutex = threading.Lock()
         self._since = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         self.last_heartbeat = 0.0
-        self.write_heartbeat()
+        try:
+            self.write_heartbeat()
+        except BaseException:
+            self.release()  # a full disk: no empty lock file left behind
+            raise
 
     @property
     def held(self) -> bool:

@@ -4,6 +4,7 @@ refusals, Save a Copy, Share, Merge Case, Check Case and the rolling backups."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -104,6 +105,33 @@ def test_a_case_locked_elsewhere_offers_read_only(new_window, specimen_case_path
         assert new_window.case is None
     finally:
         other.close()
+
+
+def test_a_lock_left_behind_is_taken_over_only_after_saying_who_held_it(new_window, specimen_case_path,
+                                                                      monkeypatch):
+    # Another computer's lock, its heartbeat dated a year ahead: it never goes
+    # stale by age, so the window asks instead (issue 12, item 4).
+    import json
+    import time
+
+    from evidence_board.store.locking import lock_path
+
+    ahead = time.time() + 365 * 86400
+    lock_path(specimen_case_path).write_text(json.dumps(
+        {"user": "colleague", "host": "other-laptop", "pid": 4242, "since": "2026-01-01T00:00:00Z",
+         "heartbeat": ahead}))
+    os.utime(lock_path(specimen_case_path), (ahead, ahead))
+    boxes = Boxes(monkeypatch, answer="Cancel")
+    assert not new_window.open_case(specimen_case_path) and new_window.case is None
+    assert len(boxes.texts) == 1 and "colleague on other-laptop" in boxes.texts[0]
+    assert "in the future" in boxes.texts[0]
+    boxes.answer = "Open read-only"
+    assert new_window.open_case(specimen_case_path) and new_window.read_only_reason == IN_USE
+    new_window.close_case()
+    boxes.answer = "Take over the lock"
+    assert new_window.open_case(specimen_case_path)
+    assert not new_window.read_only and new_window.case.lock.taken_from.user == "colleague"
+    assert json.loads(lock_path(specimen_case_path).read_text())["pid"] == os.getpid()
 
 
 # -- upgrades and refusals -------------------------------------------------------------
