@@ -22,6 +22,8 @@ from evidence_board.render.link_painter import (
 )
 from evidence_board.store.reading import BoardContents
 
+LIMIT_MARGIN = 26.0  # how far beyond the outermost cards an export's plate may go
+
 
 def title_obstacle(card: Card, rect: Rect, context: RenderContext) -> Rect:
     """Where a group's title may be drawn at any zoom that shows labels (it grows as the view zooms out)."""
@@ -47,13 +49,14 @@ class ContentsLabelSource:
         self.contents = contents
         self.context = context
         self.geometries: dict[str, LinkGeometry] = {}
-        self._obstacles: dict[tuple[int, int], list[Rect]] = {}
+        self._solids: dict[tuple[int, int], list[Rect]] = {}
+        self._arrows: dict[tuple[int, int], list[Rect]] = {}
         self._lines: dict[tuple[int, int], set[str]] = {}
         places = contents.placements
         for card_id, p in places.items():
             card = contents.cards[card_id]
             rect = (p.x, p.y, p.width, p.height)
-            self._add_obstacle(title_obstacle(card, rect, context) if card.kind is CardKind.GROUP else rect)
+            _add(self._solids, title_obstacle(card, rect, context) if card.kind is CardKind.GROUP else rect)
         lanes = link_lanes(contents.links.values())
         for link_id, link in contents.links.items():
             a, b = places.get(link.from_card), places.get(link.to_card)
@@ -65,28 +68,26 @@ class ContentsLabelSource:
             if not geometry.visible:
                 continue
             for box in link_arrow_boxes(link, geometry):
-                self._add_obstacle(box)
+                _add(self._arrows, box)
             if link.label:
                 ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
                 for cell in _cells_of(reach_of(ends)):
                     self._lines.setdefault(cell, set()).add(link_id)
 
-    def _add_obstacle(self, rect: Rect) -> None:
-        for cell in _cells_of(rect):
-            self._obstacles.setdefault(cell, []).append(rect)
-
-    def load(self, rect: Rect) -> tuple[list[Rect], list[str]]:
-        obstacles: dict[Rect, None] = {}
+    def load(self, rect: Rect) -> tuple[list[Rect], list[Rect], list[str]]:
+        solids: dict[Rect, None] = {}
+        arrows: dict[Rect, None] = {}
         labels: set[str] = set()
         near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
         for cell in _cells_of(rect):
-            obstacles.update(dict.fromkeys(self._obstacles.get(cell, ())))
+            solids.update(dict.fromkeys(self._solids.get(cell, ())))
+            arrows.update(dict.fromkeys(self._arrows.get(cell, ())))
             for link_id in self._lines.get(cell, ()):
                 if link_id not in labels:
                     g = self.geometries[link_id]
                     if segment_meets((g.start.x(), g.start.y(), g.end.x(), g.end.y()), near):
                         labels.add(link_id)
-        return list(obstacles), sorted(labels)
+        return list(solids), list(arrows), sorted(labels)
 
     def request(self, link_id: str) -> LabelRequest | None:
         link, geometry = self.contents.links.get(link_id), self.geometries.get(link_id)
@@ -96,8 +97,24 @@ class ContentsLabelSource:
 
 
 def board_label_placer(contents: BoardContents, context: RenderContext) -> LabelPlacer:
-    """A placer for every label of ``contents`` (pass it to paint_board for each tile of one export)."""
-    return LabelPlacer(ContentsLabelSource(contents, context))
+    """A placer for every label of ``contents`` (pass it to paint_board for each tile of one export).
+
+    Plates stay within LIMIT_MARGIN of the cards' bounding box, so a picture of
+    every card (exports leave 30 units around them) shows every label whole.
+    """
+    places = contents.placements.values()
+    limits = None
+    if places:
+        left, top = min(p.x for p in places) - LIMIT_MARGIN, min(p.y for p in places) - LIMIT_MARGIN
+        right = max(p.x + p.width for p in places) + LIMIT_MARGIN
+        bottom = max(p.y + p.height for p in places) + LIMIT_MARGIN
+        limits = (left, top, right - left, bottom - top)
+    return LabelPlacer(ContentsLabelSource(contents, context), limits=limits)
+
+
+def _add(grid: dict[tuple[int, int], list[Rect]], rect: Rect) -> None:
+    for cell in _cells_of(rect):
+        grid.setdefault(cell, []).append(rect)
 
 
 def _cells_of(rect: Rect):

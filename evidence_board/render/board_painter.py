@@ -21,7 +21,7 @@ from evidence_board.render.card_painter import group_backing, paint_card, paint_
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.label_placement import LabelPlacer
 from evidence_board.render.link_painter import (
-    LABEL_DETAIL, link_bounds, link_geometry, link_lanes, paint_label, paint_link,
+    LABEL_DETAIL, link_bounds, link_geometry, link_lanes, paint_label, paint_leader, paint_link,
 )
 from evidence_board.store.reading import BoardContents
 
@@ -104,10 +104,12 @@ def _paint_labels(painter: QPainter, contents: BoardContents, labels: LabelPlace
     """The labels of ``contents``' links that show in ``source_rect``, where ``labels`` placed them."""
     area = source_rect.getRect()
     labels.ensure(area)
-    for link_id, spot in sorted(labels.spots_in(area).items()):
-        link = contents.links.get(link_id)
-        if link is not None:
-            paint_label(painter, link, spot, context)
+    shown = [(contents.links[link_id], spot) for link_id, spot in sorted(labels.spots_in(area).items())
+             if link_id in contents.links]
+    for link, spot in shown:  # every leader before every plate: none crosses a plate
+        paint_leader(painter, link, spot, context)
+    for link, spot in shown:
+        paint_label(painter, link, spot, context)
 
 
 def _stacking(contents: BoardContents) -> list[tuple[float, str, str]]:

@@ -39,7 +39,8 @@ PLATE_HEIGHT = 20.0
 PLATE_MAX_WIDTH = 220.0
 # How far beside its line a plate may go (the longest leader), and so how far
 # from a line its plate can land at most.
-LEADER_STEPS = (6.0, 14.0, 26.0, 42.0, 62.0, 88.0, 120.0)
+LEADER_STEPS = (6.0, 14.0, 24.0, 34.0, 44.0, 54.0, 64.0, 76.0, 90.0, 106.0, 124.0, 144.0, 170.0, 200.0)
+DIAGONAL = math.sqrt(0.5)
 REACH = LEADER_STEPS[-1] + PLATE_MAX_WIDTH / 2 + GAP
 MAX_INVALIDATIONS = 400  # more changes than this before the next placement forget everything
 
@@ -82,9 +83,9 @@ class LabelRequest:
 class LabelSource(Protocol):
     """What the placer asks about a region of the board (a cell grown by ``REACH``)."""
 
-    def load(self, rect: Rect) -> tuple[list[Rect], list[str]]:
-        """Obstacles meeting ``rect`` (cards, group titles, arrowheads) and the ids of the
-        labelled, visible links whose line comes within ``REACH`` of it."""
+    def load(self, rect: Rect) -> tuple[list[Rect], list[Rect], list[str]]:
+        """What meets ``rect``: the cards and group titles, the arrowheads, and the ids
+        of the labelled, visible links whose line comes within ``REACH`` of it."""
 
     def request(self, link_id: str) -> LabelRequest | None:
         """The link's label as it is now (None: no label, not visible or gone)."""
@@ -150,10 +151,11 @@ def _cells(rect: Rect) -> Iterable[tuple[int, int]]:
 
 
 class _Cell:
-    __slots__ = ("obstacles", "plates", "labels", "settled")
+    __slots__ = ("solids", "arrows", "plates", "labels", "settled")
 
-    def __init__(self, obstacles: list[Rect], labels: list[str]) -> None:
-        self.obstacles = obstacles
+    def __init__(self, solids: list[Rect], arrows: list[Rect], labels: list[str]) -> None:
+        self.solids = solids  # cards and group titles
+        self.arrows = arrows  # arrowheads: a plate keeps off them, a leader may pass
         self.plates: dict[str, Rect] = {}  # placed plates (and leaders) meeting this cell
         self.labels = set(labels)  # links whose plate may land here
         self.settled = False  # every label of ``labels`` is placed
@@ -163,14 +165,18 @@ class LabelPlacer:
     """Label spots for one board, placed lazily from a ``LabelSource`` (see the module docstring).
 
     ``on_forget`` is told the area of every spot that is dropped (a screen repaints it).
+    ``limits``: plates stay inside this rectangle (an export's page shows the cards' area).
     """
 
-    def __init__(self, source: LabelSource, on_forget: Callable[[Rect], None] | None = None) -> None:
+    def __init__(self, source: LabelSource, on_forget: Callable[[Rect], None] | None = None,
+                 limits: Rect | None = None) -> None:
         self.source = source
         self.on_forget = on_forget
+        self.limits = limits
         self._cells: dict[tuple[int, int], _Cell] = {}
         self._spots: dict[str, LabelSpot] = {}
         self._listed: dict[str, set[tuple[int, int]]] = {}  # link id -> loaded cells listing it
+        self._bumped: list[str] = []  # labels _bump moved during the current placement
         self._invalidations = 0
 
     # -- reading -----------------------------------------------------------
@@ -214,28 +220,93 @@ class LabelPlacer:
                 unsettled.append(loaded)
                 pending.update(link_id for link_id in loaded.labels if link_id not in self._spots)
         requests = [r for r in (self.source.request(link_id) for link_id in pending) if r is not None]
-        requests.sort(key=lambda r: (math.hypot(r.ends[2] - r.ends[0], r.ends[3] - r.ends[1]) - r.width,
-                                     r.link_id))
+        # Most cramped first; ties by where the line is, not by id, so the same
+        # board places alike whatever ids its links were given.
+        requests.sort(key=lambda r: (round(math.hypot(r.ends[2] - r.ends[0], r.ends[3] - r.ends[1]) - r.width, 3),
+                                     r.ends, r.width))
         placed = []
         for request in requests:
             spot = self._place(request)
-            self._spots[request.link_id] = spot
-            bounds = spot.bounds()
-            for cell in _cells(bounds):
-                self._load(cell).plates[request.link_id] = bounds
-            placed.append(bounds)
+            if not spot.free:
+                spot = self._bump(request) or spot
+                for link_id in self._bumped:
+                    placed.append(self._spots[link_id].bounds())
+                self._bumped = []
+            self._put(request.link_id, spot)
+            placed.append(spot.bounds())
         for loaded in unsettled:
             loaded.settled = True
         return placed
+
+    def _put(self, link_id: str, spot: LabelSpot) -> None:
+        self._spots[link_id] = spot
+        bounds = spot.bounds()
+        for cell in _cells(bounds):
+            self._load(cell).plates[link_id] = bounds
+
+    def _take(self, link_id: str) -> LabelSpot:
+        spot = self._spots.pop(link_id)
+        for cell in _cells(spot.bounds()):
+            loaded = self._cells.get(cell)
+            if loaded is not None:
+                loaded.plates.pop(link_id, None)
+        return spot
+
+    def _bump(self, request: LabelRequest) -> LabelSpot | None:
+        """No free spot: take a spot on the line held by one other plate, if that plate
+        then finds a free spot of its own (one move of the other label, never a chain)."""
+        w, h = request.width, PLATE_HEIGHT
+        x0, y0, x1, y1 = request.ends
+        length = math.hypot(x1 - x0, y1 - y0)
+        if length < 1e-6:
+            return None
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        tried: set[str] = set()
+        for d in _slides(length / 2):
+            rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
+            if self._blocked(rect, request.link_id, plates=False):
+                continue  # a card, title, arrowhead or the page's edge is in the way
+            holders = self._plates_meeting(rect)
+            if len(holders) != 1 or holders[0] in tried:
+                continue
+            holder = holders[0]
+            tried.add(holder)
+            other = self.source.request(holder)
+            if other is None:
+                continue
+            old = self._take(holder)
+            mine = LabelSpot(*rect)
+            self._put(request.link_id, mine)
+            moved = self._place(other)
+            if moved.free:
+                self._take(request.link_id)
+                self._put(holder, moved)
+                self._bumped.append(holder)
+                return mine
+            self._take(request.link_id)
+            self._put(holder, old)
+            if len(tried) >= 6:
+                break
+        return None
+
+    def _plates_meeting(self, rect: Rect) -> list[str]:
+        found: set[str] = set()
+        for cell in _cells((rect[0] - GAP, rect[1] - GAP, rect[2] + 2 * GAP, rect[3] + 2 * GAP)):
+            for link_id in self._load(cell).plates:
+                if _meets(rect, self._spots[link_id].rect, GAP):
+                    found.add(link_id)
+        return sorted(found)
 
     def _load(self, cell: tuple[int, int]) -> _Cell:
         loaded = self._cells.get(cell)
         if loaded is None:
             i, j = cell
-            obstacles, labels = self.source.load((i * CELL - REACH, j * CELL - REACH,
-                                                  CELL + 2 * REACH, CELL + 2 * REACH))
+            solids, arrows, labels = self.source.load((i * CELL - REACH, j * CELL - REACH,
+                                                       CELL + 2 * REACH, CELL + 2 * REACH))
             area = (i * CELL, j * CELL, CELL, CELL)
-            loaded = self._cells[cell] = _Cell([o for o in obstacles if _meets(o, area, GAP)], labels)
+            loaded = self._cells[cell] = _Cell([o for o in solids if _meets(o, area, GAP)],
+                                               [o for o in arrows if _meets(o, area, GAP)], labels)
             for link_id in labels:
                 self._listed.setdefault(link_id, set()).add(cell)
                 spot = self._spots.get(link_id)
@@ -243,15 +314,29 @@ class LabelPlacer:
                     loaded.plates[link_id] = spot.bounds()
         return loaded
 
-    def _blocked(self, rect: Rect, own: str) -> bool:
+    def _blocked(self, rect: Rect, own: str, cards: bool = True, plates: bool = True) -> bool:
+        """Whether a plate at ``rect`` would meet anything (``cards``/``plates`` False: but those)."""
+        limits = self.limits
+        if limits is not None and not (limits[0] <= rect[0] and rect[0] + rect[2] <= limits[0] + limits[2]
+                                       and limits[1] <= rect[1] and rect[1] + rect[3] <= limits[1] + limits[3]):
+            return True
         for cell in _cells((rect[0] - GAP, rect[1] - GAP, rect[2] + 2 * GAP, rect[3] + 2 * GAP)):
             loaded = self._load(cell)
-            for obstacle in loaded.obstacles:
+            if cards:
+                for obstacle in loaded.solids:
+                    if _meets(rect, obstacle, GAP):
+                        return True
+            for obstacle in loaded.arrows:
                 if _meets(rect, obstacle, GAP):
                     return True
-            for link_id, plate in loaded.plates.items():
-                if link_id != own and _meets(rect, self._spots[link_id].rect, GAP):
-                    return True
+            if plates:
+                for link_id in loaded.plates:
+                    if link_id == own:
+                        continue
+                    spot = self._spots[link_id]
+                    if _meets(rect, spot.rect, GAP) or (spot.leader is not None
+                                                        and segment_meets(spot.leader, rect, GAP)):
+                        return True
         return False
 
     def _leader_blocked(self, leader: Ends, own: str) -> bool:
@@ -259,7 +344,7 @@ class LabelPlacer:
         box = (min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
         for cell in _cells(box):
             loaded = self._load(cell)
-            for obstacle in loaded.obstacles:
+            for obstacle in loaded.solids:
                 if segment_meets(leader, obstacle, 1.0):
                     return True
             for link_id in loaded.plates:
@@ -282,28 +367,38 @@ class LabelPlacer:
         # Beside it, with a leader from the line: nearest the line and its middle first.
         nx, ny = -uy, ux
         directions = [(nx, ny), (-nx, -ny)]
-        for direction in ((0.0, -1.0), (0.0, 1.0), (-1.0, 0.0), (1.0, 0.0)):
+        for direction in ((0.0, -1.0), (0.0, 1.0), (-1.0, 0.0), (1.0, 0.0),
+                          (-DIAGONAL, -DIAGONAL), (DIAGONAL, -DIAGONAL), (-DIAGONAL, DIAGONAL), (DIAGONAL, DIAGONAL)):
             if all(abs(direction[0] - a) + abs(direction[1] - b) > 0.3 for a, b in directions):
                 directions.append(direction)
-        candidates = []
-        for d in _anchors(length / 2):
-            ax, ay = mx + ux * d, my + uy * d
-            if self._blocked((ax - 1, ay - 1, 2, 2), own):
-                continue  # inside a card or a title: no leader starts there
-            for step in LEADER_STEPS:
+        anchors = [(d, mx + ux * d, my + uy * d) for d in _anchors(length / 2)]
+        # Under a card or a title no leader starts.
+        anchors = [(d, ax, ay) for d, ax, ay in anchors if not self._inside_solid(ax, ay)]
+        for step in LEADER_STEPS:
+            for _d, ax, ay in anchors:
                 for dx, dy in directions:
-                    candidates.append((step + abs(d) * 0.25, ax, ay, dx, dy, step))
-        candidates.sort(key=lambda c: c[0])
-        for _cost, ax, ay, dx, dy, step in candidates:
-            extent = abs(dx) * w / 2 + abs(dy) * h / 2
-            cx, cy = ax + dx * (step + extent), ay + dy * (step + extent)
-            rect = (cx - w / 2, cy - h / 2, w, h)
-            if segment_meets(request.ends, rect, GAP) or self._blocked(rect, own):
-                continue
-            leader = (ax, ay, min(max(ax, rect[0]), rect[0] + w), min(max(ay, rect[1]), rect[1] + h))
-            if not self._leader_blocked(leader, own):
-                return LabelSpot(*rect, leader=leader)
+                    extent = abs(dx) * w / 2 + abs(dy) * h / 2
+                    cx, cy = ax + dx * (step + extent), ay + dy * (step + extent)
+                    # Centred on the leader, or run off to either side of it.
+                    side = abs(dy) * (w / 2 - 8) + abs(dx) * (h / 2 - 4)
+                    for shift in (0.0, side, -side):
+                        rect = (cx - dy * shift - w / 2, cy + dx * shift - h / 2, w, h)
+                        if segment_meets(request.ends, rect, GAP) or self._blocked(rect, own):
+                            continue
+                        leader = (ax, ay, min(max(ax, rect[0]), rect[0] + w), min(max(ay, rect[1]), rect[1] + h))
+                        if not self._leader_blocked(leader, own):
+                            return LabelSpot(*rect, leader=leader)
+        # Nowhere free: on the line where it meets no other plate or arrowhead, drawn
+        # above the cards (readable, if over a card); at worst its middle.
+        for d in _slides(length / 2):
+            rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
+            if not self._blocked(rect, own, cards=False):
+                return LabelSpot(*rect, free=False)
         return LabelSpot(mx - w / 2, my - h / 2, w, h, free=False)
+
+    def _inside_solid(self, x: float, y: float) -> bool:
+        loaded = self._load((int(x // CELL), int(y // CELL)))
+        return any(ox <= x <= ox + ow and oy <= y <= oy + oh for ox, oy, ow, oh in loaded.solids)
 
     # -- changes -----------------------------------------------------------
 
@@ -364,8 +459,8 @@ class LabelPlacer:
 
 
 def _anchors(half: float) -> list[float]:
-    """Where along a line (offsets from its middle) a leader may start: at most 17 points."""
-    step = max(12.0, half / 8)
+    """Where along a line (offsets from its middle) a leader may start: at most 25 points."""
+    step = max(12.0, half / 12)
     offsets = [0.0]
     d = step
     while d < half - 4:

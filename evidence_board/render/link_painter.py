@@ -302,17 +302,24 @@ def _shorten(point: QPointF, towards: QPointF, by: float) -> QPointF:
     return line.pointAt(by / line.length())
 
 
+def paint_leader(painter: QPainter, link: Link, spot: LabelSpot, context: RenderContext,
+                 selected: bool = False) -> None:
+    """The short line from a plate placed beside its link to the link (drawn before every plate)."""
+    if spot.leader is None:
+        return
+    colour = link_colour(link, context, selected)
+    x0, y0, x1, y1 = spot.leader
+    painter.setPen(QPen(colour, 1.0))
+    painter.setBrush(colour)
+    painter.drawLine(QLineF(x0, y0, x1, y1))
+    painter.drawEllipse(QPointF(x0, y0), 2.2, 2.2)
+
+
 def paint_label(painter: QPainter, link: Link, spot: LabelSpot, context: RenderContext,
                 selected: bool = False) -> None:
-    """A link's label on its opaque plate at ``spot``, with the leader to its line if it has one."""
+    """A link's label on its opaque plate at ``spot`` (its leader: paint_leader)."""
     palette, font = context.palette, context.fonts.label
     colour = link_colour(link, context, selected)
-    if spot.leader is not None:
-        x0, y0, x1, y1 = spot.leader
-        painter.setPen(QPen(colour, 1.0))
-        painter.setBrush(colour)
-        painter.drawLine(QLineF(x0, y0, x1, y1))
-        painter.drawEllipse(QPointF(x0, y0), 2.2, 2.2)
     plate = QRectF(spot.x, spot.y, spot.width, spot.height)
     painter.setPen(QPen(colour if selected else palette.label_border, 1.5 if selected else 1.0))
     painter.setBrush(palette.label_plate)

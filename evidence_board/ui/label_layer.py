@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 from evidence_board.render.board_labels import link_request, title_obstacle
 from evidence_board.render.card_painter import BLOCK_DETAIL, group_backing, paint_group_title
 from evidence_board.render.label_placement import REACH, LabelPlacer, LabelRequest, Rect, segment_meets
-from evidence_board.render.link_painter import LABEL_DETAIL, link_arrow_boxes, paint_label
+from evidence_board.render.link_painter import LABEL_DETAIL, link_arrow_boxes, paint_label, paint_leader
 
 if TYPE_CHECKING:
     from evidence_board.ui.board_items import CardItem
@@ -42,27 +42,28 @@ class SceneLabelSource:
     def __init__(self, scene: QGraphicsScene) -> None:
         self.scene = scene
 
-    def load(self, rect: Rect) -> tuple[list[Rect], list[str]]:
+    def load(self, rect: Rect) -> tuple[list[Rect], list[Rect], list[str]]:
         from evidence_board.ui.board_items import CardItem, LinkItem
 
-        obstacles: list[Rect] = []
+        solids: list[Rect] = []
+        arrows: list[Rect] = []
         labels: list[str] = []
         near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
         for item in self.scene.items(QRectF(*near), Qt.ItemSelectionMode.IntersectsItemBoundingRect):
             if isinstance(item, CardItem):
                 box = title_obstacle(item.card, item.geometry, item.context) if item.is_group else item.geometry
                 if _meets(box, rect):
-                    obstacles.append(box)
+                    solids.append(box)
             elif isinstance(item, LinkItem):
                 geometry = item.scene_geometry()
                 if not geometry.visible:
                     continue
-                obstacles += [box for box in link_arrow_boxes(item.link, geometry) if _meets(box, rect)]
+                arrows += [box for box in link_arrow_boxes(item.link, geometry) if _meets(box, rect)]
                 ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
                 if item.link.label and segment_meets(ends, near):
                     labels.append(item.link_id)
         labels.sort()
-        return obstacles, labels
+        return solids, arrows, labels
 
     def request(self, link_id: str) -> LabelRequest | None:
         item = getattr(self.scene, "links", {}).get(link_id)
@@ -135,7 +136,9 @@ class LabelLayer(QGraphicsItem):
             if not exposed.contains(QRectF(*rect)):
                 self.update(QRectF(*rect))  # placed now, partly outside what this paint covers
         links = getattr(self._scene, "links", {})
-        for link_id, spot in sorted(self.placer.spots_in(area).items()):
-            item = links.get(link_id)
-            if item is not None:
-                paint_label(painter, item.link, spot, item.context, item.isSelected())
+        shown = [(links[link_id], spot) for link_id, spot in sorted(self.placer.spots_in(area).items())
+                 if link_id in links]
+        for item, spot in shown:  # every leader before every plate: none crosses a plate
+            paint_leader(painter, item.link, spot, item.context, item.isSelected())
+        for item, spot in shown:
+            paint_label(painter, item.link, spot, item.context, item.isSelected())
