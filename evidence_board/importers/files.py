@@ -147,10 +147,14 @@ def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, 
 
 
 def write_prepared(service: CaseService, prepared: Sequence[PreparedFile], board_id: str | None = None, *,
-                   x: float = 0.0, y: float = 0.0, cancelled: Cancelled | None = None) -> ImportReport:
+                   x: float = 0.0, y: float = 0.0, centred: bool = False,
+                   cancelled: Cancelled | None = None) -> ImportReport:
     """Add sources and cards for prepared files, all as one undo step.
 
-    ``board_id`` None means the case's first board.
+    ``board_id`` None means the case's first board. The files' cards go in
+    a tidy grid (a document with its pictures below it is one cell), the
+    whole grid in the free space nearest to (x, y): its top-left, or its
+    centre if ``centred``; never on top of a card already there.
     """
     if not prepared:
         raise ImportRefused("no files to import")
@@ -158,23 +162,38 @@ def write_prepared(service: CaseService, prepared: Sequence[PreparedFile], board
     board = board_id or case.boards()[0].id
     report = ImportReport(board_id=board)
     label = f"Import {prepared[0].file_name}" if len(prepared) == 1 else f"Import {len(prepared)} files"
+    spots = service.free_grid(board, [_cell_size(item) for item in prepared], x, y, gap=_GAP, centred=centred)
     with service.batch(label):
-        left = x
-        for item in prepared:
+        for item, (left, top) in zip(prepared, spots):
             _check_cancel(cancelled)
             if item.media_type == detect.PDF:
-                imported, width = _write_pdf(service, item, board, left, y)
+                imported, _width = _write_pdf(service, item, board, left, top)
             else:
-                imported, width = _write_image(service, item, board, left, y)
+                imported, _width = _write_image(service, item, board, left, top)
             report.files.append(imported)
-            left += width + _GAP
         _check_cancel(cancelled)
     return report
 
 
+def _cell_size(item: PreparedFile) -> tuple[float, float]:
+    """The room a file's cards take: a document and the grid of its pictures
+    below it (see _write_pdf_images), or one photo."""
+    if item.media_type != detect.PDF:
+        return DEFAULT_SIZES[CardKind.PHOTO]
+    width, height = DEFAULT_SIZES[CardKind.DOCUMENT]
+    images = len(item.pdf.images) if item.pdf is not None else 0
+    if images:
+        pw, ph = DEFAULT_SIZES[CardKind.PHOTO]
+        columns, rows = min(images, _IMAGES_PER_ROW), -(-images // _IMAGES_PER_ROW)
+        width = max(width, columns * (pw + _GAP) - _GAP)
+        height += _GAP + rows * (ph + _GAP) - _GAP
+    return width, height
+
+
 def import_files(service: CaseService, paths: Iterable[str | Path], board_id: str | None = None, *,
-                 x: float = 0.0, y: float = 0.0, extract_images: bool = False, password: str | None = None,
-                 progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportReport:
+                 x: float = 0.0, y: float = 0.0, centred: bool = False, extract_images: bool = False,
+                 password: str | None = None, progress: Progress | None = None,
+                 cancelled: Cancelled | None = None) -> ImportReport:
     """Import PDFs and images onto a board as one undo step; see the module doc.
 
     Raises an InvalidInput subclass (one-line message) for a file it refuses,
@@ -186,7 +205,7 @@ def import_files(service: CaseService, paths: Iterable[str | Path], board_id: st
     known = lambda digest: service.case.source_by_sha256(digest) is not None  # noqa: E731
     prepared = prepare_files(paths, extract_images=extract_images, password=password, progress=progress,
                              cancelled=cancelled, known=known)
-    return write_prepared(service, prepared, board_id, x=x, y=y, cancelled=cancelled)
+    return write_prepared(service, prepared, board_id, x=x, y=y, centred=centred, cancelled=cancelled)
 
 
 # -- writing one file --------------------------------------------------

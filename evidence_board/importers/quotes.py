@@ -22,7 +22,8 @@ import pymupdf
 from evidence_board.errors import InvalidInput, UnknownId
 from evidence_board.importers.errors import PasswordRequired, QuoteNotFound
 from evidence_board.importers.titles import quote_title
-from evidence_board.model import CardKind, Placement, Region, Source
+from evidence_board.model import DEFAULT_SIZES, CardKind, Placement, Region, Source
+from evidence_board.model.placement import GAP
 from evidence_board.services import CaseService, Changes
 
 # (x0, y0, x1, y1, text, block, line, word): PyMuPDF's get_text("words").
@@ -221,17 +222,18 @@ def _document_placement(service: CaseService, source_id: str,
 
 
 def _next_position(service: CaseService, source_id: str, board_id: str | None,
-                   x: float | None, y: float | None) -> tuple[str, float, float]:
+                   x: float | None, y: float | None, kind: CardKind) -> tuple[str, float, float]:
+    """Where a new quote or clip goes: where asked, else in the free space
+    nearest the right of the document card (so its quotes gather beside it,
+    one below the other), never on top of another card."""
     board, doc = _document_placement(service, source_id, board_id)
     if x is not None and y is not None:
         return board, x, y
-    # To the right of the document card, one below the other.
-    contents = service.case.load_board(board)
-    stacked = sum(1 for c in contents.cards.values()
-                  if c.source_id == source_id and c.kind in (CardKind.QUOTE, CardKind.PHOTO))
-    left = (doc.x + doc.width + 40) if doc else 0.0
+    left = (doc.x + doc.width + GAP) if doc else 0.0
     top = doc.y if doc else 0.0
-    return board, left if x is None else x, top + stacked * 170 if y is None else y
+    width, height = DEFAULT_SIZES[kind]
+    px, py = service.free_spot(board, width, height, left if x is None else x, top if y is None else y)
+    return board, px, py
 
 
 def create_quote(service: CaseService, source_id: str, page: int, text: str, board_id: str | None = None,
@@ -252,7 +254,7 @@ def create_quote(service: CaseService, source_id: str, page: int, text: str, boa
     if not matches:
         raise QuoteNotFound(f"{' '.join(text.split())!r} is not on page {page} of {citation(source, page).rsplit(',', 1)[0]}")
     match = max(matches, key=lambda m: _overlap(m.regions, regions)) if regions else matches[0]
-    board, px, py = _next_position(service, source_id, board_id, x, y)
+    board, px, py = _next_position(service, source_id, board_id, x, y, CardKind.QUOTE)
     # Named by its own first words; the card shows the citation from its source and page.
     return service.create_card(CardKind.QUOTE, board_id=board, x=px, y=py, title=quote_title(match.text),
                                text=match.text, source_id=source_id, page=page, regions=match.regions)
@@ -275,7 +277,7 @@ def create_page_clip(service: CaseService, source_id: str, page: int, rect: Regi
         png = pdf_page.get_pixmap(matrix=pymupdf.Matrix(CLIP_ZOOM, CLIP_ZOOM), clip=shown,
                                   alpha=False).tobytes("png")
     region = tuple(round(v, 2) for v in (clip.x0, clip.y0, clip.x1, clip.y1))
-    board, px, py = _next_position(service, source_id, board_id, x, y)
+    board, px, py = _next_position(service, source_id, board_id, x, y, CardKind.PHOTO)
     with service.batch(f"Clip of {citation(source, page)}"):
         attachment = service.add_attachment(png, "image/png")
         return service.create_card(CardKind.PHOTO, board_id=board, x=px, y=py,

@@ -171,6 +171,12 @@ class CaseReading:
         rows = self.conn.execute(select(PLACEMENT_COLUMNS, "placements") + " WHERE card_id = ?", (card_id,))
         return [placement_from_row(r) for r in rows]
 
+    def board_placements(self, board_id: str) -> dict[str, Placement]:
+        """Every placement on one board, by card id, without reading the cards
+        (where a new card may go asks only where the others are)."""
+        rows = self.conn.execute(select(PLACEMENT_COLUMNS, "placements") + " WHERE board_id = ?", (board_id,))
+        return {r[1]: placement_from_row(r) for r in rows}
+
     def boards_of(self, card_id: str) -> list[Board]:
         """The boards a card sits on, in tab order (none: it is in the case but on no board)."""
         rows = self.conn.execute(

@@ -2,16 +2,22 @@
 
 Each method is one service call (or one batch), so each is one undo step;
 none touches an item: the scene redraws from the service's notification.
+New cards go in the free space nearest where they were asked for
+(``model.placement``), found through the scene's index of card items, so
+a board of 10,000 cards is asked only about the neighbourhood.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication, QImage
 
 from evidence_board.model import DEFAULT_SIZES, Card, CardKind
+from evidence_board.model.placement import Rect, nearest_free
+from evidence_board.services import Changes
 from evidence_board.ui.board_scene import BoardScene
 
 CARDS_MIME = "application/x-evidence-board-cards"
@@ -44,6 +50,19 @@ class BoardCommands:
         self.scene = scene
         self.service = scene.service
         self.board_id = scene.board_id
+        # Brings new cards into view; the view sets it (see BoardView.show_cards).
+        self.reveal: Callable[[list[str]], None] = lambda card_ids: None
+
+    # -- where new cards go ---------------------------------------------------------
+
+    def cards_near(self, rect: Rect) -> list[Rect]:
+        """The rectangles of the cards meeting ``rect`` (an ``obstacles_in`` for model.placement)."""
+        return [item.geometry for item in self.scene.cards_in(QRectF(*rect))]
+
+    def free_top_left(self, width: float, height: float, centre: QPointF) -> tuple[float, float]:
+        """Where a card of this size goes: centred on ``centre`` if that is free,
+        else in the nearest free space."""
+        return nearest_free(width, height, centre.x() - width / 2, centre.y() - height / 2, self.cards_near)
 
     # -- creating ---------------------------------------------------------------
 
@@ -53,10 +72,11 @@ class BoardCommands:
         fields.setdefault("title", NEW_CARD_TITLES.get(kind, ""))
         if kind is CardKind.ENTITY:
             fields.setdefault("entity_type", "person")
-        changes = self.service.create_card(kind, board_id=self.board_id, x=centre.x() - width / 2,
-                                           y=centre.y() - height / 2, **fields)
+        x, y = self.free_top_left(width, height, centre)
+        changes = self.service.create_card(kind, board_id=self.board_id, x=x, y=y, **fields)
         card_id = changes.created[0]
         self.select([card_id])
+        self.reveal([card_id])
         return card_id
 
     def group_selection(self, title: str = "New group") -> str | None:
@@ -86,13 +106,14 @@ class BoardCommands:
         width, height = DEFAULT_SIZES[CardKind.PHOTO]
         if image.width() > 0 and image.height() > 0:
             height = min(360.0, width * image.height() / image.width() + 50)
+        x, y = self.free_top_left(width, height, centre)
         with self.service.batch(f"Paste {title}"):
             attachment = self.service.case.add_attachment(bytes(data.data()), "image/png")
             changes = self.service.create_card(CardKind.PHOTO, board_id=self.board_id, title=title,
-                                               attachment_id=attachment, x=centre.x() - width / 2,
-                                               y=centre.y() - height / 2, width=width, height=height)
+                                               attachment_id=attachment, x=x, y=y, width=width, height=height)
         card_id = changes.created[0]
         self.select([card_id])
+        self.reveal([card_id])
         return card_id
 
     def add_note_from_text(self, text: str, centre: QPointF) -> str:
@@ -138,9 +159,24 @@ class BoardCommands:
             self.service.delete_links(links)
 
     def duplicate_selection(self) -> list[str]:
+        """Copies of the selected cards (and the links among them), as one
+        block in the free space nearest the originals, just below-right."""
         items = self.scene.selected_cards()
-        return self._recreate([card_spec(i.card) | self._geometry(i, PASTE_OFFSET) for i in items],
+        specs = [card_spec(i.card) | self._geometry(i, 0) for i in items]
+        return self._recreate(self._in_free_space(specs, PASTE_OFFSET, PASTE_OFFSET),
                               f"Duplicate {len(items)} card(s)", [i.card_id for i in items])
+
+    def _in_free_space(self, specs: list[dict], dx: float, dy: float) -> list[dict]:
+        """The specs moved by (dx, dy), then, as one block, to the nearest
+        place where the block covers no card."""
+        if not specs:
+            return specs
+        left = min(c["x"] for c in specs) + dx
+        top = min(c["y"] for c in specs) + dy
+        width = max(c["x"] + c["width"] for c in specs) + dx - left
+        height = max(c["y"] + c["height"] for c in specs) + dy - top
+        x, y = nearest_free(width, height, left, top, self.cards_near)
+        return [dict(c, x=c["x"] + dx + x - left, y=c["y"] + dy + y - top) for c in specs]
 
     def _geometry(self, item, offset: float) -> dict:
         p = item.placement
@@ -160,6 +196,7 @@ class BoardCommands:
             if links:
                 self.service.create_links(links)
         self.select(new_ids)
+        self.reveal(new_ids)
         return new_ids
 
     def restack(self, to_front: bool) -> None:
@@ -222,6 +259,10 @@ class BoardCommands:
                 y += r.height() + gap
         self.service.move_cards(self.board_id, positions)
 
+    def remove_overlaps(self) -> Changes:
+        """Arrange > Remove overlaps: the selected cards, or all of the board's."""
+        return self.service.remove_overlaps(self.board_id, self.selected_ids() or None)
+
     # -- clipboard ----------------------------------------------------------------
 
     def copy(self) -> bool:
@@ -262,5 +303,4 @@ class BoardCommands:
         bottom = max(c["y"] + c["height"] for c in cards)
         dx, dy = centre.x() - (left + right) / 2, centre.y() - (top + bottom) / 2
         old_ids = [c.pop("id") for c in cards]
-        specs = [dict(c, x=c["x"] + dx, y=c["y"] + dy) for c in cards]
-        self._recreate(specs, f"Paste {len(specs)} card(s)", old_ids)
+        self._recreate(self._in_free_space(cards, dx, dy), f"Paste {len(cards)} card(s)", old_ids)

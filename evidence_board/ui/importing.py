@@ -114,7 +114,7 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
     while True:
         try:
             prepared = _prepare(parent, paths, extract_images, password, known)
-            report = write_prepared(service, prepared, board_id, x=x, y=y)
+            report = write_prepared(service, prepared, board_id, x=x, y=y, centred=True)
         except PasswordRequired as exc:
             password = _ask_password(parent, exc)
             if password is None:
