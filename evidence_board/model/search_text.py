@@ -35,8 +35,40 @@ _FOLD_TABLE = str.maketrans({
 _DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # A word as FTS5's unicode61 tokenizer sees one: letters, digits, private-use characters.
 _WORD = re.compile("(?:[^\\W_]|[\ue000-\uf8ff])+")
-# A word broken across a line end by a hyphen: "manip-\nulation".
-_BROKEN = re.compile("(\\w+)([-\u2010\u2011\u00ad])[ \t]*\r?\n[ \t]*(\\w+)")
+# A hyphen at a line end and the word after it: "manip-\nulation". (Found from
+# the hyphen, the first half looked up backwards: a pattern starting with the
+# first half tries every letter of the page and cost 250 µs a page.)
+_BROKEN = re.compile("([-\u2010\u2011\u00ad])[ \t]*\r?\n[ \t]*(\\w+)")
+
+
+def _join_broken(text: str, halves: list[str] | None = None, compound: str = "") -> str:
+    """``text`` with each word broken across a line end joined: always after
+    a soft hyphen, after a hard one if the next line goes on in small
+    letters (a hard hyphen before a capital, "North-" / "Korean", is a
+    compound, joined by ``compound`` + hyphen, or left as it is if None).
+    The halves of hard-hyphen joins are added to ``halves``."""
+    out: list[str] = []
+    at = 0
+    for match in _BROKEN.finditer(text):
+        start = first = match.start()
+        while first > 0 and (text[first - 1].isalnum() or text[first - 1] == "_"):
+            first -= 1
+        if first == start or first < at:
+            continue  # no word before the hyphen
+        hyphen, second = match.groups()
+        if hyphen == "\u00ad" or second[0].islower():
+            if halves is not None and hyphen != "\u00ad":
+                halves.append(f"{text[first:start]} {second}")
+            out += [text[at:start], second]
+        elif compound is not None:
+            out += [text[at:start], compound, hyphen, second]
+        else:
+            continue
+        at = match.end()
+    if not out:
+        return text
+    out.append(text[at:])
+    return "".join(out)
 
 
 def fold(text: str) -> str:
@@ -59,16 +91,7 @@ def index_text(text: str) -> str:
     ("North-" / "Korean") is a compound and stays; a joined one ("well-" /
     "known") also keeps its halves, after the text, so "well known" finds it."""
     halves: list[str] = []
-
-    def join(match: re.Match[str]) -> str:
-        first, hyphen, second = match.groups()
-        if hyphen != "\u00ad":
-            if not second[0].islower():
-                return match.group(0)
-            halves.append(f"{first} {second}")
-        return first + second
-
-    joined = _BROKEN.sub(join, text) if "\n" in text else text
+    joined = _join_broken(text, halves, compound=None) if "\n" in text else text
     folded = fold(joined)
     return folded + "\n" + fold("\n".join(halves)) if halves else folded
 
@@ -269,8 +292,7 @@ def _clean(text: str) -> str:
     """display_text keeping one space where the text starts or ends with some."""
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     if "\n" in text:
-        text = _BROKEN.sub(lambda m: m.group(1) + m.group(3) if m.group(2) == "\u00ad" or m.group(3)[0].islower()
-                           else m.group(1) + m.group(2) + m.group(3), text)
+        text = _join_broken(text)
     return _SPACES.sub(" ", _UNSHOWABLE.sub("", text))
 
 
@@ -290,7 +312,7 @@ def snippet(text: str, terms: Sequence[Term], words_around: int = 12) -> Snippet
     most different terms (a few words before the first of them), cleaned by
     display_text, its hits marked."""
     spans = term_spans(text, terms)
-    anchor = _best_hit(spans, words_around * 8) if spans else 0
+    anchor = _best_hit(text, spans, words_around - 3) if spans else 0
     # A few words before the hit, more if the text ends soon after it.
     following = sum(1 for _ in itertools.islice(_PLAIN_WORD.finditer(text, anchor), words_around))
     wanted = max(3, words_around - following)
@@ -320,12 +342,19 @@ def snippet(text: str, terms: Sequence[Term], words_around: int = 12) -> Snippet
     return Snippet(shown, tuple(hits))
 
 
-def _best_hit(spans: list[tuple[int, int, int]], reach: int) -> int:
-    """Where the hit starts that is followed, within ``reach`` characters,
-    by the most different terms (the earliest of equals)."""
+def _best_hit(text: str, spans: list[tuple[int, int, int]], words: int) -> int:
+    """Where the hit starts whose next ``words`` words hold the most different
+    terms (the earliest of equals). Only as many hits are tried as can
+    differ: after a window holding every term, none can do better."""
     best, best_count = spans[0][0], 0
+    wanted = len({n for _s, _e, n in spans})
     for s, _e, _n in spans:
-        count = len({n for s2, _e2, n in spans if s <= s2 <= s + reach})
+        reach = s
+        for reach_match in itertools.islice(_PLAIN_WORD.finditer(text, s), words):
+            reach = reach_match.end()
+        count = len({n for s2, _e2, n in spans if s <= s2 < reach})
         if count > best_count:
             best, best_count = s, count
+            if count == wanted:
+                break
     return best

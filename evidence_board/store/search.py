@@ -175,9 +175,9 @@ def _card_hits(conn: sqlite3.Connection, ranked: list[tuple[int, float]],
     found = {}
     for seq, card_id, title, text, tags in conn.execute(
             f"SELECT seq, id, title, text, tags FROM cards WHERE seq IN ({','.join('?' * len(rank))})", list(rank)):
-        # The snippet from the column the words are in, the text first.
-        shown = next((s for s in (snippet(v or "", terms) for v in (text, title, tags)) if s.hits),
-                     None) or snippet(text or title or "", terms)
+        # The snippet from the column with the most of the search's words, the text first of equals.
+        shown = max((snippet(v or "", terms) for v in (text, title, tags) if v),
+                    key=lambda s: len({s.text[a:b].casefold() for a, b in s.hits}), default=snippet("", terms))
         found[("card", seq)] = SearchHit("card", card_id, title, shown.text, rank[seq], hits=shown.hits)
     return found
 
