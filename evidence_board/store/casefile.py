@@ -72,7 +72,7 @@ def _refuse_newer(path: Path, version: int) -> None:
 
 def upgrade_backup_path(path: Path, version: int) -> Path:
     candidate = path.with_name(f"{path.stem}.schema{version}-backup{path.suffix}")
-    if candidate.exists():
+    if os.path.lexists(candidate):
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         candidate = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{path.suffix}")
     return candidate

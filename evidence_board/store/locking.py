@@ -128,12 +128,19 @@ def _holder_from(fd: int) -> LockHolder | None:
             return None
         claimed = float(data.get("heartbeat", 0.0))
         holder = LockHolder(
-            user=str(data.get("user", "someone"))[:100], host=str(data.get("host", "?"))[:100],
-            pid=int(data.get("pid", 0)), since=str(data.get("since", ""))[:40])
+            user=_shown(data.get("user", "someone"), 100), host=_shown(data.get("host", "?"), 100),
+            pid=int(data.get("pid", 0)), since=_shown(data.get("since", ""), 40))
     except (OSError, ValueError, TypeError, OverflowError, UnicodeDecodeError):
         return None
     _date(holder, [claimed if math.isfinite(claimed) else 0.0, mtime])
     return holder
+
+
+def _shown(value: object, limit: int) -> str:
+    """A name from a lock file as it may be shown: control characters (a
+    terminal escape, a newline) escaped, so the message stays one plain line."""
+    text = str(value)[:limit]
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _date(holder: LockHolder, times: list[float]) -> None:

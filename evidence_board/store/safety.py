@@ -204,9 +204,16 @@ def check_seconds(path: Path) -> float:
 # -- the header ---------------------------------------------------------
 
 
+SIDECARS = {"-journal": "journal", "-wal": "write-ahead log", "-shm": "shared-memory file"}
+
+
 def read_header(path: Path) -> bytes:
     """The first 100 bytes of a regular file: a FIFO or a device is refused
-    before it is read (O_NONBLOCK: opening a FIFO never waits for a writer)."""
+    before it is read (O_NONBLOCK: opening a FIFO never waits for a writer),
+    and so is a journal, WAL or shared-memory file beside it that is a link,
+    FIFO, device or folder (SQLite would open it, and a FIFO hangs every reader)."""
+    for suffix, name in SIDECARS.items():
+        app_files.refuse_unless_regular(Path(f"{path}{suffix}"), f"the case's {name}")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         try:

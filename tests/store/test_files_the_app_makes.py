@@ -112,6 +112,29 @@ def test_a_fifo_in_place_of_the_case_file_is_refused_without_waiting(tmp_path: P
         assert result.returncode == 2 and "named pipe (FIFO), not a case file" in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+@pytest.mark.parametrize("make", [_victim_link, _fifo, _folder], ids=["link", "fifo", "folder"])
+def test_a_sidecar_file_that_is_not_a_regular_file_is_refused_without_waiting(closed_case: Path, tmp_path: Path,
+                                                                            suffix: str, make) -> None:
+    # SQLite opens these itself: a FIFO there would hang every reader.
+    make(Path(f"{closed_case}{suffix}"), tmp_path)
+    for command in ("info", "add-card"):
+        result = cli(command, str(closed_case), timeout=30)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert f"{closed_case.name}{suffix}: the case's" in result.stderr
+    victim = tmp_path / "victim.txt"
+    assert not victim.exists() or victim.read_text() == "the user's own notes\n"
+
+
+def test_a_lock_file_naming_a_terminal_escape_prints_it_escaped(closed_case: Path) -> None:
+    lock_path(closed_case).write_text(json.dumps({
+        "user": "\x1b]0;PWNED\x07\x1b[2J", "host": "laptop\nsecond line", "pid": 1, "since": "",
+        "heartbeat": time.time()}))
+    result = cli("add-card", str(closed_case), "--title", "x")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and result.stderr.count("\n") == 1
+    assert "\\x1b]0;PWNED" in result.stderr
+
+
 # -- 3: the lock follows the real path ------------------------------------------------
 
 
@@ -311,6 +334,18 @@ def test_a_copy_through_a_dangling_link_is_refused(closed_case: Path, tmp_path: 
     new.symlink_to(tmp_path / "new-elsewhere.evb")
     assert cli("new", str(new)).returncode == 2
     assert not (tmp_path / "new-elsewhere.evb").exists()
+
+
+@pytest.mark.parametrize("make", [_fifo, _folder], ids=["fifo", "folder"])
+def test_a_copy_onto_a_fifo_or_folder_is_refused(closed_case: Path, tmp_path: Path, make) -> None:
+    out = tmp_path / "shared.evb"
+    make(out, tmp_path)
+    with pytest.raises(CaseFileError, match="not a file Evidence Board made"):
+        copy_case(closed_case, out, overwrite=True)
+    assert os.path.lexists(out) and not out.is_file()
+    result = cli("copy", str(closed_case), str(out), "--overwrite", timeout=30)
+    assert result.returncode == 2 and result.stderr.count("\n") <= 4  # click or we refuse; never a hang
+    assert os.path.lexists(out) and not out.is_file()
 
 
 def _umask() -> int:
