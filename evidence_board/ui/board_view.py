@@ -35,6 +35,7 @@ class BoardView(QGraphicsView):
         super().__init__(scene, parent)
         self.board_scene = scene
         self.commands = BoardCommands(scene)
+        self.commands.reveal = self.show_cards  # new cards are brought into view
         self.snap_to_grid = False
         self.read_only = False
         self._gesture: Interaction | None = None
@@ -376,7 +377,15 @@ class BoardView(QGraphicsView):
                                     "Importing PDFs and images is not available in this version yet; "
                                     "the files were not added.")
             return
-        import_files_with_progress(self, self.board_scene.service, paths, self.board_scene.board_id, pos)
+        report = import_files_with_progress(self, self.board_scene.service, paths, self.board_scene.board_id, pos)
+        if report is not None:
+            self.show_cards(report.card_ids)
+
+    def show_cards(self, card_ids: list[str]) -> None:
+        """Scroll (zooming out if need be) to show these cards: what an import or a paste made."""
+        from evidence_board.ui.view_framing import show_cards
+
+        show_cards(self, card_ids)
 
     # -- errors ----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from evidence_board.ui.inspector import Inspector
 from evidence_board.ui.minimap import Minimap
 from evidence_board.ui.search_results import run_search
 from evidence_board.ui.side_panel import SidePanel
+from evidence_board.ui.view_framing import show_first_view
 from evidence_board.ui.window_actions import WindowActions
 
 RECENT_LIMIT = 10
@@ -164,7 +165,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.actions_.update_enabled()
         self._update_status()
-        QTimer.singleShot(0, lambda: self.current_view() and self.current_view().fit_all())
+        # Titles readable, the densest part of the board in view (ui/view_framing).
+        QTimer.singleShot(0, lambda: self.current_view() and show_first_view(self.current_view()))
         self.upkeep.follow(case)
 
     def close_case(self) -> None:

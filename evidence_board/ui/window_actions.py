@@ -103,6 +103,8 @@ class WindowActions:
         for text, horizontal in (("Distribute hori&zontally", True), ("Distribute verticall&y", False)):
             self.align_actions.append(self._add(arrange, text, lambda h=horizontal: self._view_call(
                 lambda v: v.commands.distribute(h))))
+        arrange.addSeparator()
+        self.remove_overlaps = self._add(arrange, "Remove &overlaps", self.remove_overlaps_on_board)
 
         board = bar.addMenu("&Board")
         self.new_board = self._add(board, "&New board…", w.add_board, Std.AddTab)
@@ -169,6 +171,7 @@ class WindowActions:
         for action in (self.add_note, self.add_entity, self.add_group, self.add_photo, self.paste, self.import_,
                        self.new_board, self.rename_board, self.delete_board, self.rename):
             action.setEnabled(writable)
+        self.remove_overlaps.setEnabled(writable)
         has_case = self.window.case is not None
         self.merge.setEnabled(has_case and not self.window.read_only)
         for action in (self.save_copy, self.share, self.check):
@@ -218,8 +221,10 @@ class WindowActions:
             QMessageBox.information(self.window, "Import not available",
                                     "Importing PDFs and images is not available in this version yet.")
             return
-        choose_and_import(self.window, self.window.service, view.board_scene.board_id,
-                          view.visible_scene_rect().center())
+        report = choose_and_import(self.window, self.window.service, view.board_scene.board_id,
+                                   view.visible_scene_rect().center())
+        if report is not None:
+            view.show_cards(report.card_ids)
 
     def undo_step(self) -> None:
         service = self.window.service
@@ -249,6 +254,17 @@ class WindowActions:
             view.edit_link_label(links[0])
         else:
             window.rename_board()
+
+    def remove_overlaps_on_board(self) -> None:
+        """Arrange > Remove overlaps: the selection, or the whole board; one undo step."""
+        view = self.window.current_view()
+        if view is None or self.window.read_only:
+            return
+        changes = view.run(view.commands.remove_overlaps)
+        if changes is not None:
+            moved = len(changes.placements)
+            self.window.statusBar().showMessage(
+                f"Moved {moved} card{'s' if moved != 1 else ''} apart" if moved else "No cards overlap", 6000)
 
     def set_snap(self) -> None:
         for view in self.window.views():
