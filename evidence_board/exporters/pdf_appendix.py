@@ -12,7 +12,7 @@ post-processing can link quote cards on the board to their entry.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF
@@ -235,21 +235,62 @@ def _quotes_section(flow: _Flow, scope: ExportScope, result: AppendixResult, quo
         flow.y += 10
 
 
+def _table(flow: _Flow, heads: tuple[str, ...], spans: list[tuple[float, float]],
+           rows: Iterable[tuple[tuple[str, ...], tuple[QColor, ...]]]) -> None:
+    """Rows of cells, each cell wrapped in its column (x, width); the header repeats on every page."""
+    cell_font, head_font = font(9), font(9, bold=True)
+    step = flow.context.metrics(cell_font).lineSpacing()
+
+    def row(cells: tuple[str, ...], f: QFont, colours: tuple[QColor, ...]) -> None:
+        lines = [flow.lines(text, f, w) if text else [] for text, (_x, w) in zip(cells, spans)]
+        height = max(len(cell) for cell in lines) * step
+        flow.need(height + 4)
+        for cell, (x, _w), colour in zip(lines, spans, colours):
+            for n, (static, _offset) in enumerate(cell):
+                flow.text(x, flow.y + n * step, static, f, colour)
+        flow.y += height + 4  # a gap a row of several lines can be told apart by
+
+    def header() -> None:
+        row(heads, head_font, (MUTED,) * len(heads))
+        flow.rule(flow.left, flow.right)
+        flow.y += 3
+
+    header()
+    flow.on_new_page = header
+    try:
+        for cells, colours in rows:
+            row(cells, cell_font, colours)
+    finally:
+        flow.on_new_page = None
+
+
+def _columns(flow: _Flow, first: tuple[str, ...], last: tuple[str, ...], parts: tuple[float, ...]):
+    """Column spans: the first and last columns as wide as their widest word, the rest shared by ``parts``."""
+    widths = [max(flow.context.text_width(word, f) for word in words for f in (font(9), font(9, bold=True))) + 8
+              for words in (first, last)]
+    middle = flow.right - flow.left - sum(widths)
+    spans, x = [(flow.left, widths[0] - 4)], flow.left + widths[0]
+    for part in parts:
+        spans.append((x, middle * part - 8))
+        x += middle * part
+    spans.append((flow.right - widths[1], widths[1]))
+    return spans
+
+
 def _entities_section(flow: _Flow, scope: ExportScope, entities: list[Card]) -> None:
+    """Every entity as a table row: its number, name, kind and dates, then its attributes, tags and text."""
     flow.heading(f"Appendix C · Entities ({len(entities)})")
     if not entities:
         flow.paragraph("There are no entity cards on this board.", font(10), MUTED)
-    head_font, detail_font, body_font = font(11, bold=True), font(9), font(10)
-    for card in entities:
-        head = f"[{scope.numbers[card.id]}]  {card.title or 'Untitled entity'}"
-        details = _entity_details(card)
-        flow.need(flow.height_of(head, head_font) + sum(flow.height_of(t, detail_font, 22) for t in details) + 6)
-        flow.paragraph(head, head_font, after=1)
-        for line in details:
-            flow.paragraph(line, detail_font, MUTED, indent=22, after=1)
-        if card.text:
-            flow.paragraph(card.text, body_font, TEXT, indent=22, after=1)
-        flow.y += 6
+        return
+    numbers = [f"[{scope.numbers[card.id]}]" for card in entities]
+    spans = _columns(flow, ("No.", *numbers[-1:], *numbers[:1]), ("",), (0.3, 0.25, 0.45))[:-1]
+    rows = []
+    for number, card in zip(numbers, entities):
+        kind, *attributes = _entity_details(card)
+        details = " · ".join([*attributes, *([" ".join(card.text.split())] if card.text else [])])
+        rows.append(((number, card.title or "Untitled entity", kind, details), (MUTED, TEXT, MUTED, TEXT)))
+    _table(flow, ("No.", "Entity", "Kind, dates", "Attributes and notes"), spans, rows)
 
 
 def _links_section(flow: _Flow, scope: ExportScope) -> None:
@@ -260,38 +301,17 @@ def _links_section(flow: _Flow, scope: ExportScope) -> None:
     if not links:
         flow.paragraph("There are no links between the cards on this board.", font(10), MUTED)
         return
-    cell_font, head_font = font(9), font(9, bold=True)
-    step = flow.context.metrics(cell_font).lineSpacing()
-    # The strength column as wide as its longest word; the card names share the rest with the label.
-    last = max(flow.context.text_width(word, f) for word in ("Strength", *(s.value for s in Strength))
-               for f in (cell_font, head_font)) + 6
-    width = flow.right - flow.left - last
-    spans = [(flow.left, width * 0.37 - 8), (flow.left + width * 0.37, width * 0.26 - 8),
-             (flow.left + width * 0.63, width * 0.37 - 8), (flow.right - last, last)]
-
-    def row(cells: tuple[str, ...], f: QFont, colours: tuple[QColor, ...]) -> None:
-        lines = [flow.lines(text, f, w) if text else [] for text, (_x, w) in zip(cells, spans)]
-        height = max(len(cell) for cell in lines) * step
-        flow.need(height + 2)
-        for cell, (x, _w), colour in zip(lines, spans, colours):
-            for n, (static, _offset) in enumerate(cell):
-                flow.text(x, flow.y + n * step, static, f, colour)
-        flow.y += height + 2
-
-    def header() -> None:
-        row(("From", "Link", "To", "Strength"), head_font, (MUTED,) * 4)
-        flow.rule(flow.left, flow.right)
-        flow.y += 3
-
-    header()
-    flow.on_new_page = header
-    try:
-        for link in links:
-            label = f"{ARROWS[link.direction]} {link.label}" if link.label else ARROWS[link.direction]
-            row((_card_name(scope, link.from_card), label, _card_name(scope, link.to_card), link.strength.value),
-                cell_font, (TEXT, TEXT, TEXT, MUTED))
-    finally:
-        flow.on_new_page = None
+    width = flow.right - flow.left
+    last = _columns(flow, ("",), ("Strength", *(s.value for s in Strength)), ())[-1][1]
+    middle = width - last
+    spans = [(flow.left, middle * 0.37 - 8), (flow.left + middle * 0.37, middle * 0.26 - 8),
+             (flow.left + middle * 0.63, middle * 0.37 - 8), (flow.right - last, last)]
+    rows = []
+    for link in links:
+        label = f"{ARROWS[link.direction]} {link.label}" if link.label else ARROWS[link.direction]
+        rows.append(((_card_name(scope, link.from_card), label, _card_name(scope, link.to_card),
+                      link.strength.value), (TEXT, TEXT, TEXT, MUTED)))
+    _table(flow, ("From", "Link", "To", "Strength"), spans, rows)
 
 
 def plan_appendix(scope: ExportScope, context: RenderContext, page_width: float, page_height: float,

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from evidence_board.errors import InvalidInput
-from evidence_board.exporters.tiling import TileCard, column_label, tile_cards
+from evidence_board.exporters.tiling import TileCard, column_label, find_neighbours, tile_cards
 
 __all__ = ["column_label"]  # the tile labels' columns, also for the overview
 
@@ -127,6 +127,7 @@ def tile_layout(bounds: Rect, page_name: str, scale: float, landscape: bool | No
         if best is None or key < best[0]:
             best = (key, orientation, w, h, area, tiling)
     _key, orientation, w, h, area, tiling = best
+    find_neighbours(tiling.tiles)
     if len(tiling.tiles) > MAX_TILES:
         raise InvalidInput(f"at scale {scale:g} the board needs {len(tiling.tiles)} pages (more than {MAX_TILES}); "
                            "choose a smaller scale")

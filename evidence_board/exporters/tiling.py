@@ -19,6 +19,7 @@ naming their tile.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -134,12 +135,12 @@ def _forced_cut(items: list[tuple[Rect, str]]) -> tuple[list, list]:
     return first, [item for item in items if (item[0][axis] + item[0][axis + 2]) / 2 >= position]
 
 
-def _partition(items: list[tuple[Rect, str]], tile_w: float, tile_h: float) -> list[list[tuple[Rect, str]]]:
+def _split(items: list[tuple[Rect, str]], tile_w: float, tile_h: float) -> list[list[tuple[Rect, str]]]:
+    """Parts the greedy strips leave too big (cards that interlock): cut one at a time, as in the module docstring."""
     parts, stack = [], [items]
     while stack:
         part = stack.pop()
-        box = _padded(_bbox(part))
-        if (box[2] - box[0] <= tile_w and box[3] - box[1] <= tile_h) or len(part) == 1:
+        if _fits(part, tile_w, tile_h) or len(part) == 1:
             parts.append(part)
             continue
         gaps = [g for g in (_best_gap(part, 0, tile_w, tile_h), _best_gap(part, 1, tile_w, tile_h)) if g]
@@ -153,54 +154,112 @@ def _partition(items: list[tuple[Rect, str]], tile_w: float, tile_h: float) -> l
     return parts
 
 
+def _fits(part: list[tuple[Rect, str]], tile_w: float, tile_h: float) -> bool:
+    box = _padded(_bbox(part))
+    return box[2] - box[0] <= tile_w and box[3] - box[1] <= tile_h
+
+
+def _strips(items: list[tuple[Rect, str]], axis: int, length: float) -> list[list[tuple[Rect, str]]]:
+    """``items`` cut into strips across ``axis`` at gaps between cards, each as long as a page allows.
+
+    The cards first fall into runs that no straight line can pass between;
+    runs are then put together greedily, as words into lines, which takes
+    the fewest strips. A run longer than a page is a strip of its own.
+    """
+    order = sorted(items, key=lambda item: item[0][axis])
+    runs: list[tuple[float, float, list]] = []  # (low edge, high edge, cards)
+    for item in order:
+        r = item[0]
+        if runs and r[axis] < runs[-1][1]:
+            lo, hi, cards = runs[-1]
+            cards.append(item)
+            runs[-1] = (lo, max(hi, r[axis + 2]), cards)
+        else:
+            runs.append((r[axis], r[axis + 2], [item]))
+    strips: list[list[tuple[Rect, str]]] = []
+    start = None
+    for lo, hi, cards in runs:
+        if start is not None and hi + PAD_AFTER - (start - PAD_BEFORE) <= length:
+            strips[-1].extend(cards)
+        else:
+            strips.append(list(cards))
+            start = lo
+    return strips
+
+
+def _partition(items: list[tuple[Rect, str]], tile_w: float, tile_h: float) -> list[list[tuple[Rect, str]]]:
+    """Rows of pages, each cut into pages, or columns cut into pages: whichever takes fewer."""
+    best = None
+    for first in (1, 0):  # 1: rows first
+        parts = []
+        for strip in _strips(items, first, (tile_w, tile_h)[first]):
+            for piece in _strips(strip, 1 - first, (tile_w, tile_h)[1 - first]):
+                parts.extend([piece] if _fits(piece, tile_w, tile_h) else _split(piece, tile_w, tile_h))
+        if best is None or len(parts) < len(best):
+            best = parts
+    return best
+
+
 def _overlaps(a: Rect, b: Rect) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _merge(parts: list[list[tuple[Rect, str]]], tile_w: float, tile_h: float) -> list[list[tuple[Rect, str]]]:
-    """Join parts that fit on one page together (the cuts are chosen one at a time and
+    """Join parts that fit on one page together (the strips are made one axis at a time and
     sometimes leave two small neighbours apart), as long as no other part's cards fall between them."""
     boxes = [_bbox(part) for part in parts]
     alive = [True] * len(parts)
+    cells: dict[tuple[int, int], set[int]] = {}
 
-    def union(i: int, j: int) -> Rect:
+    def cells_of(box: Rect):
+        for cx in range(int(box[0] // tile_w), int(box[2] // tile_w) + 1):
+            for cy in range(int(box[1] // tile_h), int(box[3] // tile_h) + 1):
+                yield cx, cy
+
+    def near(box: Rect) -> set[int]:
+        grown = (box[0] - tile_w, box[1] - tile_h, box[2] + tile_w, box[3] + tile_h)
+        return {k for cell in cells_of(grown) for k in cells.get(cell, ()) if alive[k]}
+
+    for i, box in enumerate(boxes):
+        for cell in cells_of(box):
+            cells.setdefault(cell, set()).add(i)
+
+    def joined(i: int, j: int) -> Rect | None:
         a, b = boxes[i], boxes[j]
-        return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-
-    def fits(box: Rect) -> bool:
+        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
         padded = _padded(box)
-        return padded[2] - padded[0] <= tile_w and padded[3] - padded[1] <= tile_h
-
-    def joinable(i: int, j: int) -> Rect | None:
-        box = union(i, j)
-        if not fits(box):
+        if padded[2] - padded[0] > tile_w or padded[3] - padded[1] > tile_h:
             return None
-        for k, other in enumerate(boxes):
-            if alive[k] and k != i and k != j and _overlaps(other, box):
-                if any(_overlaps(r, box) for r, _ in parts[k]):
-                    return None
+        for k in near(box):
+            if k != i and k != j and _overlaps(boxes[k], box) and any(_overlaps(r, box) for r, _ in parts[k]):
+                return None
         return box
 
-    while True:
-        best = None
-        order = sorted((i for i in range(len(parts)) if alive[i]), key=lambda i: boxes[i][0])
-        for n, i in enumerate(order):
-            for j in order[n + 1:]:
-                if boxes[j][0] - boxes[i][2] > tile_w:
-                    break  # sorted by left edge: every later part is further away
-                if abs(boxes[j][1] - boxes[i][1]) > tile_h:
-                    continue
-                box = joinable(i, j)
+    heap: list[tuple[float, int, int]] = []
+
+    def offer(i: int) -> None:
+        for j in near(boxes[i]):
+            if j != i:
+                box = joined(i, j)
                 if box is not None:
-                    area = (box[2] - box[0]) * (box[3] - box[1])
-                    if best is None or area < best[0]:
-                        best = (area, i, j, box)
-        if best is None:
-            return [part for part, keep in zip(parts, alive) if keep]
-        _, i, j, box = best
+                    heapq.heappush(heap, ((box[2] - box[0]) * (box[3] - box[1]), min(i, j), max(i, j)))
+
+    for i in range(len(parts)):
+        offer(i)
+    while heap:
+        _area, i, j = heapq.heappop(heap)
+        if not (alive[i] and alive[j]):
+            continue
+        box = joined(i, j)  # the parts around may have changed since it was offered
+        if box is None:
+            continue
         parts[i] = parts[i] + parts[j]
-        boxes[i] = box
         alive[j] = False
+        boxes[i] = box
+        for cell in cells_of(box):
+            cells.setdefault(cell, set()).add(i)
+        offer(i)
+    return [part for part, keep in zip(parts, alive) if keep]
 
 
 def _window(extent: Rect, tile_w: float, tile_h: float, bounds: Rect) -> Rect:
@@ -217,7 +276,7 @@ def _window(extent: Rect, tile_w: float, tile_h: float, bounds: Rect) -> Rect:
 
 
 def _label(tiles: list[Tile], tile_h: float) -> tuple[int, int]:
-    """Map-style labels (A1, B1, ... A2) by rows of tiles, then each tile's neighbours."""
+    """Map-style labels (A1, B1, ... A2) by rows of tiles; how many columns and rows that makes."""
     rows: list[list[Tile]] = []
     for tile in sorted(tiles, key=lambda t: (t.extent[1], t.extent[0])):
         if rows and tile.extent[1] < rows[-1][0].extent[1] + tile_h / 2:
@@ -227,6 +286,11 @@ def _label(tiles: list[Tile], tile_h: float) -> tuple[int, int]:
     for r, row in enumerate(rows):
         for c, tile in enumerate(sorted(row, key=lambda t: t.extent[0])):
             tile.label = f"{column_label(c)}{r + 1}"
+    return max((len(row) for row in rows), default=1), max(1, len(rows))
+
+
+def find_neighbours(tiles: list[Tile]) -> None:
+    """Each tile's nearest tile to the left, right, above and below (sharing some of its rows or columns)."""
     for tile in tiles:
         x0, y0, x1, y1 = tile.extent
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -242,7 +306,6 @@ def _label(tiles: list[Tile], tile_h: float) -> tuple[int, int]:
                 if ok and (name not in found or distance < found[name][0]):
                     found[name] = (distance, other.label)
         tile.neighbours = {name: found[name][1] for name in ("left", "right", "up", "down") if name in found}
-    return max((len(row) for row in rows), default=1), max(1, len(rows))
 
 
 def tile_cards(cards: list[TileCard], tile_w: float, tile_h: float, bounds: Rect) -> Tiling:

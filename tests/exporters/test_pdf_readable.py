@@ -130,25 +130,35 @@ def test_a_card_wider_than_a_page_is_still_printed(qapp, case, service, board_id
     assert "A long timeline" in text and "Beside it" in text
 
 
-def _table_rows(doc: pymupdf.Document, first: int, last: int) -> list[tuple[str, str, str, str]]:
-    """The rows of the appendix's link table, read back by the columns its header names."""
+def _table_rows(doc: pymupdf.Document, first: int, last: int, heads: tuple[str, ...],
+                one_line: int) -> list[tuple[str, ...]]:
+    """The rows of an appendix table, read back by the columns its header names (the first word
+    of each); column ``one_line`` never wraps, so each of its lines starts a row."""
     rows = []
     for index in range(first, last + 1):
         page = doc[index]
         words = page.get_text("words")
-        heads = {w[4]: w for w in words if w[4] in ("From", "Link", "To", "Strength")}
-        if len(heads) < 4:
-            continue
-        starts = [heads[name][0] for name in ("From", "Link", "To", "Strength")]
-        top = heads["From"][3]
-        body = [w for w in words if w[1] > top + 2 and w[3] < page.rect.height - 44]
-        row_tops = sorted({round(w[1], 1) for w in body if w[0] >= starts[3] - 1})
+        found: dict[str, tuple] = {}
+        for first_word in (w for w in words if w[4] == heads[0]):
+            line = {w[4]: w for w in words if abs(w[1] - first_word[1]) < 1 and w[4] in heads}
+            if len(line) == len(heads):
+                found = line
+                break
+        if not found:
+            continue  # no table header on this page
+        starts = [found[name][0] for name in heads]
+        top = found[heads[0]][3]
+        # The table runs to the next appendix's heading or the page's end.
+        stop = min([w[1] for w in words if w[4] == "Appendix" and w[1] > top] + [page.rect.height - 44])
+        body = [w for w in words if w[1] > top + 2 and w[3] < stop]
+        end = starts[one_line + 1] if one_line + 1 < len(starts) else page.rect.width
+        row_tops = sorted({round(w[1], 1) for w in body if starts[one_line] - 1 <= w[0] < end - 1})
         for n, y in enumerate(row_tops):
             bottom = row_tops[n + 1] if n + 1 < len(row_tops) else page.rect.height
-            cells = [[], [], [], []]
+            cells: list[list[str]] = [[] for _ in heads]
             for w in sorted(body, key=lambda w: (w[1], w[0])):
                 if y - 0.5 <= w[1] < bottom - 0.5:
-                    column = max(c for c in range(4) if w[0] >= starts[c] - 1)
+                    column = max(c for c in range(len(heads)) if w[0] >= starts[c] - 1)
                     cells[column].append(w[4])
             rows.append(tuple(_joined(c) for c in cells))
     return rows
@@ -177,13 +187,15 @@ def test_the_appendix_lists_every_link_and_every_entity(qapp, sample_case, tmp_p
 
     expected = sorted(" | ".join((name(lk.from_card), f"{ARROWS[lk.direction]} {lk.label}".strip(),
                                   name(lk.to_card), lk.strength.value)) for lk in scope.links())
-    rows = sorted(" | ".join(row) for row in _table_rows(doc, links_page, doc.page_count - 1))
+    rows = sorted(" | ".join(row) for row in _table_rows(doc, links_page, doc.page_count - 1,
+                                                         ("From", "Link", "To", "Strength"), 3))
     assert len(expected) == 51 and rows == expected
 
-    entity_text = " ".join("".join(doc[i].get_text() for i in range(entities_page, links_page + 1)).split())
-    entities = [card for card, _ in scope.cards() if card.kind is CardKind.ENTITY]
-    assert entities
-    for card in entities:
-        assert f"[{scope.numbers[card.id]}] {card.title}" in entity_text
+    entities = {f"[{scope.numbers[card.id]}]": card for card, _ in scope.cards() if card.kind is CardKind.ENTITY}
+    table = _table_rows(doc, entities_page, links_page, ("No.", "Entity", "Kind,", "Attributes"), 0)
+    assert entities and sorted(row[0] for row in table) == sorted(entities)
+    for number, title, kind, details in table:
+        card = entities[number]
+        assert title == " ".join(card.title.split()) and kind.startswith(card.entity_type.value.capitalize())
         for key, value in card.attributes.items():
-            assert " ".join(f"{key}: {value}".split()) in entity_text
+            assert " ".join(f"{key}: {value}".split()) in details
