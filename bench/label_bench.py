@@ -1,6 +1,6 @@
 """Count what hides link labels on a board as the painters really draw it (JSON).
 
-    python bench/label_overlaps.py [--case CASE.evb] [--board N]
+    python bench/label_bench.py [--case CASE.evb] [--board N]
 
 The board is painted once through ``paint_board`` (what the PDF, PNG and
 SVG exports and the README picture use) into a painter that records every
@@ -17,7 +17,7 @@ drawn for a group. Counted, in board units:
 - ``title_covered``: group titles a card was drawn over.
 
 It reads only ``paint_board``'s public arguments, so the same script runs
-against older code: ``PYTHONPATH=/path/to/old/checkout python bench/label_overlaps.py``.
+against older code: ``PYTHONPATH=/path/to/old/checkout python bench/label_bench.py``.
 Opens the case read-only (the packaged sample by default).
 """
 
@@ -180,8 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.case.is_file():
         print(f"error: no case file at {args.case}", file=sys.stderr)
         return 2
-    result = count(record_board(args.case, args.board))
+    result = {"benchmark": "label", **count(record_board(args.case, args.board))}
     result["case"] = args.case.name
+    result["targets"] = {"total": 0}  # nothing hides a label
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

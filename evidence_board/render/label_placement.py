@@ -42,6 +42,7 @@ PLATE_MAX_WIDTH = 220.0
 LEADER_STEPS = (6.0, 14.0, 24.0, 34.0, 44.0, 54.0, 64.0, 76.0, 90.0, 106.0, 124.0, 144.0, 170.0, 200.0)
 DIAGONAL = math.sqrt(0.5)
 REACH = LEADER_STEPS[-1] + PLATE_MAX_WIDTH / 2 + GAP
+ROOMY = 150.0  # more room along its line than this, and a label is no more cramped than another
 MAX_INVALIDATIONS = 400  # more changes than this before the next placement forget everything
 
 
@@ -81,7 +82,7 @@ class LabelRequest:
 
 
 class LabelSource(Protocol):
-    """What the placer asks about a region of the board (a cell grown by ``REACH``)."""
+    """What the placer asks about a region of the board (a cell of its grid)."""
 
     def load(self, rect: Rect) -> tuple[list[Rect], list[Rect], list[str]]:
         """What meets ``rect``: the cards and group titles, the arrowheads, and the ids
@@ -222,8 +223,10 @@ class LabelPlacer:
         requests = [r for r in (self.source.request(link_id) for link_id in pending) if r is not None]
         # Most cramped first; ties by where the line is, not by id, so the same
         # board places alike whatever ids its links were given.
-        requests.sort(key=lambda r: (round(math.hypot(r.ends[2] - r.ends[0], r.ends[3] - r.ends[1]) - r.width, 3),
-                                     r.ends, r.width))
+        # (Room is counted up to ROOMY only: a line across the board has room
+        # everywhere but as little as any where it crosses other links.)
+        requests.sort(key=lambda r: (min(ROOMY, round(math.hypot(r.ends[2] - r.ends[0], r.ends[3] - r.ends[1])
+                                                      - r.width, 3)), r.ends, r.width))
         placed = []
         for request in requests:
             spot = self._place(request)
@@ -302,8 +305,7 @@ class LabelPlacer:
         loaded = self._cells.get(cell)
         if loaded is None:
             i, j = cell
-            solids, arrows, labels = self.source.load((i * CELL - REACH, j * CELL - REACH,
-                                                       CELL + 2 * REACH, CELL + 2 * REACH))
+            solids, arrows, labels = self.source.load((i * CELL - GAP, j * CELL - GAP, CELL + 2 * GAP, CELL + 2 * GAP))
             area = (i * CELL, j * CELL, CELL, CELL)
             loaded = self._cells[cell] = _Cell([o for o in solids if _meets(o, area, GAP)],
                                                [o for o in arrows if _meets(o, area, GAP)], labels)
@@ -315,28 +317,37 @@ class LabelPlacer:
         return loaded
 
     def _blocked(self, rect: Rect, own: str, cards: bool = True, plates: bool = True) -> bool:
-        """Whether a plate at ``rect`` would meet anything (``cards``/``plates`` False: but those)."""
+        """Whether a plate at ``rect`` would meet anything (``cards``/``plates`` False: but those).
+
+        Written out on plain floats: a crowded label tries hundreds of spots.
+        """
+        x, y, w, h = rect
+        left, top, right, bottom = x - GAP, y - GAP, x + w + GAP, y + h + GAP
         limits = self.limits
-        if limits is not None and not (limits[0] <= rect[0] and rect[0] + rect[2] <= limits[0] + limits[2]
-                                       and limits[1] <= rect[1] and rect[1] + rect[3] <= limits[1] + limits[3]):
+        if limits is not None and not (limits[0] <= x and x + w <= limits[0] + limits[2]
+                                       and limits[1] <= y and y + h <= limits[1] + limits[3]):
             return True
-        for cell in _cells((rect[0] - GAP, rect[1] - GAP, rect[2] + 2 * GAP, rect[3] + 2 * GAP)):
-            loaded = self._load(cell)
-            if cards:
-                for obstacle in loaded.solids:
-                    if _meets(rect, obstacle, GAP):
+        loaded_cells, spots = self._cells, self._spots
+        for i in range(int(left // CELL), int(right // CELL) + 1):
+            for j in range(int(top // CELL), int(bottom // CELL) + 1):
+                loaded = loaded_cells.get((i, j)) or self._load((i, j))
+                if cards:
+                    for ox, oy, ow, oh in loaded.solids:
+                        if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+                            return True
+                for ox, oy, ow, oh in loaded.arrows:
+                    if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
                         return True
-            for obstacle in loaded.arrows:
-                if _meets(rect, obstacle, GAP):
-                    return True
-            if plates:
-                for link_id in loaded.plates:
-                    if link_id == own:
-                        continue
-                    spot = self._spots[link_id]
-                    if _meets(rect, spot.rect, GAP) or (spot.leader is not None
-                                                        and segment_meets(spot.leader, rect, GAP)):
-                        return True
+                if plates:
+                    for link_id in loaded.plates:
+                        if link_id == own:
+                            continue
+                        spot = spots[link_id]
+                        if left < spot.x + spot.width and spot.x < right and top < spot.y + spot.height \
+                                and spot.y < bottom:
+                            return True
+                        if spot.leader is not None and segment_meets(spot.leader, rect, GAP):
+                            return True
         return False
 
     def _leader_blocked(self, leader: Ends, own: str) -> bool:
@@ -379,9 +390,9 @@ class LabelPlacer:
                 for dx, dy in directions:
                     extent = abs(dx) * w / 2 + abs(dy) * h / 2
                     cx, cy = ax + dx * (step + extent), ay + dy * (step + extent)
-                    # Centred on the leader, or run off to either side of it.
-                    side = abs(dy) * (w / 2 - 8) + abs(dx) * (h / 2 - 4)
-                    for shift in (0.0, side, -side):
+                    # Straight up, down or across: centred on the leader, or run off to either side.
+                    side = (w / 2 - 8 if abs(dy) > 0.9 else h / 2 - 4 if abs(dx) > 0.9 else 0.0)
+                    for shift in ((0.0, side, -side) if side > 0 else (0.0,)):
                         rect = (cx - dy * shift - w / 2, cy + dx * shift - h / 2, w, h)
                         if segment_meets(request.ends, rect, GAP) or self._blocked(rect, own):
                             continue
