@@ -78,3 +78,21 @@ def test_records_are_built_in_column_order() -> None:
 
     assert [f.name for f in fields(Card)] == list(CARD_COLUMNS)
     assert [f.name for f in fields(Link)] == list(LINK_COLUMNS)
+
+
+def test_a_first_page_shows_at_once_and_the_final_ranking_follows(case: CaseFile, service: CaseService) -> None:
+    from evidence_board.store.search import FIRST_PAGE_RANKS
+
+    # Havana on every page once; the pages that say it most come last in the case.
+    pages = [f"page {n} on trade with Havana and sugar" for n in range(FIRST_PAGE_RANKS + 100)]
+    pages += ["Havana " * 20 + f"harbour {n}" for n in range(10)]
+    service.add_source(b"%PDF-1.7 many", "many.pdf", "application/pdf", page_count=len(pages), page_texts=pages)
+    first, final = case.search_first_page("havana", limit=20)
+    assert len(first) == 20 and not final
+    ranked = case.search("havana", limit=20)
+    assert {h.page for h in ranked[:10]} == set(range(len(pages) - 9, len(pages) + 1))  # the dense pages
+    assert all(h.page <= FIRST_PAGE_RANKS for h in first)  # ranked among the first matches only
+    # The last word as typed first ("havan" is no word here), then as a prefix.
+    assert case.search_first_page("havan", limit=20)[0][0].page in range(1, FIRST_PAGE_RANKS + 1)
+    few, final = case.search_first_page("harbour", limit=20)
+    assert final and len(few) == 10

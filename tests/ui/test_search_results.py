@@ -69,3 +69,22 @@ def test_no_hits_says_so(window):
     popup = _search(window, "nothingmatchesthis")
     assert popup.isVisible() and popup.list.count() == 1
     assert popup.list.item(0).data(HIT_ROLE).title == "No hits"
+
+
+def test_a_common_word_shows_a_first_page_then_the_final_ranking(qtbot, window):
+    from evidence_board.store.search import FIRST_PAGE_RANKS
+
+    pages = [f"page {n} on trade with Havana" for n in range(FIRST_PAGE_RANKS + 100)]
+    pages += ["Havana " * 20 + f"harbour {n}" for n in range(5)]
+    window.service.add_source(b"%PDF-1.7 many", "many.pdf", "application/pdf", page_count=len(pages),
+                              page_texts=pages)
+    window.search_box.setText("havana")
+    window.search()
+    popup = window.search_results
+
+    def first_page() -> int:
+        return popup.list.item(0).data(HIT_ROLE).page
+
+    assert first_page() <= FIRST_PAGE_RANKS  # at once: the best of the first matches
+    qtbot.waitUntil(lambda: first_page() > FIRST_PAGE_RANKS + 100)  # then the pages that say it most
+    assert popup.isVisible() and popup.list.currentRow() == 0
