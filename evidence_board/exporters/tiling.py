@@ -263,7 +263,9 @@ def _merge(parts: list[list[tuple[Rect, str]]], tile_w: float, tile_h: float) ->
 
 
 def _window(extent: Rect, tile_w: float, tile_h: float, bounds: Rect) -> Rect:
-    """A page-sized window centred on ``extent``, kept inside ``bounds`` where the board is big enough."""
+    """A page-sized window centred on ``extent``, kept inside ``bounds`` where the board is big enough:
+    what the page has room for beyond its own cards shows the cards around them, as outlines naming
+    their page, rather than empty board."""
     out = []
     for axis, size in ((0, tile_w), (1, tile_h)):
         centre = (extent[axis] + extent[axis + 2]) / 2
