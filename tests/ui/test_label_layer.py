@@ -115,3 +115,37 @@ def test_a_click_on_a_label_picks_its_link_and_a_double_click_edits_it_there(sam
     editor = board.view.viewport().findChild(QLineEdit)
     assert editor is not None and editor.text() == "Defense Minister"
     assert editor.geometry().contains(board.point(plate.center()))
+
+
+def test_a_group_title_shows_over_a_card_dragged_under_it(sample_board, qtbot):
+    from PySide6.QtGui import QColor, QPainter, QTransform
+
+    from evidence_board.render.card_painter import group_backing, group_title_rect, paint_group_title
+
+    board = sample_board
+    board.view.set_scale(1.0)
+    group = next(item for item in board.scene.cards.values() if item.is_group and item.card.title == "Cuba")
+    card = next(item for item in board.scene.cards.values() if item.card.title.startswith("Dr. David Kay"))
+    frame = group.card_rect()
+    title = group_title_rect(group.card, frame, 1.0, board.scene.context)
+    board.view.centerOn(title.center())
+    _grab(board)
+    start = card.card_rect().topLeft() + QPointF(20, 30)
+    board.drag(qtbot, start, start + (title.topLeft() - card.card_rect().topLeft()))
+    assert card.card_rect().intersects(title)  # the card now lies under the title
+    board.view.centerOn(title.center())
+    image = _grab(board)
+    transform = board.view.viewportTransform()
+    box = transform.mapRect(title).toAlignedRect()
+    alone = QImage(image.size(), QImage.Format.Format_RGB32)
+    alone.fill(QColor("#000000"))
+    painter = QPainter(alone)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setTransform(transform)
+    paint_group_title(painter, group.card, frame, 1.0, board.scene.context,
+                      backing=group_backing(group.card, board.scene.context))
+    painter.end()
+    differ = sum(1 for x in range(box.left(), box.right()) for y in range(box.top(), box.bottom())
+                 if max(abs(a - b) for a, b in zip(QColor(image.pixel(x, y)).getRgb()[:3],
+                                                   QColor(alone.pixel(x, y)).getRgb()[:3])) > 24)
+    assert differ <= 0.02 * box.width() * box.height()  # the title as drawn alone: the card is under it
