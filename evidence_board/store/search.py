@@ -49,6 +49,16 @@ class SearchHit:
         return "".join(out) + self.snippet[at:]
 
 
+def as_text(value: object) -> str:
+    """A column's value as the text FTS5 would index: a hostile file may hold
+    a number or bytes where text belongs."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
 def create_index_sql(table: str) -> str:
     fts, _rowid, columns = FTS_INDEXES[table]
     return f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, content='', tokenize='{TOKENIZE}')"
@@ -68,7 +78,7 @@ def _index_rows(conn: sqlite3.Connection, table: str, into: str) -> None:
     read = f"SELECT {rowid}, {', '.join(columns)} FROM main.{table} WHERE {rowid} > ? ORDER BY {rowid} LIMIT 1000"
     last = -(1 << 63)
     while rows := conn.execute(read, (last,)).fetchall():
-        conn.executemany(insert, [(r[0], *(index_text(v or "") for v in r[1:])) for r in rows])
+        conn.executemany(insert, [(r[0], *(index_text(as_text(v)) for v in r[1:])) for r in rows])
         last = rows[-1][0]
 
 
@@ -194,7 +204,8 @@ def _card_hits(conn: sqlite3.Connection, ranked: list[tuple[int, float]],
     for seq, card_id, title, text, tags in conn.execute(
             f"SELECT seq, id, title, text, tags FROM cards WHERE seq IN ({','.join('?' * len(rank))})", list(rank)):
         # The snippet from the column with the most of the search's words, the text first of equals.
-        shown = max((snippet(v or "", terms) for v in (text, title, tags) if v),
+        title = as_text(title)
+        shown = max((snippet(as_text(v), terms) for v in (text, title, tags) if v),
                     key=lambda s: len({s.text[a:b].casefold() for a, b in s.hits}), default=snippet("", terms))
         found[("card", seq)] = SearchHit("card", card_id, title, shown.text, rank[seq], hits=shown.hits)
     return found
@@ -210,8 +221,9 @@ def _page_hits(conn: sqlite3.Connection, ranked: list[tuple[int, float]],
             "SELECT p.id, s.id, coalesce(nullif(s.title, ''), s.file_name), p.page, p.text "
             "FROM source_pages p JOIN sources s ON s.id = p.source_id "
             f"WHERE p.id IN ({','.join('?' * len(rank))})", list(rank)):
-        shown = snippet(text or "", terms)
-        found[("page", rowid)] = SearchHit("page", source_id, title, shown.text, rank[rowid], page, shown.hits)
+        shown = snippet(as_text(text), terms)
+        found[("page", rowid)] = SearchHit("page", source_id, as_text(title), shown.text, rank[rowid], page,
+                                           shown.hits)
     return found
 
 

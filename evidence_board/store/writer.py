@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evidence_board.model.search_text import index_text
-from evidence_board.store.search import FTS_INDEXES
+from evidence_board.store.search import FTS_INDEXES, as_text
 
 # Primary key columns of every table a service may change.
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -203,7 +203,7 @@ class RowWriter:
                                          (last,))
             self.conn.executemany(
                 f"INSERT INTO {name}(rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})",
-                [(r[0], *(index_text(v or "") for v in r[1:])) for r in written],
+                [(r[0], *(index_text(as_text(v)) for v in r[1:])) for r in written],
             )
         if self.event_id is not None:
             # The audit images of thousands of new rows, made by SQLite's
@@ -366,7 +366,8 @@ class RowWriter:
             self.conn.executemany(
                 f"INSERT INTO {name}({name}, rowid, {', '.join(cols)}) "
                 f"VALUES ('delete', ?, {', '.join('?' * len(cols))})",
-                sorted([found[key][rowid_col], *(index_text(found[key].get(c) or "") for c in cols)] for key in keys),
+                sorted([found[key][rowid_col], *(index_text(as_text(found[key].get(c))) for c in cols)]
+                       for key in keys),
             )
         where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
         self.conn.executemany(f"DELETE FROM {table} WHERE {where}", keys)
@@ -381,12 +382,12 @@ class RowWriter:
         fts, _, cols = FTS_INDEXES[table]
         self.conn.execute(
             f"INSERT INTO {fts}(rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})",
-            [rowid, *(index_text(row.get(c) or "") for c in cols)],
+            [rowid, *(index_text(as_text(row.get(c))) for c in cols)],
         )
 
     def _unindex(self, table: str, rowid: int, row: dict[str, Any]) -> None:
         fts, _, cols = FTS_INDEXES[table]
         self.conn.execute(
             f"INSERT INTO {fts}({fts}, rowid, {', '.join(cols)}) VALUES ('delete', ?, {', '.join('?' * len(cols))})",
-            [rowid, *(index_text(row.get(c) or "") for c in cols)],
+            [rowid, *(index_text(as_text(row.get(c))) for c in cols)],
         )
