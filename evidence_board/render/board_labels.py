@@ -15,7 +15,7 @@ from evidence_board.model import Card, CardKind, Link
 from evidence_board.render.card_painter import TITLE_DETAIL, group_title_rect
 from evidence_board.render.context import RenderContext
 from evidence_board.render.label_placement import (
-    CELL, REACH, LabelPlacer, LabelRequest, Rect, reach_of, segment_meets,
+    CELL, REACH, LabelPlacer, LabelRequest, Rect, landing, reach_of, segment_meets,
 )
 from evidence_board.render.link_painter import (
     LABEL_DETAIL, LinkGeometry, label_width, link_arrow_boxes, link_geometry_floats, link_lanes,
@@ -85,7 +85,7 @@ class ContentsLabelSource:
             for link_id in self._lines.get(cell, ()):
                 if link_id not in labels:
                     g = self.geometries[link_id]
-                    if segment_meets((g.start.x(), g.start.y(), g.end.x(), g.end.y()), near):
+                    if segment_meets(landing((g.start.x(), g.start.y(), g.end.x(), g.end.y())), near):
                         labels.add(link_id)
         return list(solids), list(arrows), sorted(labels)
 

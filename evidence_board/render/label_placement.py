@@ -42,6 +42,11 @@ PLATE_MAX_WIDTH = 220.0
 LEADER_STEPS = (6.0, 14.0, 24.0, 34.0, 44.0, 54.0, 64.0, 76.0, 90.0, 106.0, 124.0, 144.0, 170.0, 200.0)
 DIAGONAL = math.sqrt(0.5)
 REACH = LEADER_STEPS[-1] + PLATE_MAX_WIDTH / 2 + GAP
+# A plate slides at most SLIDE_SPAN from its line's middle, a leader starts at most
+# ANCHOR_SPAN from it: a label of a line across the board stays near its middle, so
+# a view places only the labels of lines whose middle part is near it.
+SLIDE_SPAN = 900.0
+ANCHOR_SPAN = 600.0
 ROOMY = 150.0  # more room along its line than this, and a label is no more cramped than another
 MAX_INVALIDATIONS = 400  # more changes than this before the next placement forget everything
 
@@ -138,9 +143,20 @@ def segment_meets(ends: Ends, rect: Rect, gap: float = 0.0) -> bool:
     return True
 
 
-def reach_of(ends: Ends) -> Rect:
-    """Where a plate of this line can land: its bounding box grown by REACH."""
+def landing(ends: Ends) -> Ends:
+    """The part of a line its plate is placed along: within SLIDE_SPAN of its middle."""
     x0, y0, x1, y1 = ends
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length <= 2 * SLIDE_SPAN:
+        return ends
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    ux, uy = (x1 - x0) / length * SLIDE_SPAN, (y1 - y0) / length * SLIDE_SPAN
+    return mx - ux, my - uy, mx + ux, my + uy
+
+
+def reach_of(ends: Ends) -> Rect:
+    """Where a plate of this line can land: its landing part's bounding box grown by REACH."""
+    x0, y0, x1, y1 = landing(ends)
     return (min(x0, x1) - REACH, min(y0, y1) - REACH, abs(x1 - x0) + 2 * REACH, abs(y1 - y0) + 2 * REACH)
 
 
@@ -266,7 +282,7 @@ class LabelPlacer:
         ux, uy = (x1 - x0) / length, (y1 - y0) / length
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         tried: set[str] = set()
-        for d in _slides(length / 2):
+        for d in _slides(min(length / 2, SLIDE_SPAN)):
             rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
             if self._blocked(rect, request.link_id, plates=False):
                 continue  # a card, title, arrowhead or the page's edge is in the way
@@ -371,7 +387,7 @@ class LabelPlacer:
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         own = request.link_id
         # On the line, from its middle outwards (finer steps near the middle).
-        for d in _slides(length / 2):
+        for d in _slides(min(length / 2, SLIDE_SPAN)):
             rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
             if not self._blocked(rect, own):
                 return LabelSpot(*rect)
@@ -401,7 +417,7 @@ class LabelPlacer:
                             return LabelSpot(*rect, leader=leader)
         # Nowhere free: on the line where it meets no other plate or arrowhead, drawn
         # above the cards (readable, if over a card); at worst its middle.
-        for d in _slides(length / 2):
+        for d in _slides(min(length / 2, SLIDE_SPAN)):
             rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
             if not self._blocked(rect, own, cards=False):
                 return LabelSpot(*rect, free=False)
@@ -470,7 +486,10 @@ class LabelPlacer:
 
 
 def _anchors(half: float) -> list[float]:
-    """Where along a line (offsets from its middle) a leader may start: at most 25 points."""
+    """Where along a line (offsets from its middle) a leader may start: at most 25 points,
+    within ANCHOR_SPAN of the middle (a long line has room on it; looking all along it
+    would read the whole board)."""
+    half = min(half, ANCHOR_SPAN)
     step = max(12.0, half / 12)
     offsets = [0.0]
     d = step

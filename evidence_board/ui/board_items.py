@@ -304,6 +304,12 @@ class LinkItem(QGraphicsItem):
         if dx or dy:
             self.shift(QPointF(self._offset[0] + dx, self._offset[1] + dy))
 
+    def scene_ends(self) -> tuple[float, float, float, float]:
+        """The line's ends in scene coordinates, as floats (x0, y0, x1, y1)."""
+        x0, y0, x1, y1 = self._ends
+        dx, dy = self._offset
+        return x0 + dx, y0 + dy, x1 + dx, y1 + dy
+
     def scene_geometry(self) -> LinkGeometry:
         """``geometry`` in scene coordinates (a drag may have shifted the item)."""
         dx, dy = self._offset

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 
 from evidence_board.render.board_labels import link_request, title_obstacle
 from evidence_board.render.card_painter import BLOCK_DETAIL, group_backing, paint_group_title
-from evidence_board.render.label_placement import REACH, LabelPlacer, LabelRequest, Rect, segment_meets
-from evidence_board.render.link_painter import LABEL_DETAIL, link_arrow_boxes, paint_label, paint_leader
+from evidence_board.render.label_placement import REACH, LabelPlacer, LabelRequest, Rect, landing, segment_meets
+from evidence_board.model import Direction
+from evidence_board.render.link_painter import ARROW_LENGTH, LABEL_DETAIL, link_arrow_boxes, paint_label, paint_leader
 
 if TYPE_CHECKING:
     from evidence_board.ui.board_items import CardItem
@@ -49,19 +50,29 @@ class SceneLabelSource:
         arrows: list[Rect] = []
         labels: list[str] = []
         near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
+        reach = (rect[0] - ARROW_LENGTH, rect[1] - ARROW_LENGTH, rect[0] + rect[2] + ARROW_LENGTH,
+                 rect[1] + rect[3] + ARROW_LENGTH)
+
+        def _near_point(x: float, y: float, box: tuple) -> bool:
+            return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
         for item in self.scene.items(QRectF(*near), Qt.ItemSelectionMode.IntersectsItemBoundingRect):
             if isinstance(item, CardItem):
                 box = title_obstacle(item.card, item.geometry, item.context) if item.is_group else item.geometry
                 if _meets(box, rect):
                     solids.append(box)
             elif isinstance(item, LinkItem):
-                geometry = item.scene_geometry()
-                if not geometry.visible:
+                # Plain floats first: a region meets the bounding boxes of a hundred
+                # long links whose lines pass nowhere near it.
+                if not item.geometry.visible:
                     continue
-                arrows += [box for box in link_arrow_boxes(item.link, geometry) if _meets(box, rect)]
-                ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
-                if item.link.label and segment_meets(ends, near):
+                ends = item.scene_ends()
+                if item.link.label and segment_meets(landing(ends), near):
                     labels.append(item.link_id)
+                if item.link.direction is not Direction.NONE and (_near_point(ends[2], ends[3], reach)
+                                                                  or _near_point(ends[0], ends[1], reach)):
+                    arrows += [box for box in link_arrow_boxes(item.link, item.scene_geometry())
+                               if _meets(box, rect)]
         labels.sort()
         return solids, arrows, labels
 
