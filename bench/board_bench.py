@@ -15,6 +15,11 @@ then measured in a fresh process, so peak memory is that size's:
   pixels, the paint Qt does for it, and then the full repaint above);
 - ``select_all_s``: a rubber band over the whole board at fit-all zoom;
 - ``move_selected_s``: dragging all selected cards (one service call);
+- ``add_note_crowded_s``: a new note at the middle of a board with no room
+  there (it goes to the nearest free space, found through the scene's index);
+  ``remove_overlaps_pile_100_s``: Arrange > Remove overlaps on the whole board
+  with 100 cards piled on one spot; ``remove_overlaps_none_s``: the same with
+  nothing overlapping; ``first_view_s``: choosing and painting the first view;
 - ``peak_rss_mb``: the process's peak resident memory.
 
 Times are wall-clock; ``cpu`` repeats them as this process's CPU time, which
@@ -238,6 +243,40 @@ def measure(path: Path, cards: int) -> dict:
     scene.flush_pending_links()
     restored = (len(scene.cards), len(scene.links))
 
+    # A new note at the middle of the board, where every spot is taken (the
+    # gaps between cards are narrower than a note): it goes to the nearest
+    # free space, found through the scene's index; then Remove overlaps on a
+    # pile of 100 cards dropped on one spot, and on the whole board.
+    from evidence_board.model import CardKind
+    from evidence_board.ui.view_framing import show_first_view
+
+    view.set_scale(1.0)
+    view.centerOn(bounds.center())
+    app.processEvents()
+    start = time.perf_counter()
+    view.commands.add_card(CardKind.NOTE, bounds.center())
+    app.processEvents()
+    viewport.repaint()
+    add_note = time.perf_counter() - start
+    service.undo()
+    pile = [item.card_id for item in list(scene.cards.values())[:100]]
+    service.move_cards(scene.board_id, {card_id: (bounds.center().x() + n, bounds.center().y() + n)
+                                        for n, card_id in enumerate(pile)})
+    app.processEvents()
+    start = time.perf_counter()
+    service.remove_overlaps(scene.board_id)
+    app.processEvents()
+    remove_overlaps = time.perf_counter() - start
+    service.undo()
+    service.undo()
+    start = time.perf_counter()
+    nothing = service.remove_overlaps(scene.board_id)
+    remove_no_overlaps = time.perf_counter() - start
+    start = time.perf_counter()
+    show_first_view(view)
+    viewport.repaint()
+    first_view = time.perf_counter() - start
+
     result = {
         "cards": cards, "links": len(scene.links), "first_frame_s": round(first_frame, 3),
         "links_ready_s": round(links_ready, 3),
@@ -249,6 +288,9 @@ def measure(path: Path, cards: int) -> dict:
         "move_selected_s": round(move, 3), "move_undo_label": moved_label,
         "delete_selected_s": round(delete_selected, 3), "undo_delete_s": round(undo_delete, 3),
         "restored_cards_links": restored,
+        "add_note_crowded_s": round(add_note, 3), "remove_overlaps_pile_100_s": round(remove_overlaps, 3),
+        "remove_overlaps_none_s": round(remove_no_overlaps, 3), "nothing_moved": not nothing,
+        "first_view_s": round(first_view, 3),
         "cpu": {"first_frame_s": round(first_frame_cpu, 3), "frame_fit_median_ms": round(statistics.median(fit_cpu), 2),
                 "frame_100_median_ms": round(statistics.median(hundred_cpu), 2),
                 "pan_step_100_median_ms": round(statistics.median(pan_cpu), 2),

@@ -7,19 +7,18 @@ hold them. Callers hand in the cards already on a board as a function
 board of 10,000 cards is asked only about the neighbourhood being searched
 (a :class:`RectGrid` here, the scene's own index in the window).
 
-Why candidates from obstacle edges: the free positions are what is left of
-the plane once every obstacle, grown by the card's size and the gap, is cut
-out. The nearest free position to a point is the point itself or lies on
-the edge of one of those grown rectangles, at the point's own x or y or at
-a corner, so its x is the point's or an obstacle's edge plus or minus the
-card's width and the gap (and the same for y). Trying those in order of
-distance finds the nearest free spot without rasterising the board.
+Why rows from obstacle edges: the free positions are what is left of the
+plane once every obstacle, grown by the card's size and the gap, is cut out.
+The nearest free position to a point is the point itself or lies on the
+edge of one of those grown rectangles, so its y is the point's or just clear
+of an obstacle's top or bottom; on each such row the nearest free x follows
+from the blocked intervals. Rows are tried outwards from the point, which
+finds the nearest free spot without rasterising the board.
 """
 
 from __future__ import annotations
 
 import bisect
-import heapq
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
@@ -27,6 +26,7 @@ Rect = tuple[float, float, float, float]
 Obstacles = Callable[[Rect], Iterable[Rect]]
 
 GAP = 20.0  # between a new card and its neighbours: one grid step
+MAX_REACH = 4000.0  # farther than this from where it was asked for, a card goes to the board's edge
 SEPARATION = 10.0  # between cards that Remove overlaps takes apart
 _EPS = 1e-6  # overlaps thinner than this are rounding, not overlaps
 
@@ -54,6 +54,7 @@ class RectGrid:
         self.cell = cell
         self.rects: dict[Hashable, Rect] = {}
         self._cells: dict[tuple[int, int], set[Hashable]] = {}
+        self._bounds: list[float] | None = None  # left, top, right, bottom: grows, never shrinks
         for key, rect in (rects or {}).items():
             self.add(key, rect)
 
@@ -69,6 +70,17 @@ class RectGrid:
         self.rects[key] = rect
         for cell in self._span(rect):
             self._cells.setdefault(cell, set()).add(key)
+        b = self._bounds
+        if b is None:
+            self._bounds = [rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3]]
+        else:
+            b[0], b[1] = min(b[0], rect[0]), min(b[1], rect[1])
+            b[2], b[3] = max(b[2], rect[0] + rect[2]), max(b[3], rect[1] + rect[3])
+
+    def bounds(self) -> Rect | None:
+        """A rectangle around every rectangle added (removals do not shrink it)."""
+        b = self._bounds
+        return None if b is None else (b[0], b[1], b[2] - b[0], b[3] - b[1])
 
     def remove(self, key: Hashable) -> None:
         rect = self.rects.pop(key)
@@ -98,57 +110,109 @@ class RectGrid:
 # -- one card (or one block of cards) in free space -----------------------------
 
 
-def nearest_free(width: float, height: float, x: float, y: float, obstacles_in: Obstacles,
-                 gap: float = GAP) -> tuple[float, float]:
+def nearest_free(width: float, height: float, x: float, y: float, obstacles: RectGrid | Obstacles,
+                 gap: float = GAP, bounds: Rect | None = None) -> tuple[float, float]:
     """The top-left nearest to ``(x, y)`` where a ``width`` x ``height``
-    rectangle keeps ``gap`` clear of every obstacle (see the module doc)."""
+    rectangle keeps ``gap`` clear of every obstacle (see the module doc).
+
+    ``obstacles`` is a RectGrid, or a function giving the rectangles that
+    meet a rectangle (asked once per widening of the search). If nothing
+    is free within ``MAX_REACH``, the spot is the free one nearest to where
+    the point leaves ``bounds`` (default: the grid's), the rectangle around
+    every obstacle: a card dropped deep inside a packed board comes out at
+    its nearest edge instead of searching the whole board.
+    """
+    found = _search(width, height, x, y, obstacles, gap)
+    if found is not None:
+        return found
+    if bounds is None:
+        bounds = obstacles.bounds() if isinstance(obstacles, RectGrid) else None
+    if bounds is None:
+        return _search(width, height, x, y, obstacles, gap, math.inf)  # type: ignore[return-value]
+    left, top, right, bottom = bounds[0], bounds[1], bounds[0] + bounds[2], bounds[1] + bounds[3]
+    sides = [(x - (left - gap - width), (left - gap - width, y)), ((right + gap) - x, (right + gap, y)),
+             (y - (top - gap - height), (x, top - gap - height)), ((bottom + gap) - y, (x, bottom + gap))]
+    _distance, (ox, oy) = min(sides, key=lambda side: side[0])
+    found = _search(width, height, ox, oy, obstacles, gap)
+    if found is not None:
+        return found
+    # Crowded even there (a pile far larger than the board): just outside everything.
+    if isinstance(obstacles, RectGrid):
+        grown = obstacles.bounds()
+        if grown is not None:
+            return grown[0] + grown[2] + gap, oy
+    return _search(width, height, ox, oy, obstacles, gap, math.inf)  # type: ignore[return-value]
+
+
+def _search(width: float, height: float, x: float, y: float, obstacles: RectGrid | Obstacles, gap: float,
+            limit: float = MAX_REACH) -> tuple[float, float] | None:
+    """The nearest free spot within ``limit``, widening the search window by doubling."""
     reach = max(width, height, 4 * gap)
     while True:
         # Every position within ``reach`` of (x, y) on each axis, and what could block it.
         window = (x - reach - gap, y - reach - gap, width + 2 * (reach + gap), height + 2 * (reach + gap))
-        obstacles = list(obstacles_in(window))
-        if not obstacles:
+        if isinstance(obstacles, RectGrid):
+            rows, inside = obstacles, [obstacles.rects[k] for k in obstacles.keys_near(window)]
+        else:
+            inside = list(obstacles(window))
+            rows = RectGrid(dict(enumerate(inside)), cell=max(width, height, 200.0))
+        if not inside:
             return x, y
-        found = _nearest_in_window(width, height, x, y, obstacles, gap, reach)
+        found = _nearest_by_rows(width, height, x, y, inside, rows, gap, reach)
         if found is not None:
             return found
-        reach *= 2
-
-
-def _nearest_in_window(width: float, height: float, x: float, y: float, obstacles: Sequence[Rect],
-                       gap: float, reach: float) -> tuple[float, float] | None:
-    local = RectGrid(dict(enumerate(obstacles)), cell=max(width, height, 100.0))
-    xs = _axis_candidates(x, width, ((o[0], o[2]) for o in obstacles), gap, reach)
-    ys = _axis_candidates(y, height, ((o[1], o[3]) for o in obstacles), gap, reach)
-    # Pairs (i, j) in order of distance: both lists are sorted by their offset.
-    heap = [(xs[0][0] ** 2 + ys[0][0] ** 2, 0, 0)]
-    seen = {(0, 0)}
-    limit = reach * reach
-    while heap:
-        distance, i, j = heapq.heappop(heap)
-        if distance > limit:
+        if reach >= limit:
             return None
-        cx, cy = xs[i][1], ys[j][1]
-        if not local.keys_near((cx, cy, width, height), gap - _EPS * 2):
-            return cx, cy
-        for ni, nj in ((i + 1, j), (i, j + 1)):
-            if ni < len(xs) and nj < len(ys) and (ni, nj) not in seen:
-                seen.add((ni, nj))
-                heapq.heappush(heap, (xs[ni][0] ** 2 + ys[nj][0] ** 2, ni, nj))
-    return None
+        reach = min(reach * 2, limit)
 
 
-def _axis_candidates(start: float, size: float, spans: Iterable[tuple[float, float]], gap: float,
-                     reach: float) -> list[tuple[float, float]]:
-    """(offset, coordinate) pairs along one axis, nearest first (at equal
-    distance right or below first, as one reads): the start, and just past
-    either side of each obstacle."""
-    values = {start}
-    for low, extent in spans:
-        values.add(low + extent + gap)
-        values.add(low - gap - size)
-    ordered = sorted((abs(v - start), v < start, v) for v in values if abs(v - start) <= reach)
-    return [(offset, v) for offset, _before, v in ordered]
+def _nearest_by_rows(width: float, height: float, x: float, y: float, inside: Sequence[Rect], rows: RectGrid,
+                     gap: float, reach: float) -> tuple[float, float] | None:
+    """The nearest free spot within ``reach``, row by row outwards from y.
+
+    Below y the best row is y itself or just clear of an obstacle's bottom
+    (moving a free spot up towards y keeps it free until it meets one);
+    above y, just clear of an obstacle's top. Each row's nearest free x is
+    found from the blocked intervals on it; rows stop once they are farther
+    off than the best spot found."""
+    lines = {(0.0, False, y)}
+    for o in inside:
+        below, above = o[1] + o[3] + gap, o[1] - gap - height
+        if y < below <= y + reach:
+            lines.add((below - y, False, below))  # at equal distance, below before above
+        if y - reach <= above < y:
+            lines.add((y - above, True, above))
+    best: tuple[float, float, float] | None = None
+    for dy, _above, cy in sorted(lines):
+        if best is not None and dy >= best[0]:
+            break
+        px = _nearest_free_x(width, height, x, cy, rows, gap, reach)
+        if px is None:
+            continue
+        distance = math.hypot(px - x, dy)
+        if distance <= reach and (best is None or distance < best[0] - _EPS):
+            best = (distance, px, cy)
+    return (best[1], best[2]) if best is not None else None
+
+
+def _nearest_free_x(width: float, height: float, x: float, cy: float, rows: RectGrid, gap: float,
+                    reach: float) -> float | None:
+    """On the row at ``cy``: the free left edge nearest to x (right first on a tie), within ``reach``."""
+    band = (x - reach, cy, 2 * reach + width, height)
+    blocked = sorted((r[0] - gap - width, r[0] + r[2] + gap)
+                     for r in (rows.rects[k] for k in rows.keys_near(band, gap - 2 * _EPS)))
+    start = end = None
+    for low, high in blocked:  # merge into runs; find the run holding x
+        if end is not None and low < end - _EPS:
+            end = max(end, high)
+            continue
+        if start is not None and start + _EPS < x < end - _EPS:
+            break
+        start, end = low, high
+    if start is None or not start + _EPS < x < end - _EPS:
+        return x
+    choices = [v for v in (end, start) if abs(v - x) <= reach]
+    return min(choices, key=lambda v: abs(v - x)) if choices else None
 
 
 def grid_layout(sizes: Sequence[tuple[float, float]], gap: float = GAP,
@@ -247,6 +311,7 @@ class _Board:
             return [self.rects[k] for k in self.world.keys_near(rect) if k not in inside and k not in ancestors]
 
         placed = RectGrid()
+        crowd = union(feet.values())  # where a card that finds no room nearby leaves from
         staying = [k for k in siblings if k not in overlapping or k not in movable]
         going = sorted((k for k in siblings if k in overlapping and k in movable),
                        key=lambda k: (-feet[k][2] * feet[k][3], feet[k][1], feet[k][0], k))
@@ -257,8 +322,8 @@ class _Board:
             if not placed.keys_near(rect) and not any(conflicts(rect, o) for o in outside(rect)):
                 placed.add(k, rect)
                 continue
-            x, y = nearest_free(rect[2], rect[3], rect[0], rect[1],
-                                lambda window: placed.near(window) + outside(window), gap)
+            around = placed if parent is None else (lambda window: placed.near(window) + outside(window))
+            x, y = nearest_free(rect[2], rect[3], rect[0], rect[1], around, gap, crowd)
             self.move(k, x - rect[0], y - rect[1])
             placed.add(k, (x, y, rect[2], rect[3]))
 
@@ -287,9 +352,7 @@ def densest_window(rects: Sequence[Rect], width: float, height: float, margin: f
     middle = (everything[0] + everything[2] / 2, everything[1] + everything[3] / 2)
     by_left = sorted(rects, key=lambda r: r[0])
     starts = [r[0] for r in by_left]
-    lefts = sorted({r[0] - margin for r in rects})
-    if len(lefts) > 200:  # a big board: every 200th of the edges is plenty for a first view
-        lefts = lefts[:: math.ceil(len(lefts) / 200)]
+    lefts = _some(sorted({r[0] - margin for r in rects}))
     best: tuple[int, float, list[Rect]] | None = None
     for left in lefts:
         strip = sorted((r for r in by_left[bisect.bisect_left(starts, left):bisect.bisect_right(starts, left + width)]
@@ -308,10 +371,15 @@ def _densest_run(rects: Sequence[Rect], height: float, margin: float) -> list[Re
     """Among rects sorted by top: the most that a window of ``height`` holds whole."""
     best: list[Rect] = []
     tops = [r[1] for r in rects]
-    for r in rects:
-        top = r[1] - margin
+    for top in _some(sorted({t - margin for t in tops})):
         first, last = bisect.bisect_left(tops, top), bisect.bisect_right(tops, top + height)
         held = [s for s in rects[first:last] if s[1] + s[3] <= top + height]
         if len(held) > len(best):
             best = held
     return best
+
+
+def _some(edges: list[float], most: int = 60) -> list[float]:
+    """At most ``most`` of these window edges, evenly spread: on a board of
+    thousands of cards a first view need not try every card's edge."""
+    return edges if len(edges) <= most else edges[:: math.ceil(len(edges) / most)]

@@ -26,7 +26,7 @@ class PlacementOperations(OperationRunner):
                   gap: float = GAP, grid: RectGrid | None = None) -> tuple[float, float]:
         """The top-left nearest to (x, y) where a card of this size covers no card of the board."""
         grid = grid if grid is not None else self.board_grid(board_id)
-        return nearest_free(width, height, x, y, grid.near, gap)
+        return nearest_free(width, height, x, y, grid, gap)
 
     def free_grid(self, board_id: str, sizes: Sequence[tuple[float, float]], x: float, y: float,
                   gap: float = GAP, centred: bool = False) -> list[tuple[float, float]]:

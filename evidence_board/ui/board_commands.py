@@ -62,7 +62,12 @@ class BoardCommands:
     def free_top_left(self, width: float, height: float, centre: QPointF) -> tuple[float, float]:
         """Where a card of this size goes: centred on ``centre`` if that is free,
         else in the nearest free space."""
-        return nearest_free(width, height, centre.x() - width / 2, centre.y() - height / 2, self.cards_near)
+        return nearest_free(width, height, centre.x() - width / 2, centre.y() - height / 2, self.cards_near,
+                            bounds=self._board_bounds())
+
+    def _board_bounds(self) -> Rect | None:
+        bounds = self.scene.cards_bounds()
+        return None if bounds.isEmpty() else (bounds.x(), bounds.y(), bounds.width(), bounds.height())
 
     # -- creating ---------------------------------------------------------------
 
@@ -175,7 +180,7 @@ class BoardCommands:
         top = min(c["y"] for c in specs) + dy
         width = max(c["x"] + c["width"] for c in specs) + dx - left
         height = max(c["y"] + c["height"] for c in specs) + dy - top
-        x, y = nearest_free(width, height, left, top, self.cards_near)
+        x, y = nearest_free(width, height, left, top, self.cards_near, bounds=self._board_bounds())
         return [dict(c, x=c["x"] + dx + x - left, y=c["y"] + dy + y - top) for c in specs]
 
     def _geometry(self, item, offset: float) -> dict:
