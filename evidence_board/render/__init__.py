@@ -15,20 +15,24 @@ draw with the same functions, so an export matches what the user saw:
   context, lane_offset=0.0, selected=False, geometry=None, visible=None)``
   draws a link border to border (``visible``: stroke only the part of a long
   line inside that rectangle),
-  with arrowheads per direction, solid/dashed/dotted per strength and the
-  label on an opaque rounded plate at the middle. ``lane_offset`` (from
+  with arrowheads per direction and solid/dashed/dotted per strength; its
+  label is drawn later by ``paint_label`` (and ``paint_leader``) at the spot
+  ``label_placement.LabelPlacer`` found clear of cards, group titles,
+  arrowheads and other plates. ``lane_offset`` (from
   ``link_lanes(links)``) puts several links between the same two cards side by side;
   ``link_geometry``, ``link_shape`` and ``link_bounds`` give the same geometry
   to hit-testing code.
 - ``board_painter.paint_board(painter, contents, source_rect, context, *,
-  target_rect=None, detail=1.0, numbers=None, background=True)`` draws a whole ``BoardContents`` (groups,
-  then links, then cards, each in z order) without a QGraphicsScene.
+  target_rect=None, detail=1.0, numbers=None, background=True, labels=None)`` draws a whole
+  ``BoardContents`` (groups, then links, then cards, each in z order, then group titles and link labels
+  above them) without a QGraphicsScene; ``board_labels.board_label_placer(contents, context)`` makes
+  the ``labels`` placer to share across the tiles of one export.
 - ``context.RenderContext(case=None)`` holds what painting needs besides the
   records: the open CaseFile for lazy image loading (QImage cache keyed by
   attachment id), source lookups, text layout caches, the palette and fonts.
   It never touches the network and uses only locally installed fonts.
 - ``context.stacking_z(card, placement)`` and ``LINK_Z``: the z order both
-  the scene and ``paint_board`` use (groups under links under cards).
+  the scene and ``paint_board`` use (groups under links under cards; titles and labels on top).
 
 - ``specimen.build_specimen_board(service, board_id)``: one card of every kind,
   labeled links of each strength and a group, for tests, exports and benches
