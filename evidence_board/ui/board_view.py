@@ -20,14 +20,16 @@ from evidence_board.ui.overview_layer import OVERVIEW_SCALE
 MIN_SCALE, MAX_SCALE = 0.01, 4.0
 DRAG_THRESHOLD = 4
 DOT_BLOCK = 32  # grid dots per side of the block drawBackground stamps
+OPENS_IN_READER = (CardKind.DOCUMENT, CardKind.PHOTO)  # double-click reads the card's source
+EMPTY_BOARD_HINT = "Drop PDFs and images here to import them\nor double-click to add a note"
 
 
 class BoardView(QGraphicsView):
     """Shows one BoardScene. ``zoom_changed`` reports the scale (1.0 = 100%)."""
 
     zoom_changed = Signal(float)
-    card_activated = Signal(str)  # double-click on a card
-    show_in_source_requested = Signal(str)
+    card_activated = Signal(str)  # double-click on a card that has nothing to open
+    show_in_source_requested = Signal(str)  # a card's source in the reader (its page and regions, if any)
     error = Signal(str)
     GRID = 20.0
 
@@ -43,6 +45,11 @@ class BoardView(QGraphicsView):
         self._space_down = False
         self._label_editor: QLineEdit | None = None
         self._dot_block: QPolygonF | None = None
+        # Cards in the order the user clicked them (Ctrl+L links first to second):
+        # Qt's selectedItems() has no order.
+        self._picked: list[str] = []
+        self._was_empty = not scene.cards
+        scene.contents_changed.connect(self._contents_changed)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
@@ -126,6 +133,27 @@ class BoardView(QGraphicsView):
                 painter.drawPoints(self._dot_block)
                 painter.translate(-bx * block, -by * block)
 
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.board_scene.cards:
+            return
+        # An empty board says how to start, in the middle of the view at any zoom;
+        # it is drawn, not a card, so nothing in the case changes.
+        painter.save()
+        painter.resetTransform()
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        painter.setFont(font)
+        painter.setPen(self.board_scene.context.palette.muted)
+        text = "This board is empty" if self.read_only else EMPTY_BOARD_HINT
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def _contents_changed(self) -> None:
+        empty = not self.board_scene.cards
+        if empty != self._was_empty:  # the hint comes or goes: the whole viewport, not just the new card
+            self._was_empty = empty
+            self.viewport().update()
+
     # -- mouse ------------------------------------------------------------------
 
     def mousePressEvent(self, event) -> None:
@@ -166,13 +194,27 @@ class BoardView(QGraphicsView):
             return
         if modifiers & Qt.KeyboardModifier.ControlModifier:
             item.setSelected(not item.isSelected())
+            self._pick(item.card_id, item.isSelected())
             scene.selection_changed_in_overview()
             return
         if not item.isSelected():
             scene.clearSelection()
             item.setSelected(True)
+            self._picked = [item.card_id]
             scene.selection_changed_in_overview()
         self._press = (event.position().toPoint(), pos, item, modifiers)
+
+    def _pick(self, card_id: str, selected: bool) -> None:
+        if card_id in self._picked:
+            self._picked.remove(card_id)
+        if selected:
+            self._picked.append(card_id)
+
+    def selected_cards_in_order(self) -> list[CardItem]:
+        """The selected cards, those the user clicked last in click order (after
+        any selected otherwise, by a rectangle or a search)."""
+        picked = {card_id: n for n, card_id in enumerate(self._picked)}
+        return sorted(self.board_scene.selected_cards(), key=lambda item: picked.get(item.card_id, -1))
 
     def _label_at(self, pos: QPointF) -> LinkItem | None:
         """The link whose label is drawn under ``pos`` (labels show from LABEL_DETAIL)."""
@@ -241,7 +283,10 @@ class BoardView(QGraphicsView):
             return
         item = self.board_scene.card_at(pos)
         if item is not None:
-            self.card_activated.emit(item.card_id)
+            if item.card.kind in OPENS_IN_READER and item.card.source_id:
+                self.show_in_source_requested.emit(item.card_id)  # read what the card shows
+            else:
+                self.card_activated.emit(item.card_id)
             return
         if not self.read_only:
             self.run(lambda: self.commands.add_card(CardKind.NOTE, pos))
@@ -330,8 +375,9 @@ class BoardView(QGraphicsView):
             if not item.isSelected():
                 self.board_scene.clearSelection()
                 item.setSelected(True)
-            if item.card.kind is CardKind.QUOTE and item.card.source_id:
-                menu.addAction("Show in source", lambda: self.show_in_source_requested.emit(item.card_id))
+            if item.card.source_id:
+                text = "Show in source" if item.card.kind is CardKind.QUOTE else "Open source"
+                menu.addAction(text, lambda: self.show_in_source_requested.emit(item.card_id))
                 menu.addSeparator()
             for text, call in (("Duplicate", self.commands.duplicate_selection),
                                ("Bring to front", lambda: self.commands.restack(True)),

@@ -112,6 +112,18 @@ class SourceReader(QMainWindow):
         focus_find.setShortcut(QKeySequence.StandardKey.Find)
         focus_find.triggered.connect(lambda: (self.find_box.setFocus(), self.find_box.selectAll()))
         self.addAction(focus_find)
+        # Ctrl+W (and the desktop's own Close keys) and Esc close the reader; Esc
+        # first drops a selection or clip if there is one, as it does on the board.
+        close = QAction("Close", self)
+        keys = [QKeySequence("Ctrl+W")]
+        close.setShortcuts(keys + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
+                                   if k not in keys])
+        close.triggered.connect(self.close)
+        escape = QAction("Close or drop the selection", self)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.triggered.connect(self._escape)
+        self.addAction(close)
+        self.addAction(escape)
         writable = self.service is not None and not self.case.read_only
         self.quote_action.setVisible(writable)
         self.clip_action.setVisible(writable)
@@ -261,6 +273,13 @@ class SourceReader(QMainWindow):
         self.statusBar().showMessage(f"Made a {card.kind.value} card: {card.title}", 6000)
         self.cardCreated.emit(card_id)
         return card_id
+
+    def _escape(self) -> None:
+        widget = self.page_widget
+        if widget.selection is not None or widget.clip is not None:
+            widget.clear_selection()
+        else:
+            self.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Wheel and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
