@@ -20,7 +20,8 @@ from evidence_board.store import CaseFile
 @click.option("--board", help="Board name or id (default: the first board).")
 @click.option("--extract-images", is_flag=True, help="Also make photo cards of the images inside PDFs.")
 @click.option("--password", help="Password of a password-protected PDF.")
-@click.option("--x", type=float, default=0.0, show_default=True, help="Where the first card goes.")
+@click.option("--x", type=float, default=0.0, show_default=True,
+              help="Top-left of the grid the cards go in (moved to the nearest free space).")
 @click.option("--y", type=float, default=0.0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
 def import_command(case: Path, files: tuple[Path, ...], board: str | None, extract_images: bool,

@@ -189,3 +189,26 @@ def test_the_densest_window_holds_as_many_cards_as_any_window(seed: int) -> None
     best = max(_most_held(rects, width, height, a[0], b[1]) for a in rects for b in rects)
     assert held == best
     assert held >= 20  # it is the cluster
+
+
+def test_deep_inside_a_board_packed_wider_than_the_search_a_card_leaves_by_the_nearest_edge() -> None:
+    """60 x 60 cards edge to edge (15,600 x 11,400): no room within reach, so out by the nearest side."""
+    rects = {(i, j): (i * 260.0, j * 190.0, 240.0, 170.0) for i in range(60) for j in range(60)}
+    grid = RectGrid(rects)
+    x, y = nearest_free(200, 120, 7800, 3000, grid)  # 3,000 from the top, 7,800 from the sides
+    assert not any(conflicts((x, y, 200, 120), r, GAP) for r in rects.values())
+    assert y == -GAP - 120 and abs(x - 7800) < 300
+
+
+def test_a_pile_in_the_middle_of_a_packed_board_comes_apart_along_its_nearest_edge() -> None:
+    rects = {f"{i},{j}": (i * 260.0, j * 190.0, 240.0, 170.0) for i in range(40) for j in range(40)}
+    pile = {f"pile{n}": (5200.0 + 7 * n, 300.0 + 5 * n, 200.0, 120.0) for n in range(30)}
+    board = {**rects, **pile}
+    moved = separate(board, {})
+    after = {k: (*moved.get(k, r[:2]), r[2], r[3]) for k, r in board.items()}
+    assert _overlapping_pairs(after) == []
+    assert set(moved) <= set(pile)  # the bigger board cards under the pile stay; the pile moves
+    # Out of the top edge (300 away), not the far sides; spread along it, not stacked in a tower.
+    outside = [after[k] for k in pile if k in moved]
+    assert all(r[1] + r[3] <= 0 for r in outside)
+    assert max(r[1] for r in outside) - min(r[1] for r in outside) < 1000
