@@ -299,7 +299,8 @@ class _Board:
             return
         feet = {k: self.footprint(k) for k in siblings}
         level = RectGrid(feet)
-        overlapping = {k for k in siblings if any(o != k for o in level.keys_near(feet[k]))}
+        crowding = {k: len(level.keys_near(feet[k])) - 1 for k in siblings}
+        overlapping = {k for k in siblings if crowding[k]}
         # Outside a frame, the cards of the rest of the board: a card taken
         # out of a crowded frame must not land on a neighbour of the frame.
         inside = set(self.subtree(parent)) if parent is not None else set()
@@ -313,8 +314,10 @@ class _Board:
         placed = RectGrid()
         crowd = union(feet.values())  # where a card that finds no room nearby leaves from
         staying = [k for k in siblings if k not in overlapping or k not in movable]
+        # The larger stay, then of equals the one in the thinner crowd (a card
+        # something was dropped on, rather than the pile dropped on it).
         going = sorted((k for k in siblings if k in overlapping and k in movable),
-                       key=lambda k: (-feet[k][2] * feet[k][3], feet[k][1], feet[k][0], k))
+                       key=lambda k: (-feet[k][2] * feet[k][3], crowding[k], feet[k][1], feet[k][0], k))
         for k in staying:
             placed.add(k, feet[k])
         for k in going:
