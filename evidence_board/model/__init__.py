@@ -17,6 +17,7 @@ from evidence_board.model.records import (
     Region,
     Source,
     Strength,
+    count_cards,
     new_id,
     new_ids,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Region",
     "Source",
     "Strength",
+    "count_cards",
     "new_id",
     "new_ids",
     "validate_credibility",

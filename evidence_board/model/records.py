@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,18 @@ class CardKind(str, enum.Enum):
     NOTE = "note"  # free text
     ENTITY = "entity"  # a person, organisation, place, event...
     GROUP = "group"  # a titled frame holding other cards
+
+
+def count_cards(kinds: Iterable[CardKind]) -> str:
+    """How the status bar and the export dialog count a board ("17 cards and
+    1 group"): group frames apart, so the two always say the same."""
+    kinds = list(kinds)
+    groups = sum(kind is CardKind.GROUP for kind in kinds)
+    cards = len(kinds) - groups
+    parts = [f"{cards} card{'' if cards == 1 else 's'}"] if cards or not groups else []
+    if groups:
+        parts.append(f"{groups} group{'' if groups == 1 else 's'}")
+    return " and ".join(parts)
 
 
 class EntityType(str, enum.Enum):

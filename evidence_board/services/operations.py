@@ -180,6 +180,7 @@ class OperationRunner:
         step = self._undo[-1]
         changes = self._replay(step, forward=False)
         self._redo.append(self._undo.pop())
+        self._notify(changes)  # after the stacks move: a screen asking can_redo() is told the truth
         return changes
 
     def redo(self) -> Changes:
@@ -188,6 +189,7 @@ class OperationRunner:
         step = self._redo[-1]
         changes = self._replay(step, forward=True)
         self._undo.append(self._redo.pop())
+        self._notify(changes)
         return changes
 
     def _replay(self, step: UndoStep, forward: bool) -> Changes:
@@ -206,7 +208,6 @@ class OperationRunner:
             raise ServiceError(f"cannot {action} {step.label!r}: the case changed since ({exc})") from None
         changes = Changes.from_rows(writer.changes, label, action)
         changes.event_id = event_id
-        self._notify(changes)
         return changes
 
     # -- lookups shared by the service mixins ----------------------------

@@ -30,7 +30,7 @@ from evidence_board.exporters.painting import (
 )
 from evidence_board.exporters.pdf_layout import PAGE_SIZES, PageLayout
 from evidence_board.exporters.scope import ExportScope, board_scope
-from evidence_board.model import CardKind
+from evidence_board.model import CardKind, count_cards
 from evidence_board.store import CaseFile
 
 FORMAT_CHOICES = [  # (format, label, file suffix, file dialog filter)
@@ -171,8 +171,10 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         for fmt, label, _suffix, _filter in FORMAT_CHOICES:
             self.format.addItem(label, fmt)
-        self.scope_board = QRadioButton(f"The whole board ({len(self.whole.numbers)} cards)")
-        self.scope_selection = QRadioButton(f"The selection ({len(self.selection)} cards)")
+        kinds = {card_id: card.kind for card_id, card in self.whole.contents.cards.items()}
+        self.scope_board = QRadioButton(f"The whole board ({count_cards(kinds.values())})")
+        self.scope_selection = QRadioButton(
+            f"The selection ({count_cards(kinds[i] for i in self.selection if i in kinds)})")
         self.scope_board.setChecked(True)
         self.scope_selection.setEnabled(bool(self.selection))
         scope_group = QButtonGroup(self)

@@ -104,7 +104,7 @@ class Inspector(QWidget):
         self.entity_type = _combo([(t.value.capitalize(), t.value) for t in EntityType])
         self.attributes = QPlainTextEdit()
         self.attributes.setTabChangesFocus(True)
-        self.attributes.setPlaceholderText("one per line, e.g.\nnationality: Cuban")
+        self.attributes.setPlaceholderText("one per line, as name: value")
         self.attributes.setMaximumHeight(90)
         self.date_start = QLineEdit()
         self.date_start.setPlaceholderText("YYYY-MM-DD")

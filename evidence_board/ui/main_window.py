@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_board.errors import CaseFileError, EvidenceBoardError
-from evidence_board.model import CardKind
+from evidence_board.model import CardKind, count_cards
 from evidence_board.render.context import RenderContext
 from evidence_board.services import CaseService, Changes
 from evidence_board.store import CaseFile
@@ -316,7 +316,8 @@ class MainWindow(QMainWindow):
             return
         scene = view.board_scene
         selected = len(scene.selected_cards())
-        text = f"{len(scene.cards)} cards · {scene.link_count()} links on this board"
+        cards = count_cards(item.card.kind for item in scene.cards.values())
+        text = f"{cards} · {scene.link_count()} links on this board"
         if selected:
             text += f" · {selected} selected"
         self.counts_label.setText(text)
@@ -371,11 +372,11 @@ class MainWindow(QMainWindow):
         view.run(lambda: view.commands.add_photo(image, view.visible_scene_rect().center(), Path(path).stem))
 
     def link_selected(self) -> None:
-        """Link two selected cards (the keyboard way to the link handle)."""
+        """Link two selected cards, the first selected to the second (the keyboard way to the link handle)."""
         view = self.current_view()
         if view is None or self.read_only:
             return
-        items = view.board_scene.selected_cards()
+        items = view.selected_cards_in_order()
         if len(items) != 2:
             self.statusBar().showMessage("Select exactly two cards to link them.", 4000)
             return

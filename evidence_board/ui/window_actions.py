@@ -124,6 +124,10 @@ class WindowActions:
         for action in (self.add_note, self.add_entity, self.add_group, self.add_photo):
             toolbar.addAction(action)
         toolbar.addSeparator()
+        # The buttons keep a short fixed text (the tooltip and the Edit menu say
+        # what will be undone), so the toolbar never changes width after an edit.
+        self.undo.setIconText("Undo")
+        self.redo.setIconText("Redo")
         toolbar.addAction(self.undo)
         toolbar.addAction(self.redo)
         toolbar.addSeparator()

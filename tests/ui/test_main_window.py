@@ -99,7 +99,7 @@ def test_fit_all_shows_every_card_and_the_status_bar_tells_zoom_and_counts(windo
     assert view.visible_scene_rect().contains(view.board_scene.cards_bounds())
     assert window.zoom_label.text() == f"{view.scale_factor * 100:.0f}%"
     window._update_status()
-    assert window.counts_label.text().startswith("9 cards · 7 links")
+    assert window.counts_label.text().startswith("8 cards and 1 group · 7 links")
 
 
 def test_recent_files_are_remembered_and_opened_next_time(window, settings, specimen_case_path):
