@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidg
 GESTURES = [
     ("Double-click empty board", "Add a note"),
     ("Double-click a link", "Edit its label in place"),
+    ("Double-click a document or photo card", "Open it in the source reader (Ctrl+W or Esc closes it)"),
     ("Drag a card", "Move it (and every selected card): one undo step"),
     ("Drag from a card's + handle", "Link it to the card you drop on"),
     ("Drag a card's square handle", "Resize it"),
