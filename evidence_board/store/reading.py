@@ -186,6 +186,16 @@ class CaseReading:
         )
         return [board_from_row(r) for r in rows]
 
+    def board_counts(self, card_ids: Iterable[str]) -> dict[str, int]:
+        """On how many boards each of these cards sits (0 for a card on none)."""
+        ids = list(card_ids)
+        counts = dict.fromkeys(ids, 0)
+        for chunk in _chunks(ids):
+            counts.update(self.conn.execute(
+                f"SELECT card_id, count(*) FROM placements WHERE card_id IN ({','.join('?' * len(chunk))}) "
+                "GROUP BY card_id", chunk))
+        return counts
+
     # -- cards and links -----------------------------------------------
 
     def card(self, card_id: str) -> Card | None:

@@ -13,6 +13,7 @@ from evidence_board.model import CardKind
 from evidence_board.render.link_painter import LABEL_DETAIL
 from evidence_board.ui.board_commands import NUDGE, BoardCommands
 from evidence_board.ui.board_items import CardItem, LinkItem
+from evidence_board.ui.board_placing import add_card_menu_entries, paste_same_cards
 from evidence_board.ui.board_scene import BoardScene
 from evidence_board.ui.interactions import Interaction, MoveDrag, NewLinkDrag, Pan, ResizeDrag, RubberBand
 from evidence_board.ui.overview_layer import OVERVIEW_SCALE
@@ -31,6 +32,7 @@ class BoardView(QGraphicsView):
     card_activated = Signal(str)  # double-click on a card that has nothing to open
     show_in_source_requested = Signal(str)  # a card's source in the reader (its page and regions, if any)
     error = Signal(str)
+    notice = Signal(str)  # a sentence for the status bar (what a placement did)
     GRID = 20.0
 
     def __init__(self, scene: BoardScene, parent: QWidget | None = None) -> None:
@@ -381,9 +383,10 @@ class BoardView(QGraphicsView):
                 menu.addSeparator()
             for text, call in (("Duplicate", self.commands.duplicate_selection),
                                ("Bring to front", lambda: self.commands.restack(True)),
-                               ("Send to back", lambda: self.commands.restack(False)),
-                               ("Delete", self.commands.delete_selection)):
+                               ("Send to back", lambda: self.commands.restack(False))):
                 menu.addAction(text, lambda call=call: self.run(call)).setEnabled(writable)
+            menu.addSeparator()
+            add_card_menu_entries(self, menu)
         else:
             for kind, text in ((CardKind.NOTE, "Add note here"), (CardKind.ENTITY, "Add entity here"),
                                (CardKind.GROUP, "Add group here")):
@@ -391,6 +394,8 @@ class BoardView(QGraphicsView):
                                ).setEnabled(writable)
             menu.addSeparator()
             menu.addAction("Paste here", lambda: self.run(lambda: self.commands.paste(pos))).setEnabled(writable)
+            menu.addAction("Paste as the same card here", lambda: self.notify(self.run(
+                lambda: paste_same_cards(self.board_scene, pos)))).setEnabled(writable)
         menu.exec(event.globalPos())
 
     # -- drops ----------------------------------------------------------------------
@@ -445,3 +450,7 @@ class BoardView(QGraphicsView):
 
     def report_error(self, message: str) -> None:
         self.error.emit(message)
+
+    def notify(self, message: object) -> None:
+        if isinstance(message, str) and message:
+            self.notice.emit(message)

@@ -100,6 +100,10 @@ class Inspector(QWidget):
         self.text.setMaximumHeight(220)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
+        self.boards_label = QLabel()  # which boards hold this one card
+        self.boards_label.setWordWrap(True)
+        for label in (self.source_label, self.boards_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # titles and names are case text, never markup
         self.source_button = QPushButton("Show in source")
         self.entity_type = _combo([(t.value.capitalize(), t.value) for t in EntityType])
         self.attributes = QPlainTextEdit()
@@ -124,6 +128,7 @@ class Inspector(QWidget):
         colour_row.addWidget(pick)
         for label, widget in (("", self.kind_label), ("Title", self.title), ("Text", self.text),
                               ("Source", self.source_label), ("", self.source_button),
+                              ("On boards", self.boards_label),
                               ("Entity type", self.entity_type), ("Attributes", self.attributes),
                               ("Date", self.date_start), ("Until", self.date_end), ("Tags", self.tags),
                               ("Reliability", self.reliability), ("Credibility", self.credibility)):
@@ -150,6 +155,7 @@ class Inspector(QWidget):
         form = QFormLayout(page)
         self.link_ends = QLabel()
         self.link_ends.setWordWrap(True)
+        self.link_ends.setTextFormat(Qt.TextFormat.PlainText)
         self.label = QLineEdit()
         self.direction = _combo([("→ forward", Direction.FORWARD.value), ("↔ both", Direction.BOTH.value),
                                  ("— none", Direction.NONE.value)])
@@ -220,6 +226,7 @@ class Inspector(QWidget):
         self.source_label.setText(where)
         self.card_form.setRowVisible(self.source_label, bool(where))
         self.card_form.setRowVisible(self.source_button, kind is CardKind.QUOTE and source is not None)
+        self._fill_boards(card.id)
         for widget in (self.entity_type, self.attributes):
             self.card_form.setRowVisible(widget, is_entity)
         if is_entity:
@@ -253,10 +260,18 @@ class Inspector(QWidget):
         if edit.text() != value and not edit.hasFocus():
             edit.setText(value)
 
+    def _fill_boards(self, card_id: str) -> None:
+        boards = [board.name for board in self.service.case.boards_of(card_id)]
+        self.boards_label.setText(", ".join(boards) if boards else "none (the card is only in the case's list)")
+        self.boards_label.setToolTip("The same card, not copies: an edit shows on each of them.")
+
     def _on_changes(self, changes: Changes) -> None:
         if self.card is not None and self.card.id in changes.cards:
             self.card = self.service.case.card(self.card.id)
             self._fill()
+        elif self.card is not None and (changes.boards or any(card_id == self.card.id
+                                                              for _board, card_id in changes.placements)):
+            self._fill_boards(self.card.id)  # placed on or taken off a board, or a board renamed
         elif self.link is not None and self.link.id in changes.links:
             self.link = self.service.case.link(self.link.id)
             self._fill()

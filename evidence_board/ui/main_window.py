@@ -25,6 +25,7 @@ from evidence_board.store import CaseFile
 from evidence_board.ui.board_scene import BoardScene
 from evidence_board.ui.board_view import BoardView
 from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner, open_case_file
+from evidence_board.ui.history_panel import HistoryPanel
 from evidence_board.ui.inspector import Inspector
 from evidence_board.ui.minimap import Minimap
 from evidence_board.ui.search_results import run_search
@@ -75,6 +76,12 @@ class MainWindow(QMainWindow):
         self.right_dock.setMinimumWidth(330)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.left_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.right_dock)
+        # Under the board, wide enough to read before and after values; hidden until asked for (View > History).
+        self.history_dock = QDockWidget("History", self)
+        self.history_dock.setObjectName("history-dock")
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
+        self.history_dock.hide()
+        self.history: HistoryPanel | None = None
         self.side_panel: SidePanel | None = None
         self.inspector: Inspector | None = None
         self.search_box = QLineEdit()
@@ -159,6 +166,10 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([640, 240])
         self.right_dock.setWidget(splitter)
+        self.history = HistoryPanel(self.service)
+        self.history.read_only = self.read_only
+        self.history.error.connect(self.show_error)
+        self.history_dock.setWidget(self.history)
         for board in case.boards():
             self._add_board_tab(board.id, board.name)
         self._remember_recent(case.path)
@@ -180,11 +191,11 @@ class MainWindow(QMainWindow):
             if isinstance(view, BoardView):
                 view.board_scene.close()
                 view.deleteLater()
-        for panel in (self.side_panel, self.inspector):
+        for panel in (self.side_panel, self.inspector, self.history):
             if panel is not None:
                 panel.detach()
                 panel.deleteLater()
-        self.side_panel = self.inspector = None
+        self.side_panel = self.inspector = self.history = None
         self._selection_timer.stop()
         self._status_timer.stop()
         if self.service is not None:
@@ -204,6 +215,7 @@ class MainWindow(QMainWindow):
         view.zoom_changed.connect(self._update_zoom)
         view.card_activated.connect(self._card_activated)
         view.show_in_source_requested.connect(self.show_in_source)
+        view.notice.connect(lambda message: self.statusBar().showMessage(message, 8000))
         scene.selectionChanged.connect(self._selection_timer.start)
         scene.contents_changed.connect(self._status_timer.start)
         if index is None:
@@ -298,8 +310,10 @@ class MainWindow(QMainWindow):
         if view is None or self.inspector is None:
             return
         scene = view.board_scene
-        self.inspector.show_selection([i.card_id for i in scene.selected_cards()],
-                                      [i.link_id for i in scene.selected_links()])
+        cards = [i.card_id for i in scene.selected_cards()]
+        self.inspector.show_selection(cards, [i.link_id for i in scene.selected_links()])
+        if self.history is not None:
+            self.history.show_card(cards[0] if len(cards) == 1 else None)
         self.actions_.update_enabled()
 
     def _update_title(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 
 from evidence_board.model import CardKind
 from evidence_board.ui import case_copies
+from evidence_board.ui.board_placing import paste_same_cards
 from evidence_board.ui.export_dialog import show_export_dialog
 from evidence_board.ui.shortcuts import show_shortcuts
 
@@ -55,6 +56,7 @@ class WindowActions:
         self.copy = self._add(edit, "&Copy", lambda: self._view_call(lambda v: v.commands.copy()), Std.Copy)
         self.paste = self._add(edit, "&Paste", lambda: self._view_call(
             lambda v: v.commands.paste(v.visible_scene_rect().center())), Std.Paste)
+        self.paste_same = self._add(edit, "Paste as the &same card", self.paste_same_cards, "Ctrl+Shift+V")
         self.duplicate = self._add(edit, "D&uplicate", lambda: self._view_call(
             lambda v: v.commands.duplicate_selection()), "Ctrl+D")
         self.delete = self._add(edit, "&Delete", lambda: self._view_call(lambda v: v.commands.delete_selection()),
@@ -78,6 +80,10 @@ class WindowActions:
         view.addSeparator()
         view.addAction(w.left_dock.toggleViewAction())
         view.addAction(w.right_dock.toggleViewAction())
+        self.history = w.history_dock.toggleViewAction()
+        self.history.setShortcut(QKeySequence("Ctrl+H"))
+        view.addAction(self.history)
+        self.all.append(self.history)
 
         insert = bar.addMenu("&Insert")
         self.add_note = self._add(insert, "&Note", lambda: w.add_card(CardKind.NOTE), "Ctrl+Shift+N")
@@ -172,7 +178,8 @@ class WindowActions:
         writable = view is not None and not self.window.read_only
         selected = view.board_scene.selected_cards() if view is not None else []
         anything = bool(view is not None and view.board_scene.selectedItems())
-        for action in (self.add_note, self.add_entity, self.add_group, self.add_photo, self.paste, self.import_,
+        for action in (self.add_note, self.add_entity, self.add_group, self.add_photo, self.paste, self.paste_same,
+                       self.import_,
                        self.new_board, self.rename_board, self.delete_board, self.rename):
             action.setEnabled(writable)
         self.remove_overlaps.setEnabled(writable)
@@ -239,6 +246,12 @@ class WindowActions:
         service = self.window.service
         if service is not None and service.can_redo():
             self.window.run(service.redo)
+
+    def paste_same_cards(self) -> None:
+        """Ctrl+Shift+V: the copied cards themselves on this board (board_placing says what happened)."""
+        view = self.window.current_view()
+        if view is not None and not self.window.read_only:
+            view.notify(view.run(lambda: paste_same_cards(view.board_scene, view.visible_scene_rect().center())))
 
     def focus_search(self) -> None:
         self.window.search_box.setFocus()
