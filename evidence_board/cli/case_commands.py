@@ -10,7 +10,7 @@ import click
 from evidence_board.cli import main
 from evidence_board.cli.output import emit_json, emit_table, plain, shorten
 from evidence_board.errors import InvalidInput
-from evidence_board.model import CardKind, Direction, EntityType, Strength
+from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
 from evidence_board.model.grading import grade_label
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
@@ -173,22 +173,29 @@ def place(case: Path, card_ids: tuple[str, ...], board: str, x: float | None, y:
     """Put existing cards on another board too: the same cards, not copies.
 
     An edit on any board shows on all of them. Several cards keep their
-    layout: --x/--y say where the first one goes. One undo step.
+    layout: by default in the free space nearest where they sit on their
+    other board, or with --x/--y the first card's top-left exactly there.
+    One undo step.
     """
     if (x is None) != (y is None):
         raise InvalidInput("give both --x and --y, or neither")
     with open_case(case) as opened:
         target = board_or_fail(opened, board)
-        where: dict[str, tuple[float, float]] = {}
+        service = service_for(opened)
+        rects: dict[str, tuple[float, float, float, float]] = {}
         for card_id in card_ids:
-            if opened.card(card_id) is None:
+            card = opened.card(card_id)
+            if card is None:
                 raise InvalidInput(f"no card with id {card_id}")
             elsewhere = opened.placements_of(card_id)
-            where[card_id] = (elsewhere[0].x, elsewhere[0].y) if elsewhere else (0.0, 0.0)
-        if x is not None:
-            first_x, first_y = where[card_ids[0]]
-            where = {card_id: (px - first_x + x, py - first_y + y) for card_id, (px, py) in where.items()}
-        service_for(opened).place_cards(target.id, where)
+            p = elsewhere[0] if elsewhere else None
+            rects[card_id] = (p.x, p.y, p.width, p.height) if p else (0.0, 0.0, *DEFAULT_SIZES[card.kind])
+        if x is None:
+            where = service.block_in_free_space(target.id, rects)
+        else:
+            first_x, first_y = rects[card_ids[0]][:2]
+            where = {card_id: (px - first_x + x, py - first_y + y) for card_id, (px, py, _w, _h) in rects.items()}
+        service.place_cards(target.id, where)
         names = ", ".join(b.name for b in opened.boards_of(card_ids[0]))
     click.echo(f"placed {len(where)} card(s) on {target.name}" + (f"; it is now on {names}" if len(where) == 1 else ""))
 

@@ -95,6 +95,17 @@ class BoardOperations(OperationRunner):
 
         return self.run(self._placing_label("Place", positions, "on", board_id), "place_cards", work)
 
+    def block_in_free_space(self, board_id: str, rects: Mapping[str, tuple[float, float, float, float]]
+                            ) -> dict[str, Point]:
+        """Top-lefts for these cards (x, y, width, height) moved as one block, their
+        layout kept, to the free space of the board nearest where the block is now."""
+        left = min(x for x, _y, _w, _h in rects.values())
+        top = min(y for _x, y, _w, _h in rects.values())
+        width = max(x + w for x, _y, w, _h in rects.values()) - left
+        height = max(y + h for _x, y, _w, h in rects.values()) - top
+        x, y = self.free_spot(board_id, width, height, left, top)  # PlacementOperations, in CaseService
+        return {card_id: (cx + x - left, cy + y - top) for card_id, (cx, cy, _w, _h) in rects.items()}
+
     def _placing_label(self, verb: str, card_ids: Iterable[str], preposition: str, board_id: str) -> str:
         """"Place Raúl Castro on Timeline", "Remove 3 cards from Board 1": what Undo will say."""
         ids = list(card_ids)

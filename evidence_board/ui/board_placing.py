@@ -43,14 +43,14 @@ def other_boards(scene: BoardScene, card_ids: Iterable[str]) -> list[tuple[Board
 
 
 def place_on_board(scene: BoardScene, card_ids: list[str], board_id: str) -> str:
-    """Put these cards on another board where they sit on this one, their layout kept."""
+    """Put these cards on another board near where they sit on this one, in free space, their layout kept."""
     board = scene.case.board(board_id)
     already = scene.case.placements_on(board_id, card_ids)
     todo = [card_id for card_id in card_ids if card_id not in already and card_id in scene.cards]
     if not todo:
         return f"{_what(scene, card_ids).capitalize()} already on {board.name}: nothing to place."
-    positions = {card_id: (scene.cards[card_id].placement.x, scene.cards[card_id].placement.y) for card_id in todo}
-    scene.service.place_cards(board_id, positions)
+    rects = {card_id: scene.cards[card_id].geometry for card_id in todo}
+    scene.service.place_cards(board_id, scene.service.block_in_free_space(board_id, rects))
     message = f"Placed {_what(scene, todo)} on {board.name} (the same card, not a copy)."
     if already:
         message += f" {len(already)} already there."
@@ -113,12 +113,14 @@ def paste_same_cards(scene: BoardScene, centre: QPointF) -> str:
     if not todo:
         commands.select(already)
         return f"{_what(scene, already).capitalize()} already on this board (selected)."
-    left = min(spots[c]["x"] for c in todo)
-    top = min(spots[c]["y"] for c in todo)
-    right = max(spots[c]["x"] + spots[c]["width"] for c in todo)
-    bottom = max(spots[c]["y"] + spots[c]["height"] for c in todo)
+    rects = {c: (spots[c]["x"], spots[c]["y"], spots[c]["width"], spots[c]["height"]) for c in todo}
+    left = min(x for x, _y, _w, _h in rects.values())
+    top = min(y for _x, y, _w, _h in rects.values())
+    right = max(x + w for x, _y, w, _h in rects.values())
+    bottom = max(y + h for _x, y, _w, h in rects.values())
     dx, dy = centre.x() - (left + right) / 2, centre.y() - (top + bottom) / 2
-    scene.service.place_cards(scene.board_id, {c: (spots[c]["x"] + dx, spots[c]["y"] + dy) for c in todo})
+    moved = {c: (x + dx, y + dy, w, h) for c, (x, y, w, h) in rects.items()}
+    scene.service.place_cards(scene.board_id, scene.service.block_in_free_space(scene.board_id, moved))
     commands.select(todo + already)
     message = f"Placed {_what(scene, todo)} here: the same card, so an edit shows on every board."
     if already:

@@ -60,6 +60,20 @@ def test_place_without_a_position_uses_where_the_card_sits_elsewhere(two_boards)
         assert (placement.x, placement.y) == (100.0, 40.0)
 
 
+def test_place_without_a_position_lands_in_free_space(two_boards) -> None:
+    path, raul, _kim = two_boards
+    code, note = run("add-card", str(path), "--title", "Already here", "--board", "Timeline", "--x", "90", "--y", "30")
+    assert code == 0
+    code, _out = run("place", str(path), raul, "--board", "Timeline")
+    assert code == 0
+    with CaseFile.open(path, read_only=True) as case:
+        spots = case.load_board(case.find_board("Timeline").id).placements
+        a, b = spots[raul], spots[note.strip()]
+        overlap = a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and b.y < a.y + a.height
+        assert not overlap
+        assert abs(a.x - 100) + abs(a.y - 40) < 600  # near where it sits on Board 1
+
+
 @pytest.mark.parametrize("args, message", [
     (["--board", "Board 1"], "'Raúl Castro' is already on 'Board 1'"),
     (["--board", "Money trail"], "no board named 'Money trail' (boards: Board 1, Timeline)"),
