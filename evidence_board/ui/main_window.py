@@ -36,6 +36,11 @@ from evidence_board.ui.window_actions import WindowActions
 RECENT_LIMIT = 10
 
 
+def _tab_label(name: str) -> str:
+    """A board's name as a tab's text: a lone "&" would be taken as a shortcut mark."""
+    return name.replace("&", "&&")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings) -> None:
         super().__init__()
@@ -219,9 +224,9 @@ class MainWindow(QMainWindow):
         scene.selectionChanged.connect(self._selection_timer.start)
         scene.contents_changed.connect(self._status_timer.start)
         if index is None:
-            self.tabs.addTab(view, name)
+            self.tabs.addTab(view, _tab_label(name))
         else:
-            self.tabs.insertTab(index, view, name)
+            self.tabs.insertTab(index, view, _tab_label(name))
         view.setProperty("board_id", board_id)
         return view
 
@@ -255,7 +260,8 @@ class MainWindow(QMainWindow):
         view = self.tabs.widget(index)
         if not isinstance(view, BoardView) or self.read_only:
             return
-        name, ok = QInputDialog.getText(self, "Rename board", "Board name:", text=self.tabs.tabText(index))
+        board = self.case.board(view.board_scene.board_id)
+        name, ok = QInputDialog.getText(self, "Rename board", "Board name:", text=board.name if board else "")
         if ok:
             self.run(lambda: self.service.rename_board(view.board_scene.board_id, name))
 
@@ -263,7 +269,8 @@ class MainWindow(QMainWindow):
         view = self.current_view()
         if view is None or self.read_only:
             return
-        name = self.tabs.tabText(self.tabs.currentIndex())
+        board = self.case.board(view.board_scene.board_id)
+        name = board.name if board else ""
         answer = QMessageBox.question(self, "Delete board",
                                       f"Delete the board {name!r}? Its cards stay in the case; Undo brings the "
                                       "board back.")
@@ -281,7 +288,7 @@ class MainWindow(QMainWindow):
                 view.board_scene.close()
                 view.deleteLater()
             else:
-                self.tabs.setTabText(self.tabs.indexOf(view), boards[board_id].name)
+                self.tabs.setTabText(self.tabs.indexOf(view), _tab_label(boards[board_id].name))
         shown = {view.board_scene.board_id for view in self.views()}
         for index, board in enumerate(boards.values()):
             if board.id not in shown:

@@ -69,6 +69,7 @@ def test_place_on_board_puts_the_same_card_on_the_other_tab(window):
     assert window.inspector.boards_label.text() == "Board 1, Timeline & ports"
     assert "Placed “Captain Song Man-sun” on Timeline & ports" in window.statusBar().currentMessage()
     other = window.view_of(timeline)
+    assert window.tabs.tabText(window.tabs.indexOf(other)) == "Timeline && ports"  # Qt's literal "&"
     window.tabs.setCurrentWidget(other)
     assert list(other.board_scene.cards) == [person.id]  # the card itself: the case still has 9
     assert len(window.case.cards()) == 9
