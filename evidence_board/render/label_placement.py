@@ -25,6 +25,7 @@ milliseconds once; frames afterwards only draw.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -401,20 +402,24 @@ class LabelPlacer:
         anchors = [(d, mx + ux * d, my + uy * d) for d in _anchors(length / 2)]
         # Under a card or a title no leader starts.
         anchors = [(d, ax, ay) for d, ax, ay in anchors if not self._inside_solid(ax, ay)]
-        for step in LEADER_STEPS:
-            for _d, ax, ay in anchors:
-                for dx, dy in directions:
-                    extent = abs(dx) * w / 2 + abs(dy) * h / 2
-                    cx, cy = ax + dx * (step + extent), ay + dy * (step + extent)
-                    # Straight up, down or across: centred on the leader, or run off to either side.
-                    side = (w / 2 - 8 if abs(dy) > 0.9 else h / 2 - 4 if abs(dx) > 0.9 else 0.0)
-                    for shift in ((0.0, side, -side) if side > 0 else (0.0,)):
-                        rect = (cx - dy * shift - w / 2, cy + dx * shift - h / 2, w, h)
-                        if segment_meets(request.ends, rect, GAP) or self._blocked(rect, own):
-                            continue
-                        leader = (ax, ay, min(max(ax, rect[0]), rect[0] + w), min(max(ay, rect[1]), rect[1] + h))
-                        if not self._leader_blocked(leader, own):
-                            return LabelSpot(*rect, leader=leader)
+        # Each ray (anchor, direction, shift) walks out step by step, jumping past
+        # whatever blocked it; the spot taken is the first in (step, anchor,
+        # direction, shift) order, as if every candidate were tried in turn.
+        best: tuple | None = None
+        for a_index, (_d, ax, ay) in enumerate(anchors):
+            for d_index, (dx, dy) in enumerate(directions):
+                extent = abs(dx) * w / 2 + abs(dy) * h / 2
+                # Straight up, down or across: centred on the leader, or run off to either side.
+                side = (w / 2 - 8 if abs(dy) > 0.9 else h / 2 - 4 if abs(dx) > 0.9 else 0.0)
+                for s_index, shift in enumerate((0.0, side, -side) if side > 0 else (0.0,)):
+                    found = self._walk(request, ax, ay, dx, dy, -dy * shift, dx * shift, extent,
+                                       best[0] if best is not None else len(LEADER_STEPS))
+                    if found is not None:
+                        order = (found[0], a_index, d_index, s_index)
+                        if best is None or order < best[:4]:
+                            best = (*order, found[1])
+        if best is not None:
+            return best[4]
         # Nowhere free: on the line where it meets no other plate or arrowhead, drawn
         # above the cards (readable, if over a card); at worst its middle.
         for d in _slides(min(length / 2, SLIDE_SPAN)):
@@ -422,6 +427,64 @@ class LabelPlacer:
             if not self._blocked(rect, own, cards=False):
                 return LabelSpot(*rect, free=False)
         return LabelSpot(mx - w / 2, my - h / 2, w, h, free=False)
+
+    def _walk(self, request: LabelRequest, ax: float, ay: float, dx: float, dy: float, sx: float, sy: float,
+              extent: float, before: int) -> tuple[int, LabelSpot] | None:
+        """The first step (index into LEADER_STEPS, below ``before``) at which a plate beside the
+        line, out from (ax, ay) along (dx, dy) and shifted by (sx, sy), is free, and its spot."""
+        w, h = request.width, PLATE_HEIGHT
+        index = 0
+        while index < before:
+            step = LEADER_STEPS[index]
+            cx, cy = ax + dx * (step + extent) + sx, ay + dy * (step + extent) + sy
+            rect = (cx - w / 2, cy - h / 2, w, h)
+            if segment_meets(request.ends, rect, GAP):
+                index += 1
+                continue
+            blocker = self._blocker(rect, request.link_id)
+            if blocker is None:
+                leader = (ax, ay, min(max(ax, rect[0]), rect[0] + w), min(max(ay, rect[1]), rect[1] + h))
+                if not self._leader_blocked(leader, request.link_id):
+                    return index, LabelSpot(*rect, leader=leader)
+                index += 1
+            elif blocker is _OUTSIDE:
+                return None  # further out is further outside the limits
+            elif blocker is _CROSSED:
+                index += 1
+            else:
+                clear = _clearing_step(blocker, ax + sx, ay + sy, dx, dy, w / 2, h / 2, extent)
+                index = max(index + 1, bisect.bisect_left(LEADER_STEPS, clear - 1e-9))
+        return None
+
+    def _blocker(self, rect: Rect, own: str) -> Rect | object | None:
+        """What keeps a plate from ``rect``: an obstacle's or plate's rectangle, _CROSSED (a
+        leader crosses it), _OUTSIDE (past the limits), or None (free)."""
+        x, y, w, h = rect
+        left, top, right, bottom = x - GAP, y - GAP, x + w + GAP, y + h + GAP
+        limits = self.limits
+        if limits is not None and not (limits[0] <= x and x + w <= limits[0] + limits[2]
+                                       and limits[1] <= y and y + h <= limits[1] + limits[3]):
+            return _OUTSIDE
+        loaded_cells, spots = self._cells, self._spots
+        crossed = None
+        for i in range(int(left // CELL), int(right // CELL) + 1):
+            for j in range(int(top // CELL), int(bottom // CELL) + 1):
+                loaded = loaded_cells.get((i, j)) or self._load((i, j))
+                for obstacles in (loaded.solids, loaded.arrows):
+                    for box in obstacles:
+                        ox, oy, ow, oh = box
+                        if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+                            return box
+                for link_id in loaded.plates:
+                    if link_id == own:
+                        continue
+                    spot = spots[link_id]
+                    if left < spot.x + spot.width and spot.x < right and top < spot.y + spot.height \
+                            and spot.y < bottom:
+                        return spot.rect
+                    if spot.leader is not None and segment_meets(spot.leader, rect, GAP):
+                        crossed = _CROSSED
+        return crossed
 
     def _inside_solid(self, x: float, y: float) -> bool:
         loaded = self._load((int(x // CELL), int(y // CELL)))
@@ -483,6 +546,24 @@ class LabelPlacer:
         if self.on_forget is not None:
             for spot in spots:
                 self.on_forget(spot.bounds())
+
+
+_OUTSIDE = object()
+_CROSSED = object()
+
+
+def _clearing_step(box: Rect, ax: float, ay: float, dx: float, dy: float, half_w: float, half_h: float,
+                   extent: float) -> float:
+    """The step out along (dx, dy) at which a plate centred at (ax, ay) + (step + extent) * (dx, dy)
+    no longer meets ``box`` (grown by GAP): clear of it on either axis."""
+    ox, oy, ow, oh = box
+    best = math.inf
+    for origin, d, half, low, high in ((ax, dx, half_w, ox, ox + ow), (ay, dy, half_h, oy, oy + oh)):
+        if d > 1e-9:
+            best = min(best, (high + GAP + half - origin) / d - extent)
+        elif d < -1e-9:
+            best = min(best, (origin + half - low + GAP) / -d - extent)
+    return best
 
 
 def _anchors(half: float) -> list[float]:
