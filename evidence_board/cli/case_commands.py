@@ -243,7 +243,8 @@ def log(case: Path, card_id: str | None, limit: int, as_json: bool) -> None:
     """The audit trail: who changed what, when (newest first)."""
     with open_case(case, read_only=True) as opened:
         if card_id:
-            events = opened.card_history(card_id)[::-1][:limit]
+            # Only the newest --limit events are read (a busy card's whole history took 0.34 s at 24,000 steps).
+            events = opened.audit_page(card_id=card_id, limit=limit, changes_per_event=1 << 30)
         else:
             events = opened.audit_events(limit=limit, with_changes=as_json)
     if as_json:
