@@ -27,64 +27,17 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol
 
-Rect = tuple[float, float, float, float]  # x, y, width, height
-Ends = tuple[float, float, float, float]  # x0, y0, x1, y1
+from evidence_board.render.label_geometry import (  # noqa: F401 - the names others import from here
+    ANCHOR_SPAN, CELL, DIAGONAL, GAP, LEADER_STEPS, PLATE_HEIGHT, PLATE_MAX_WIDTH, REACH, SLIDE_SPAN, Ends,
+    LabelRequest, LabelSpot, Rect, anchors, arrow_boxes, cells, clearing_step, landing, meets, reach_of,
+    segment_meets, slides,
+)
 
-CELL = 512.0
-GAP = 4.0  # the clearance a plate keeps from cards, titles, arrowheads and other plates
-PLATE_HEIGHT = 20.0
-PLATE_MAX_WIDTH = 220.0
-# How far beside its line a plate may go (the longest leader), and so how far
-# from a line its plate can land at most.
-LEADER_STEPS = (6.0, 14.0, 24.0, 34.0, 44.0, 54.0, 64.0, 76.0, 90.0, 106.0, 124.0, 144.0, 170.0, 200.0)
-DIAGONAL = math.sqrt(0.5)
-REACH = LEADER_STEPS[-1] + PLATE_MAX_WIDTH / 2 + GAP
-# A plate slides at most SLIDE_SPAN from its line's middle, a leader starts at most
-# ANCHOR_SPAN from it: a label of a line across the board stays near its middle, so
-# a view places only the labels of lines whose middle part is near it.
-SLIDE_SPAN = 900.0
-ANCHOR_SPAN = 600.0
 ROOMY = 150.0  # more room along its line than this, and a label is no more cramped than another
 MAX_INVALIDATIONS = 400  # more changes than this before the next placement forget everything
-
-
-@dataclass(slots=True)
-class LabelSpot:
-    """Where a label's plate is drawn, and the leader joining it to its line (None: on the line)."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-    leader: Ends | None = None
-    free: bool = True  # False: no free spot was found; drawn at the middle, above what is there
-
-    @property
-    def rect(self) -> Rect:
-        return self.x, self.y, self.width, self.height
-
-    def bounds(self) -> Rect:
-        """The plate and its leader together."""
-        if self.leader is None:
-            return self.rect
-        x0, y0, x1, y1 = self.leader
-        left, top = min(self.x, x0, x1), min(self.y, y0, y1)
-        right = max(self.x + self.width, x0, x1)
-        bottom = max(self.y + self.height, y0, y1)
-        return left - 3, top - 3, right - left + 6, bottom - top + 6
-
-
-@dataclass(slots=True)
-class LabelRequest:
-    """A label to place: its link's visible line (border to border) and the plate's width."""
-
-    link_id: str
-    ends: Ends
-    width: float
 
 
 class LabelSource(Protocol):
@@ -96,76 +49,6 @@ class LabelSource(Protocol):
 
     def request(self, link_id: str) -> LabelRequest | None:
         """The link's label as it is now (None: no label, not visible or gone)."""
-
-
-def arrow_boxes(ends: Ends, arrows: tuple[bool, bool], length: float, half_width: float) -> list[Rect]:
-    """Rectangles around the arrowheads at the (start, end) of a line, for plates to keep off."""
-    x0, y0, x1, y1 = ends
-    dx, dy = x1 - x0, y1 - y0
-    norm = math.hypot(dx, dy)
-    if norm < 1e-6:
-        return []
-    ux, uy = dx / norm, dy / norm
-    boxes = []
-    for tip_x, tip_y, sign, wanted in ((x0, y0, 1.0, arrows[0]), (x1, y1, -1.0, arrows[1])):
-        if not wanted:
-            continue
-        bx, by = tip_x + sign * ux * length, tip_y + sign * uy * length
-        xs = (tip_x, bx - uy * half_width, bx + uy * half_width)
-        ys = (tip_y, by + ux * half_width, by - ux * half_width)
-        boxes.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
-    return boxes
-
-
-def _meets(a: Rect, b: Rect, gap: float = 0.0) -> bool:
-    return (a[0] - gap < b[0] + b[2] and b[0] < a[0] + a[2] + gap
-            and a[1] - gap < b[1] + b[3] and b[1] < a[1] + a[3] + gap)
-
-
-def segment_meets(ends: Ends, rect: Rect, gap: float = 0.0) -> bool:
-    """Whether the segment passes through ``rect`` grown by ``gap`` (Liang-Barsky)."""
-    x0, y0, x1, y1 = ends
-    left, top = rect[0] - gap, rect[1] - gap
-    right, bottom = rect[0] + rect[2] + gap, rect[1] + rect[3] + gap
-    dx, dy = x1 - x0, y1 - y0
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
-    return True
-
-
-def landing(ends: Ends) -> Ends:
-    """The part of a line its plate is placed along: within SLIDE_SPAN of its middle."""
-    x0, y0, x1, y1 = ends
-    length = math.hypot(x1 - x0, y1 - y0)
-    if length <= 2 * SLIDE_SPAN:
-        return ends
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    ux, uy = (x1 - x0) / length * SLIDE_SPAN, (y1 - y0) / length * SLIDE_SPAN
-    return mx - ux, my - uy, mx + ux, my + uy
-
-
-def reach_of(ends: Ends) -> Rect:
-    """Where a plate of this line can land: its landing part's bounding box grown by REACH."""
-    x0, y0, x1, y1 = landing(ends)
-    return (min(x0, x1) - REACH, min(y0, y1) - REACH, abs(x1 - x0) + 2 * REACH, abs(y1 - y0) + 2 * REACH)
-
-
-def _cells(rect: Rect) -> Iterable[tuple[int, int]]:
-    x, y, w, h = rect
-    for i in range(int(x // CELL), int((x + w) // CELL) + 1):
-        for j in range(int(y // CELL), int((y + h) // CELL) + 1):
-            yield i, j
 
 
 class _Cell:
@@ -206,12 +89,12 @@ class LabelPlacer:
     def spots_in(self, rect: Rect) -> dict[str, LabelSpot]:
         """Placed spots whose plate or leader meets ``rect`` (call ``ensure`` first)."""
         found: dict[str, LabelSpot] = {}
-        for cell in _cells(rect):
+        for cell in cells(rect):
             loaded = self._cells.get(cell)
             if loaded is None:
                 continue
             for link_id, bounds in loaded.plates.items():
-                if link_id not in found and _meets(bounds, rect):
+                if link_id not in found and meets(bounds, rect):
                     found[link_id] = self._spots[link_id]
         return found
 
@@ -232,7 +115,7 @@ class LabelPlacer:
         self._invalidations = 0
         pending: set[str] = set()
         unsettled = []
-        for cell in _cells(rect):
+        for cell in cells(rect):
             loaded = self._load(cell)
             if not loaded.settled:
                 unsettled.append(loaded)
@@ -261,12 +144,12 @@ class LabelPlacer:
     def _put(self, link_id: str, spot: LabelSpot) -> None:
         self._spots[link_id] = spot
         bounds = spot.bounds()
-        for cell in _cells(bounds):
+        for cell in cells(bounds):
             self._load(cell).plates[link_id] = bounds
 
     def _take(self, link_id: str) -> LabelSpot:
         spot = self._spots.pop(link_id)
-        for cell in _cells(spot.bounds()):
+        for cell in cells(spot.bounds()):
             loaded = self._cells.get(cell)
             if loaded is not None:
                 loaded.plates.pop(link_id, None)
@@ -283,7 +166,7 @@ class LabelPlacer:
         ux, uy = (x1 - x0) / length, (y1 - y0) / length
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         tried: set[str] = set()
-        for d in _slides(min(length / 2, SLIDE_SPAN)):
+        for d in slides(min(length / 2, SLIDE_SPAN)):
             rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
             if self._blocked(rect, request.link_id, plates=False):
                 continue  # a card, title, arrowhead or the page's edge is in the way
@@ -312,9 +195,9 @@ class LabelPlacer:
 
     def _plates_meeting(self, rect: Rect) -> list[str]:
         found: set[str] = set()
-        for cell in _cells((rect[0] - GAP, rect[1] - GAP, rect[2] + 2 * GAP, rect[3] + 2 * GAP)):
+        for cell in cells((rect[0] - GAP, rect[1] - GAP, rect[2] + 2 * GAP, rect[3] + 2 * GAP)):
             for link_id in self._load(cell).plates:
-                if _meets(rect, self._spots[link_id].rect, GAP):
+                if meets(rect, self._spots[link_id].rect, GAP):
                     found.add(link_id)
         return sorted(found)
 
@@ -324,12 +207,12 @@ class LabelPlacer:
             i, j = cell
             solids, arrows, labels = self.source.load((i * CELL - GAP, j * CELL - GAP, CELL + 2 * GAP, CELL + 2 * GAP))
             area = (i * CELL, j * CELL, CELL, CELL)
-            loaded = self._cells[cell] = _Cell([o for o in solids if _meets(o, area, GAP)],
-                                               [o for o in arrows if _meets(o, area, GAP)], labels)
+            loaded = self._cells[cell] = _Cell([o for o in solids if meets(o, area, GAP)],
+                                               [o for o in arrows if meets(o, area, GAP)], labels)
             for link_id in labels:
                 self._listed.setdefault(link_id, set()).add(cell)
                 spot = self._spots.get(link_id)
-                if spot is not None and _meets(spot.bounds(), area):
+                if spot is not None and meets(spot.bounds(), area):
                     loaded.plates[link_id] = spot.bounds()
         return loaded
 
@@ -370,7 +253,7 @@ class LabelPlacer:
     def _leader_blocked(self, leader: Ends, own: str) -> bool:
         x0, y0, x1, y1 = leader
         box = (min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
-        for cell in _cells(box):
+        for cell in cells(box):
             loaded = self._load(cell)
             for obstacle in loaded.solids:
                 if segment_meets(leader, obstacle, 1.0):
@@ -388,7 +271,7 @@ class LabelPlacer:
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         own = request.link_id
         # On the line, from its middle outwards (finer steps near the middle).
-        for d in _slides(min(length / 2, SLIDE_SPAN)):
+        for d in slides(min(length / 2, SLIDE_SPAN)):
             rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
             if not self._blocked(rect, own):
                 return LabelSpot(*rect)
@@ -399,14 +282,14 @@ class LabelPlacer:
                           (-DIAGONAL, -DIAGONAL), (DIAGONAL, -DIAGONAL), (-DIAGONAL, DIAGONAL), (DIAGONAL, DIAGONAL)):
             if all(abs(direction[0] - a) + abs(direction[1] - b) > 0.3 for a, b in directions):
                 directions.append(direction)
-        anchors = [(d, mx + ux * d, my + uy * d) for d in _anchors(length / 2)]
+        starts = [(d, mx + ux * d, my + uy * d) for d in anchors(length / 2)]
         # Under a card or a title no leader starts.
-        anchors = [(d, ax, ay) for d, ax, ay in anchors if not self._inside_solid(ax, ay)]
+        starts = [(d, ax, ay) for d, ax, ay in starts if not self._inside_solid(ax, ay)]
         # Each ray (anchor, direction, shift) walks out step by step, jumping past
         # whatever blocked it; the spot taken is the first in (step, anchor,
         # direction, shift) order, as if every candidate were tried in turn.
         best: tuple | None = None
-        for a_index, (_d, ax, ay) in enumerate(anchors):
+        for a_index, (_d, ax, ay) in enumerate(starts):
             for d_index, (dx, dy) in enumerate(directions):
                 extent = abs(dx) * w / 2 + abs(dy) * h / 2
                 # Straight up, down or across: centred on the leader, or run off to either side.
@@ -422,7 +305,7 @@ class LabelPlacer:
             return best[4]
         # Nowhere free: on the line where it meets no other plate or arrowhead, drawn
         # above the cards (readable, if over a card); at worst its middle.
-        for d in _slides(min(length / 2, SLIDE_SPAN)):
+        for d in slides(min(length / 2, SLIDE_SPAN)):
             rect = (mx + ux * d - w / 2, my + uy * d - h / 2, w, h)
             if not self._blocked(rect, own, cards=False):
                 return LabelSpot(*rect, free=False)
@@ -452,7 +335,7 @@ class LabelPlacer:
             elif blocker is _CROSSED:
                 index += 1
             else:
-                clear = _clearing_step(blocker, ax + sx, ay + sy, dx, dy, w / 2, h / 2, extent)
+                clear = clearing_step(blocker, ax + sx, ay + sy, dx, dy, w / 2, h / 2, extent)
                 index = max(index + 1, bisect.bisect_left(LEADER_STEPS, clear - 1e-9))
         return None
 
@@ -525,7 +408,7 @@ class LabelPlacer:
         if spot is None:
             return
         bounds = spot.bounds()
-        for cell in _cells(bounds):
+        for cell in cells(bounds):
             loaded = self._cells.get(cell)
             if loaded is not None:
                 loaded.plates.pop(link_id, None)
@@ -550,43 +433,3 @@ class LabelPlacer:
 
 _OUTSIDE = object()
 _CROSSED = object()
-
-
-def _clearing_step(box: Rect, ax: float, ay: float, dx: float, dy: float, half_w: float, half_h: float,
-                   extent: float) -> float:
-    """The step out along (dx, dy) at which a plate centred at (ax, ay) + (step + extent) * (dx, dy)
-    no longer meets ``box`` (grown by GAP): clear of it on either axis."""
-    ox, oy, ow, oh = box
-    best = math.inf
-    for origin, d, half, low, high in ((ax, dx, half_w, ox, ox + ow), (ay, dy, half_h, oy, oy + oh)):
-        if d > 1e-9:
-            best = min(best, (high + GAP + half - origin) / d - extent)
-        elif d < -1e-9:
-            best = min(best, (origin + half - low + GAP) / -d - extent)
-    return best
-
-
-def _anchors(half: float) -> list[float]:
-    """Where along a line (offsets from its middle) a leader may start: at most 25 points,
-    within ANCHOR_SPAN of the middle (a long line has room on it; looking all along it
-    would read the whole board)."""
-    half = min(half, ANCHOR_SPAN)
-    step = max(12.0, half / 12)
-    offsets = [0.0]
-    d = step
-    while d < half - 4:
-        offsets += [d, -d]
-        d += step
-    return offsets
-
-
-def _slides(half: float) -> Iterable[float]:
-    """Offsets from a line's middle to try a plate at: 0, then outwards both ways, finer near the middle."""
-    yield 0.0
-    d = 0.0
-    while True:
-        d += 6.0 if d < 120 else 20.0
-        if d > half:
-            return
-        yield d
-        yield -d
