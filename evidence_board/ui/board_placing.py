@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
-from evidence_board.model import Board
+from evidence_board.model import DEFAULT_SIZES, Board
 from evidence_board.ui.board_commands import CARDS_MIME, BoardCommands
 from evidence_board.ui.board_scene import BoardScene
 
@@ -55,6 +55,17 @@ def place_on_board(scene: BoardScene, card_ids: list[str], board_id: str) -> str
     if already:
         message += f" {len(already)} already there."
     return message
+
+
+def place_card_here(scene: BoardScene, card_id: str, centre: QPointF) -> str:
+    """A card on no board (its board was deleted) put on this one, centred on ``centre`` in free space."""
+    card = scene.case.card(card_id)
+    if card is None:
+        return "That card is no longer in the case."
+    width, height = DEFAULT_SIZES[card.kind]
+    rect = (centre.x() - width / 2, centre.y() - height / 2, width, height)
+    scene.service.place_cards(scene.board_id, scene.service.block_in_free_space(scene.board_id, {card_id: rect}))
+    return f"Placed {_what(scene, [card_id])} on this board."
 
 
 def removal_blocked(scene: BoardScene, card_ids: list[str]) -> str | None:

@@ -7,6 +7,7 @@ tabs, title, Edit menu and status bar from it.
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from evidence_board.render.context import RenderContext
 from evidence_board.services import CaseService, Changes
 from evidence_board.store import CaseFile
 from evidence_board.ui.board_scene import BoardScene
+from evidence_board.ui.board_placing import place_card_here
 from evidence_board.ui.board_view import BoardView
 from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner, open_case_file
 from evidence_board.ui.history_panel import HistoryPanel
@@ -354,7 +356,7 @@ class MainWindow(QMainWindow):
         if view is None or card_id not in view.board_scene.cards:
             view = next((v for v in self.views() if card_id in v.board_scene.cards), None)
             if view is None:
-                self.statusBar().showMessage("That card is not on any board.", 4000)
+                self._offer_to_place(card_id)
                 return
             self.tabs.setCurrentWidget(view)
         item = view.board_scene.cards[card_id]
@@ -362,6 +364,21 @@ class MainWindow(QMainWindow):
         if view.scale_factor < 0.5:
             view.set_scale(0.8)
         view.centerOn(item.card_rect().center())
+
+    def _offer_to_place(self, card_id: str) -> None:
+        """A card on no board (its board was deleted) can be put back on the current one."""
+        view, card = self.current_view(), self.case.card(card_id) if self.case else None
+        if view is None or card is None or self.read_only:
+            self.statusBar().showMessage("That card is not on any board.", 4000)
+            return
+        board = self.case.board(view.board_scene.board_id)
+        text = (f"<p>“{html.escape(card.title or card.kind.value)}” is in the case but on no board.</p>"
+                f"<p>Place it on {html.escape(board.name if board else 'this board')}?</p>")  # escaped: case text
+        if QMessageBox.question(self, "Place card", text) == QMessageBox.StandardButton.Yes:
+            view.notify(view.run(lambda: place_card_here(view.board_scene, card_id,
+                                                         view.visible_scene_rect().center())))
+            if card_id in view.board_scene.cards:
+                self.reveal_card(card_id)
 
     def _card_activated(self, card_id: str) -> None:
         if self.inspector is not None and card_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from evidence_board.ui.history_panel import CARD_ROLE, PAGE
 from tests.conftest import reopen
@@ -216,3 +216,22 @@ def test_read_only_history_cannot_restore(qtbot, settings, specimen_case_path):
     panel.tree.setCurrentIndex(card_change.index())
     assert card_change.text().startswith("Added ") and not panel.restore.isEnabled()
     win.close_case()
+
+
+def test_a_card_left_on_no_board_can_be_placed_again_from_the_case_list(window, monkeypatch):
+    person = _card(window, "Captain Song Man-sun")
+    timeline = _new_board(window, "Timeline")
+    window.service.place_cards(timeline, {person.id: (0, 0)})
+    window.service.remove_from_board(window.current_view().board_scene.board_id, person.id)
+    window.service.delete_board(timeline)  # the card stays in the case, on no board
+    assert window.case.boards_of(person.id) == []
+    asked = []
+    monkeypatch.setattr("evidence_board.ui.main_window.QMessageBox.question",
+                        lambda parent, title, text: asked.append(text) or QMessageBox.StandardButton.Yes)
+    window.side_panel.card_picked.emit(person.id)
+    assert "is in the case but on no board" in asked[0] and "Board 1" in asked[0]
+    scene = window.current_view().board_scene
+    assert person.id in scene.cards and [i.card_id for i in scene.selected_cards()] == [person.id]
+    others = [item.card_rect() for card_id, item in scene.cards.items() if card_id != person.id]
+    assert not any(scene.cards[person.id].card_rect().intersects(rect) for rect in others)
+    assert window.actions_.undo.text() == "&Undo Place Captain Song Man-sun on Board 1"
