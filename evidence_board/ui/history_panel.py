@@ -188,11 +188,10 @@ class HistoryPanel(QWidget):
             lines = [(describe(change, names), restorable_card(change)) for change in event.changes]
             cards = {restorable for _line, restorable in lines if restorable}
             target = next(iter(cards)) if len(cards) == 1 else None
-            details = "\n\n".join(whole for (_line, whole), _r in lines)
-            row = [_item(local_time(event.at), event.id, card_id=target),
-                   _item(event.author, event.id, card_id=target),
-                   _item(event.summary, event.id, f"{event.summary}\n{event.author}, {local_time(event.at)}"
-                                                  f"\n\n{details}", target)]
+            details = f"{event.summary}\n{event.author}, {local_time(event.at)}\n\n" + \
+                "\n\n".join(whole for (_line, whole), _r in lines)
+            row = [_item(text, event.id, details, target)
+                   for text in (local_time(event.at), event.author, event.summary)]
             for (line, whole), restorable in lines:
                 row[0].appendRow([_item("", event.id, whole, restorable), _item("", event.id, whole, restorable),
                                   _item(line, event.id, whole, restorable)])

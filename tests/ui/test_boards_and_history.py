@@ -235,3 +235,14 @@ def test_a_card_left_on_no_board_can_be_placed_again_from_the_case_list(window, 
     others = [item.card_rect() for card_id, item in scene.cards.items() if card_id != person.id]
     assert not any(scene.cards[person.id].card_rect().intersects(rect) for rect in others)
     assert window.actions_.undo.text() == "&Undo Place Captain Song Man-sun on Board 1"
+
+
+def test_choosing_an_event_in_any_column_shows_all_it_changed(window, qtbot):
+    person = _card(window, "Captain Song Man-sun")
+    window.service.update_card(person.id, text="Master of the Pong Su")
+    panel = _history(window, qtbot)
+    panel.set_scope("case")
+    for column in range(3):
+        panel.tree.setCurrentIndex(panel.model.index(0, column))
+        details = panel.details.toPlainText()
+        assert details.startswith("Edit Captain Song Man-sun\n") and "after:  Master of the Pong Su" in details
