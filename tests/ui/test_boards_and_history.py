@@ -7,7 +7,7 @@ the same card, the inspector's list of boards, and the History panel with
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
@@ -67,6 +67,10 @@ def test_place_on_board_puts_the_same_card_on_the_other_tab(window):
     assert window.case.counts()["audit_events"] == events + 1
     assert window.actions_.undo.text() == "&Undo Place Captain Song Man-sun on Timeline & ports"
     assert window.inspector.boards_label.text() == "Board 1, Timeline & ports"
+    window.service.rename_board(timeline, "<b>Timeline</b>")
+    assert window.inspector.boards_label.text() == "Board 1, <b>Timeline</b>"  # followed the rename
+    assert window.inspector.boards_label.textFormat() == Qt.TextFormat.PlainText  # shown as typed
+    window.service.undo()
     assert "Placed “Captain Song Man-sun” on Timeline & ports" in window.statusBar().currentMessage()
     other = window.view_of(timeline)
     assert window.tabs.tabText(window.tabs.indexOf(other)) == "Timeline && ports"  # Qt's literal "&"
