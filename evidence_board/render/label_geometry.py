@@ -16,7 +16,7 @@ PLATE_HEIGHT = 20.0
 PLATE_MAX_WIDTH = 220.0
 # How far beside its line a plate may go (the longest leader), and so how far
 # from a line its plate can land at most.
-LEADER_STEPS = (6.0, 14.0, 24.0, 34.0, 44.0, 54.0, 64.0, 76.0, 90.0, 106.0, 124.0, 144.0, 170.0, 200.0)
+LEADER_STEPS = (6.0, 14.0, 24.0, 34.0, 44.0, 54.0, 64.0, 76.0, 90.0, 106.0, 124.0, 144.0)
 DIAGONAL = math.sqrt(0.5)
 REACH = LEADER_STEPS[-1] + PLATE_MAX_WIDTH / 2 + GAP
 # A plate slides at most SLIDE_SPAN from its line's middle, a leader starts at most

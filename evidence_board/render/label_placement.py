@@ -48,7 +48,10 @@ class LabelSource(Protocol):
         of the labelled, visible links whose line comes within ``REACH`` of it."""
 
     def request(self, link_id: str) -> LabelRequest | None:
-        """The link's label as it is now (None: no label, not visible or gone)."""
+        """The link's label as it is now (None: no label, not visible or gone).
+
+        A source may also offer ``load_many(rects)``: ``load`` for several at once.
+        """
 
 
 class _Cell:
@@ -113,6 +116,12 @@ class LabelPlacer:
     def ensure(self, rect: Rect) -> list[Rect]:
         """Place every label that may show in ``rect``; returns the areas of the spots placed now."""
         self._invalidations = 0
+        missing = [cell for cell in cells(rect) if cell not in self._cells]
+        load_many = getattr(self.source, "load_many", None)
+        if len(missing) > 1 and load_many is not None:
+            # One question for a strip of cells a pan brought into view, not one each.
+            for cell, found in zip(missing, load_many([_cell_rect(cell) for cell in missing])):
+                self._load(cell, found)
         pending: set[str] = set()
         unsettled = []
         for cell in cells(rect):
@@ -201,11 +210,11 @@ class LabelPlacer:
                     found.add(link_id)
         return sorted(found)
 
-    def _load(self, cell: tuple[int, int]) -> _Cell:
+    def _load(self, cell: tuple[int, int], found: tuple | None = None) -> _Cell:
         loaded = self._cells.get(cell)
         if loaded is None:
             i, j = cell
-            solids, arrows, labels = self.source.load((i * CELL - GAP, j * CELL - GAP, CELL + 2 * GAP, CELL + 2 * GAP))
+            solids, arrows, labels = found or self.source.load(_cell_rect(cell))
             area = (i * CELL, j * CELL, CELL, CELL)
             loaded = self._cells[cell] = _Cell([o for o in solids if meets(o, area, GAP)],
                                                [o for o in arrows if meets(o, area, GAP)], labels)
@@ -429,6 +438,11 @@ class LabelPlacer:
         if self.on_forget is not None:
             for spot in spots:
                 self.on_forget(spot.bounds())
+
+
+def _cell_rect(cell: tuple[int, int]) -> Rect:
+    """What the source is asked about for a cell: the cell and the clearance around it."""
+    return cell[0] * CELL - GAP, cell[1] * CELL - GAP, CELL + 2 * GAP, CELL + 2 * GAP
 
 
 _OUTSIDE = object()

@@ -49,37 +49,45 @@ class SceneLabelSource:
         self.scene = scene
 
     def load(self, rect: Rect) -> tuple[list[Rect], list[Rect], list[str]]:
+        return self.load_many([rect])[0]
+
+    def load_many(self, rects: list[Rect]) -> list[tuple[list[Rect], list[Rect], list[str]]]:
+        """``load`` for several rectangles with one question to the scene's index: the long
+        links whose bounding boxes meet any region are most of what it returns."""
         from evidence_board.ui.board_items import CardItem, LinkItem
 
-        solids: list[Rect] = []
-        arrows: list[Rect] = []
-        labels: list[str] = []
-        near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
-        reach = (rect[0] - ARROW_LENGTH, rect[1] - ARROW_LENGTH, rect[0] + rect[2] + ARROW_LENGTH,
-                 rect[1] + rect[3] + ARROW_LENGTH)
-
-        def _near_point(x: float, y: float, box: tuple) -> bool:
-            return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-        for item in self.scene.items(QRectF(*near), Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+        found: list[tuple[list[Rect], list[Rect], list[str]]] = [([], [], []) for _ in rects]
+        nears = [(r[0] - REACH, r[1] - REACH, r[2] + 2 * REACH, r[3] + 2 * REACH) for r in rects]
+        reaches = [(r[0] - ARROW_LENGTH, r[1] - ARROW_LENGTH, r[0] + r[2] + ARROW_LENGTH, r[1] + r[3] + ARROW_LENGTH)
+                   for r in rects]
+        left, top = min(n[0] for n in nears), min(n[1] for n in nears)
+        right, bottom = max(n[0] + n[2] for n in nears), max(n[1] + n[3] for n in nears)
+        query = QRectF(left, top, right - left, bottom - top)
+        for item in self.scene.items(query, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
             if isinstance(item, CardItem):
                 box = title_obstacle(item.card, item.geometry, item.context) if item.is_group else item.geometry
-                if _meets(box, rect):
-                    solids.append(box)
+                for index, rect in enumerate(rects):
+                    if _meets(box, rect):
+                        found[index][0].append(box)
             elif isinstance(item, LinkItem):
                 # Plain floats first: a region meets the bounding boxes of a hundred
                 # long links whose lines pass nowhere near it.
                 if not item.geometry.visible:
                     continue
                 ends = item.scene_ends()
-                if item.link.label and segment_meets(landing(ends), near):
-                    labels.append(item.link_id)
-                if item.link.direction is not Direction.NONE and (_near_point(ends[2], ends[3], reach)
-                                                                  or _near_point(ends[0], ends[1], reach)):
-                    arrows += [box for box in link_arrow_boxes(item.link, item.scene_geometry())
-                               if _meets(box, rect)]
-        labels.sort()
-        return solids, arrows, labels
+                part = landing(ends) if item.link.label else None
+                arrows = item.link.direction is not Direction.NONE
+                for index, rect in enumerate(rects):
+                    if part is not None and segment_meets(part, nears[index]):
+                        found[index][2].append(item.link_id)
+                    box = reaches[index]
+                    if arrows and (box[0] <= ends[2] <= box[2] and box[1] <= ends[3] <= box[3]
+                                   or box[0] <= ends[0] <= box[2] and box[1] <= ends[1] <= box[3]):
+                        found[index][1].extend(b for b in link_arrow_boxes(item.link, item.scene_geometry())
+                                               if _meets(b, rect))
+        for _solids, _arrows, labels in found:
+            labels.sort()
+        return found
 
     def request(self, link_id: str) -> LabelRequest | None:
         item = getattr(self.scene, "links", {}).get(link_id)
