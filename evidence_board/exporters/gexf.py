@@ -16,6 +16,7 @@ from pathlib import Path
 from evidence_board.exporters.files import atomic_write
 from evidence_board.exporters.graphml import WEIGHTS, rgb
 from evidence_board.exporters.scope import ExportScope, card_colour, card_record, link_record
+from evidence_board.exporters.xml_text import make_tree_xml_safe
 from evidence_board.model import Direction, Strength
 
 NS = "http://gexf.net/1.3"
@@ -87,6 +88,7 @@ def gexf_tree(scope: ExportScope) -> ET.ElementTree:
         if link.colour:
             _colour(edge, link.colour)
         ET.SubElement(edge, f"{{{VIZ}}}shape", value=EDGE_SHAPES[link.strength])
+    make_tree_xml_safe(root)  # control characters in titles: U+FFFD (exporters/xml_text.py)
     ET.indent(root, space=" ")
     return ET.ElementTree(root)
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from evidence_board.exporters.files import atomic_write
 from evidence_board.exporters.scope import ExportScope, card_colour, card_record, link_record
-from evidence_board.model import Direction, Strength
+from evidence_board.exporters.xml_text import make_tree_xml_safe
+from evidence_board.model import Direction, Strength, limits
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 Y = "http://www.yworks.com/xml/graphml"
@@ -41,9 +42,14 @@ EDGE_KEYS: list[tuple[str, str]] = [
     ("edge_colour", "string"),
 ]
 WEIGHTS = {Strength.CONFIRMED: 3.0, Strength.UNCONFIRMED: 2.0, Strength.TENTATIVE: 1.0}
+FALLBACK_COLOUR = "#888888"
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
+    """A ``#rrggbb`` (or ``#rrggbbaa``) colour's red, green and blue; grey for anything else
+    (opening a case refuses other colours, and an export never fails on one)."""
+    if not limits.is_colour(colour):
+        colour = FALLBACK_COLOUR
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
@@ -85,7 +91,8 @@ def graphml_tree(scope: ExportScope) -> ET.ElementTree:
         _data(edge, "weight", WEIGHTS[link.strength])
         _data(edge, "edge_colour", link.colour)
         _yed_edge(ET.SubElement(edge, f"{{{NS}}}data", key="edge_graphics"), link.label,
-                  link.colour or "#555555", link.direction, link.strength)
+                  link.colour if limits.is_colour(link.colour) else "#555555", link.direction, link.strength)
+    make_tree_xml_safe(root)  # control characters in titles: U+FFFD (exporters/xml_text.py)
     ET.indent(root, space=" ")
     return ET.ElementTree(root)
 

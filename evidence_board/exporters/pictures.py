@@ -26,6 +26,7 @@ from evidence_board.exporters.painting import (
     FULL_DETAIL, ExportRenderContext, image_edge_for, missing_characters_warning,
 )
 from evidence_board.exporters.scope import ExportScope
+from evidence_board.exporters.xml_text import make_file_xml_safe
 from evidence_board.render.board_painter import paint_board
 
 MAX_PIXELS = 100_000_000  # 400 MB of image memory
@@ -134,6 +135,7 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
                         detail=FULL_DETAIL, numbers=scope.numbers if numbers else None)
         finally:
             painter.end()
+        make_file_xml_safe(tmp)  # QSvgGenerator writes control characters as they are
 
     atomic_write(path, write)
     return PictureResult(path, width, height, 1.0, warnings=_warnings(scope))

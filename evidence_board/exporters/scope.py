@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from evidence_board.errors import InvalidInput
-from evidence_board.model import Board, Card, CardKind, Link, Placement, Source
+from evidence_board.model import Board, Card, CardKind, Link, Placement, Source, limits
 from evidence_board.model.grading import grade_label
 from evidence_board.store import CaseFile
 from evidence_board.store.reading import BoardContents
@@ -129,7 +129,7 @@ KIND_COLOURS: dict[CardKind, str] = {
 
 
 def card_colour(card: Card) -> str:
-    return card.colour or KIND_COLOURS[card.kind]
+    return card.colour if limits.is_colour(card.colour) else KIND_COLOURS[card.kind]
 
 
 def card_record(scope: ExportScope, card: Card, place: Placement) -> dict[str, str | float | int | None]:

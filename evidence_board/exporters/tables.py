@@ -2,10 +2,13 @@
 and link-analysis tools (``links.csv`` has the ``source``/``target``/``type``
 columns Gephi's spreadsheet import looks for).
 
-UTF-8 without a byte-order mark, comma-separated, one header row. Text that a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-tab or carriage return) gets a leading apostrophe: card text comes from
-documents other people wrote, and opening an export must not run their formulas.
+UTF-8 without a byte-order mark, comma-separated, one header row. Every text
+cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return), in every column, gets a leading
+apostrophe (OWASP's advice): card text comes from documents other people
+wrote, a case file from anyone, and opening an export must not run their
+formulas. Numbers the export itself writes (positions, sizes, page and card
+numbers) stay numbers: their text is digits, a sign and a point, never a formula.
 """
 
 from __future__ import annotations
@@ -29,16 +32,18 @@ LINK_COLUMNS = [
     "colour", "created_at", "created_by",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TEXT_COLUMNS = {"title", "text", "tags", "attributes", "source_file", "source_title", "target_title", "label",
-                 "created_by", "modified_by"}
 
 
-def _cell(name: str, value: object) -> object:
-    if isinstance(value, str) and name in _TEXT_COLUMNS and value.startswith(_FORMULA_START):
-        return "'" + value
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return "" if value is None else value
+    if isinstance(value, (int, float)):
+        return value
+    return _cell(str(value))  # anything else is written as its text, neutralised too
 
 
 def _csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
@@ -46,7 +51,7 @@ def _csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(k, row.get(k)) for k in columns})
+        writer.writerow({k: _cell(row.get(k)) for k in columns})
     return out.getvalue().encode("utf-8")
 
 

@@ -90,7 +90,7 @@ class BoardOperations(OperationRunner):
                     width, height = other
                 z += 1
                 w.insert("placements", {"board_id": board_id, "card_id": card_id,
-                                        "x": v.number(x, "x"), "y": v.number(y, "y"),
+                                        "x": v.coordinate(x, "x"), "y": v.coordinate(y, "y"),
                                         "width": width, "height": height, "z": z, "group_id": None})
 
         return self.run(self._placing_label("Place", positions, "on", board_id), "place_cards", work)
@@ -138,7 +138,7 @@ class BoardOperations(OperationRunner):
                    merge_key: str | None = None) -> Changes:
         """Move cards to new top-left positions: one step however many cards."""
 
-        values = {(board_id, card_id): {"x": v.number(x, "x"), "y": v.number(y, "y")}
+        values = {(board_id, card_id): {"x": v.coordinate(x, "x"), "y": v.coordinate(y, "y")}
                   for card_id, (x, y) in positions.items()}
 
         def work(w: RowWriter, ch: Changes) -> None:
@@ -155,10 +155,11 @@ class BoardOperations(OperationRunner):
         width, height = v.number(width, "width"), v.number(height, "height")
         if width < 20 or height < 20:
             raise InvalidInput("a card is at least 20 x 20")
+        width, height = v.side(width, "width"), v.side(height, "height")
 
         def work(w: RowWriter, ch: Changes) -> None:
             self._require(w, "placements", (board_id, card_id), "card on this board")
-            w.update("placements", (board_id, card_id), {"x": v.number(x, "x"), "y": v.number(y, "y"),
+            w.update("placements", (board_id, card_id), {"x": v.coordinate(x, "x"), "y": v.coordinate(y, "y"),
                                                          "width": width, "height": height})
 
         return self.run("Resize card", "set_geometry", work)

@@ -67,9 +67,9 @@ class CardOperations(OperationRunner):
                 z += 1
                 placements.append({
                     "board_id": board_id, "card_id": card_id,
-                    "x": v.number(geometry["x"] or 0.0, "x"), "y": v.number(geometry["y"] or 0.0, "y"),
-                    "width": max(20.0, v.number(geometry["width"] or dw, "width")),
-                    "height": max(20.0, v.number(geometry["height"] or dh, "height")),
+                    "x": v.coordinate(geometry["x"] or 0.0, "x"), "y": v.coordinate(geometry["y"] or 0.0, "y"),
+                    "width": v.side(max(20.0, v.number(geometry["width"] or dw, "width")), "width"),
+                    "height": v.side(max(20.0, v.number(geometry["height"] or dh, "height")), "height"),
                     "z": z, "group_id": None,
                 })
         w.insert_many("cards", cards)

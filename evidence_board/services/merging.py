@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_board.errors import InvalidInput
-from evidence_board.model import new_id
+from evidence_board.model import limits, new_id
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
 from evidence_board.store import CaseFile, now_iso
@@ -339,9 +339,10 @@ class _Merger:
                            "strength": "tentative", "colour": "", "created_at": at,
                            "created_by": self.service.author, "modified_at": at,
                            "modified_by": self.service.author})
-        # Beside ours wherever ours sits, so both versions are seen together.
+        # Beside ours wherever ours sits, so both versions are seen together
+        # (at the board's edge, on it: a merge writes nothing opening would refuse).
         for p in _rows(w.conn, "SELECT * FROM placements WHERE card_id = ?", (ours_id,)):
-            w.insert("placements", {**p, "card_id": copy_id, "x": p["x"] + p["width"] + 40,
+            w.insert("placements", {**p, "card_id": copy_id, "x": min(p["x"] + p["width"] + 40, limits.BOARD_EXTENT),
                                     "z": p["z"] + 1, "group_id": None})
             self.report.placements_added += 1
 

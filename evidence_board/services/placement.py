@@ -51,7 +51,7 @@ class PlacementOperations(OperationRunner):
         positions = separate(rects, parents, movable)
         if not positions:
             return Changes()
-        values = {(board_id, card_id): {"x": v.number(x, "x"), "y": v.number(y, "y")}
+        values = {(board_id, card_id): {"x": v.coordinate(x, "x"), "y": v.coordinate(y, "y")}
                   for card_id, (x, y) in positions.items()}
 
         def work(w: RowWriter, ch: Changes) -> None:

@@ -7,13 +7,12 @@ anything is written.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from evidence_board.errors import InvalidInput
-from evidence_board.model import CardKind, Direction, EntityType, Strength
+from evidence_board.model import CardKind, Direction, EntityType, Strength, limits
 from evidence_board.model.grading import validate_credibility, validate_reliability
 from evidence_board.store.rows import dumps
 
@@ -24,8 +23,6 @@ MAX_CARD_TEXT = 1_000_000
 MAX_SHORT_TEXT = 10_000  # a title's, a label's, an attribute's, a tag's
 MAX_PAGE_TEXT = 1_000_000
 
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-_PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 # Card fields a caller may set, and how each is stored.
 CARD_FIELDS = (
@@ -62,7 +59,7 @@ def enum_value(enum_type: type, value: Any, what: str) -> str:
 def colour(value: Any) -> str:
     if value in (None, ""):
         return ""
-    if not isinstance(value, str) or not _COLOUR.match(value):
+    if not limits.is_colour(value):
         raise InvalidInput(f"colour must be written #rrggbb, not {value!r}")
     return value.lower()
 
@@ -81,27 +78,22 @@ def tags(value: Any) -> list[str]:
 
 
 def iso_date(value: Any, what: str) -> str | None:
-    """Accept 2004, 2004-11, 2004-11-28 or an ISO date-time."""
+    """Accept 2004, 2004-11, 2004-11-28 or an ISO date-time (model/limits.py)."""
     if value in (None, ""):
         return None
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     text = str(value).strip()
-    if _PARTIAL_DATE.match(text):
-        parts = [int(p) for p in text.split("-")]
-        try:
-            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-        except ValueError:
-            raise InvalidInput(f"{what} {text!r} is not a real date") from None
-        return text
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{what} must be an ISO date such as 2004-11-28, not {text!r}") from None
+    problem = limits.card_date_problem(text)
+    if problem == "is not a real date":
+        raise InvalidInput(f"{what} {text!r} {problem}")
+    if problem is not None:
+        raise InvalidInput(f"{what} {problem}, not {text!r}")
     return text
 
 
 def regions(value: Any) -> list[list[float]]:
+    """Rectangles on a page, in PDF points; each within the limits of model/limits.py."""
     out = []
     for region in value or ():
         try:
@@ -110,6 +102,9 @@ def regions(value: Any) -> list[list[float]]:
             raise InvalidInput(f"a region is four numbers x0, y0, x1, y1, not {region!r}") from None
         if not (x1 >= x0 and y1 >= y0):
             raise InvalidInput(f"a region must have x1 >= x0 and y1 >= y0: {region!r}")
+        if not all(limits.REGION_LOW <= n <= limits.REGION_HIGH for n in (x0, y0, x1, y1)):
+            raise InvalidInput(f"a region lies on its page, within {limits.REGION_LOW:,.0f} .. "
+                               f"{limits.REGION_HIGH:,.0f} points: {region!r}")
         out.append([x0, y0, x1, y1])
     return out
 
@@ -221,6 +216,24 @@ def number(value: Any, what: str) -> float:
         raise InvalidInput(f"{what} must be a number, not {value!r}") from None
     if not math.isfinite(result):
         raise InvalidInput(f"{what} must be a finite number")
+    return result
+
+
+def coordinate(value: Any, what: str) -> float:
+    """A position on the board (a card's left or top edge): model/limits.py says why this range."""
+    result = number(value, what)
+    if not -limits.BOARD_EXTENT <= result <= limits.BOARD_EXTENT:
+        raise InvalidInput(f"{what} must be within ±{limits.BOARD_EXTENT:,.0f}, the board's extent, "
+                           f"not {result:,.6g}")
+    return result
+
+
+def side(value: Any, what: str) -> float:
+    """A card's width or height."""
+    result = number(value, what)
+    if not limits.MIN_CARD_SIDE <= result <= limits.MAX_CARD_SIDE:
+        raise InvalidInput(f"{what} must be from {limits.MIN_CARD_SIDE:,.0f} to {limits.MAX_CARD_SIDE:,.0f}, "
+                           f"not {result:,.6g}")
     return result
 
 

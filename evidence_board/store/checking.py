@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidence_board.errors import ReadOnlyCase
-from evidence_board.store import safety
+from evidence_board.store import safety, value_checks
 from evidence_board.store.casefile import _refuse_newer
 from evidence_board.store.search import index_problems
 
@@ -95,16 +95,7 @@ def _run_checks(conn: safety.GuardedConnection, path: Path, version: int, report
 
 
 def _check_references(conn: sqlite3.Connection, report: CheckReport) -> None:
-    missing: dict[tuple[str, str], int] = {}
-    for table, _rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-        missing[(table, parent)] = missing.get((table, parent), 0) + 1
-    for (table, parent), count in sorted(missing.items()):
-        report.problems.append(f"{count} row(s) of {table} point at {parent} that do not exist")
-    not_groups = conn.execute(
-        "SELECT count(*) FROM placements p JOIN cards c ON c.id = p.group_id WHERE c.kind <> 'group'"
-    ).fetchone()[0]
-    if not_groups:
-        report.problems.append(f"{not_groups} placement(s) sit in a 'group' that is not a group card")
+    report.problems += value_checks.reference_problems(conn)  # what opening refuses, listed
     report.checked.append("references between boards, cards, links, sources and attachments")
 
 

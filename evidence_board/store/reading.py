@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidence_board.errors import UnknownId
 from evidence_board.model import Board, Card, Link, Placement, Source
 from evidence_board.store.rows import (
     BOARD_COLUMNS, CARD_COLUMNS, LINK_COLUMNS, PLACEMENT_COLUMNS, SOURCE_COLUMNS,
@@ -20,6 +21,14 @@ from evidence_board.store.rows import (
 )
 from evidence_board.store import search as searching
 from evidence_board.store.search import SearchHit
+
+
+class MissingAttachment(UnknownId, KeyError):
+    """A stored file a row points at is not in the case. Opening refuses such
+    a file (store/value_checks.py); a reader that meets one says so in words."""
+
+    def __str__(self) -> str:  # KeyError's own would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(slots=True)
@@ -273,7 +282,8 @@ class CaseReading:
     def attachment(self, attachment_id: int) -> bytes:
         row = self.conn.execute("SELECT data FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
         if row is None:
-            raise KeyError(attachment_id)
+            raise MissingAttachment(f"the case holds no stored file {attachment_id!r}; "
+                                    "run 'evidence-board check' on it")
         return bytes(row[0])
 
     def page_text(self, source_id: str, page: int) -> str | None:

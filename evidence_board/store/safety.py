@@ -13,7 +13,9 @@ every file is treated as untrusted until these checks pass:
 3. ``PRAGMA quick_check``: b-tree structure, NOT NULL and CHECK constraints
    (so every kind, direction and grading value is one we know);
 4. the values our readers turn into Python objects: storage types, text
-   lengths, numbers in range, JSON that parses to the shape we expect.
+   lengths, numbers in range, JSON that parses to the shape we expect, the
+   limits the services keep (board geometry, regions, colours, dates), and
+   references that lead somewhere (``store/value_checks.py``).
 
 Every connection is a :class:`GuardedConnection`: ``trusted_schema`` off,
 ``cell_size_check`` on, no memory-mapped I/O, a cap on the size of any one
@@ -27,7 +29,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 import sqlite3
 import stat
 import time
@@ -35,7 +36,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileMissing, NotACaseFile
-from evidence_board.store import app_files, schema
+from evidence_board.store import app_files, schema, value_checks
+from evidence_board.store.value_checks import MAX_JSON_DEPTH, MAX_PAGE, MAX_TEXT_CHARS  # noqa: F401
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -43,13 +45,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # than this cannot be stored or read, so a crafted row cannot make us
 # allocate gigabytes.
 MAX_VALUE_BYTES = 512 * 1024 * 1024
-# Any one text value in a table (a card's text, a page's text, an audit
-# image): far above what a person writes, far below what hurts memory.
-MAX_TEXT_CHARS = 4 * 1024 * 1024
-# Numbers of pages, coordinates: beyond these a value is not a real one.
-MAX_PAGE = 1_000_000
-MAX_COORDINATE = 1e12
-MAX_JSON_DEPTH = 64
 # A statement running longer than this is interrupted ("interrupted").
 STATEMENT_SECONDS = 30.0
 # The checks at opening get this long per MiB of file, at least the minimum.
@@ -346,125 +341,13 @@ def schema_problems(conn: sqlite3.Connection, version: int) -> list[str]:
     return problems
 
 
-# -- the values ---------------------------------------------------------
-
-# JSON columns and the shape their value must have.
-_JSON_SHAPES = {
-    ("cards", "tags"): "array",
-    ("cards", "regions"): "array",
-    ("cards", "attributes"): "object",
-    ("sources", "metadata"): "object",
-    ("audit_changes", "before"): "object",
-    ("audit_changes", "after"): "object",
-}
-# Extra conditions a row must meet, beyond its declared type.
-_JSON_CONTENT = {
-    ("cards", "tags"): "EXISTS (SELECT 1 FROM json_each(tags) WHERE type <> 'text')",
-    ("cards", "regions"): (
-        "EXISTS (SELECT 1 FROM json_each(regions) r WHERE r.type <> 'array' "
-        "OR json_array_length(r.value) <> 4 OR EXISTS (SELECT 1 FROM json_each(r.value) n "
-        "WHERE n.type NOT IN ('integer', 'real')))"
-    ),
-    ("cards", "attributes"): "EXISTS (SELECT 1 FROM json_each(attributes) WHERE type <> 'text')",
-    ("sources", "metadata"): (
-        f"(SELECT max(length(path) - length(replace(replace(path, '[', ''), '.', ''))) "
-        f"FROM json_tree(metadata)) > {MAX_JSON_DEPTH}"
-    ),
-    ("audit_changes", "before"): "EXISTS (SELECT 1 FROM json_each(before) WHERE type IN ('object', 'array'))",
-    ("audit_changes", "after"): "EXISTS (SELECT 1 FROM json_each(after) WHERE type IN ('object', 'array'))",
-}
-_RANGES = {
-    ("cards", "page"): (0, MAX_PAGE),
-    ("sources", "page_count"): (0, MAX_PAGE),
-    ("source_pages", "page"): (0, MAX_PAGE),
-}
-
-
-def _column_condition(table: str, name: str, declared: str, notnull: bool) -> str:
-    """SQL that is true when a value is not one our readers can take."""
-    col = f'"{name}"'
-    allowed = {"TEXT": ["text"], "INTEGER": ["integer"], "REAL": ["real", "integer"],
-               "BLOB": ["blob"]}.get(declared.upper(), ["text", "integer", "real", "blob"])
-    if not notnull:
-        allowed = [*allowed, "null"]
-    types = ", ".join(f"'{t}'" for t in allowed)
-    parts = [f"typeof({col}) NOT IN ({types})"]
-    if declared.upper() == "TEXT":
-        parts.append(f"length({col}) > {MAX_TEXT_CHARS}")
-    if declared.upper() == "REAL":
-        parts.append(f"abs({col}) > {MAX_COORDINATE}")
-    if (table, name) in _RANGES:
-        low, high = _RANGES[(table, name)]
-        parts.append(f"{col} NOT BETWEEN {low} AND {high}")
-    if (table, name) in _JSON_SHAPES:
-        shape = _JSON_SHAPES[(table, name)]
-        json_bad = (f"(NOT json_valid({col}) OR json_type({col}) <> '{shape}' "
-                    f"OR {_JSON_CONTENT[(table, name)]})")
-        parts.append(f"({col} IS NOT NULL AND {json_bad})")
-    return " OR ".join(parts)
-
-
-def check_constraints(create_sql: str) -> list[str]:
-    """The CHECK expressions of one of our CREATE TABLE statements.
-
-    SQLite skips CHECK constraints in ``quick_check`` on a read-only
-    connection, so we test them ourselves (the SQL is ours, not the file's).
-    """
-    found, start = [], 0
-    while (at := create_sql.find("CHECK (", start)) >= 0:
-        depth, i = 0, at + len("CHECK ")
-        for i in range(at + len("CHECK "), len(create_sql)):
-            depth += {"(": 1, ")": -1}.get(create_sql[i], 0)
-            if depth == 0:
-                break
-        found.append(create_sql[at + len("CHECK "):i + 1])
-        start = i + 1
-    return found
-
-
-_ONE_OF = re.compile(r"^\((\w+) = '[^']*'(?: OR \1 = '[^']*')*\)$")
-
-
-def rule_text(expr: str) -> str:
-    """A CHECK expression as a short phrase for a one-line message: a chain
-    of ``kind = 'note' OR kind = 'quote'`` reads as ``kind in (note, quote)``."""
-    flat = " ".join(expr.split())
-    match = _ONE_OF.match(flat)
-    if match:
-        values = re.findall(r"= '([^']*)'", flat)
-        return f"({match.group(1)} in ({', '.join(values)}))"
-    return flat if len(flat) <= 80 else flat[:79] + "…"
+# -- the values (store/value_checks.py) ----------------------------------
 
 
 def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> list[str]:
     """Rows whose values our readers could not turn into records safely."""
     objects, tables = _expected(version, tuple(schema.MIGRATIONS))
-    problems: list[str] = []
-    for table, columns in sorted(tables.items()):
-        checks = [(c[1], _column_condition(table, c[1], c[2], bool(c[3]) or bool(c[5]) and c[2] == "INTEGER"))
-                  for c in columns]
-        checks += [("check:" + rule_text(expr), f"NOT {expr}")
-                   for expr in check_constraints(objects[("table", table)][1] or "")]
-        which = " ".join(f"WHEN {cond} THEN '{name.replace(chr(39), chr(39) * 2)}'" for name, cond in checks)
-        where = " OR ".join(f"({cond})" for _name, cond in checks)
-        rows = conn.execute(
-            f"SELECT CASE {which} END, count(*) OVER () FROM \"{table}\" WHERE {where} LIMIT 1"
-        ).fetchall()
-        for column, count in rows:
-            if column.startswith("check:"):
-                problems.append(f"{count} row(s) of {table} break its rule {column[6:]}")
-            else:
-                problems.append(f"{count} row(s) of {table} hold a value in {column} that Evidence Board "
-                                "never writes (wrong type, too long, out of range or malformed)")
-        if len(problems) >= limit:
-            break
-    if version >= 2:
-        # FTS5 keeps its settings in a table; ours holds only its version.
-        for fts in ("cards_fts", "pages_fts"):
-            rows = conn.execute(f"SELECT k FROM {fts}_config WHERE k <> 'version' LIMIT 1").fetchall()
-            if rows:
-                problems.append(f"its full-text index {fts} has a setting {rows[0][0]!r} we never make")
-    return problems
+    return value_checks.value_problems(conn, version, objects, tables, limit)
 
 
 # -- files already checked ------------------------------------------------
@@ -541,7 +424,7 @@ def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool
                 result = [one_line(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
                 if result != ["ok"]:
                     raise DamagedCaseFile(f"{path}: damaged case file ({result[0]})" + _more(result))
-            problems = value_problems(conn, version)
+            problems = value_problems(conn, version) or value_checks.reference_problems(conn)
             if problems:
                 raise HostileCaseFile(f"{path}: refused: {problems[0]}" + _more(problems))
     except sqlite3.OperationalError as exc:

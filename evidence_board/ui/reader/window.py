@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QLabel, QLineEdit, QMainWindow, QMessageBox, QScrollArea, QSpinBox, QToolBar, QWidget,
@@ -175,7 +175,10 @@ class SourceReader(QMainWindow):
             self._scroll_to(union(regions))
 
     def _scroll_to(self, region: Region) -> None:
-        rect = self.page_widget.view_rect(region)
+        # A region reaching past the page (model/limits.py lets it, within bounds) scrolls to its part on the page.
+        rect = self.page_widget.view_rect(region).intersected(QRectF(self.page_widget.rect()))
+        if rect.isEmpty():
+            return
         self.scroll.ensureVisible(int(rect.center().x()), int(rect.center().y()),
                                   int(rect.width() / 2) + 40, int(rect.height() / 2) + 80)
 
