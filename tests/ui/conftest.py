@@ -100,3 +100,34 @@ def window(qtbot, settings, specimen_case_path):
     qtbot.waitExposed(win)
     yield win
     win.close_case()
+
+
+def with_open_menu(open_menu, use_menu, timeout_ms: int = 5000) -> None:
+    """Call ``open_menu()`` (which runs a QMenu's own event loop) and, once the
+    menu shows, ``use_menu(menu)``; the menu is closed afterwards whatever
+    ``use_menu`` does. If no menu shows within ``timeout_ms``, every popup is
+    closed, so a test fails instead of waiting forever in ``QMenu.exec``."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    clock = QElapsedTimer()
+    clock.start()
+
+    def poll() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+            menu = menus[0] if menus else None
+        if menu is not None:
+            try:
+                use_menu(menu)
+            finally:
+                menu.close()
+        elif clock.elapsed() < timeout_ms:
+            QTimer.singleShot(20, poll)
+        else:
+            while (popup := QApplication.activePopupWidget()) is not None:
+                popup.close()
+
+    QTimer.singleShot(20, poll)
+    open_menu()

@@ -7,12 +7,13 @@ the same card, the inspector's list of boards, and the History panel with
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from evidence_board.ui.history_panel import CARD_ROLE, PAGE
 from tests.conftest import reopen
+from tests.ui.conftest import with_open_menu
 
 
 def _card(window, title):
@@ -30,17 +31,9 @@ def _card_menu(window, card_id) -> QMenu:
     view.centerOn(view.board_scene.cards[card_id].card_rect().center())
     where = view.mapFromScene(view.board_scene.cards[card_id].card_rect().center())
     shown: list[QMenu] = []
-
-    def close_it() -> None:
-        menu = QApplication.activePopupWidget()
-        if isinstance(menu, QMenu):
-            shown.append(menu)
-            menu.close()
-        else:
-            QTimer.singleShot(20, close_it)
-
-    QTimer.singleShot(20, close_it)
-    view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, view.mapToGlobal(where)))
+    with_open_menu(
+        lambda: view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, view.mapToGlobal(where))),
+        shown.append)
     assert len(shown) == 1
     return shown[0]
 

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "importers"))
 from samples import png_bytes, report_pdf, write  # noqa: E402
@@ -18,6 +18,7 @@ from evidence_board.importers import create_quote, import_files  # noqa: E402
 from evidence_board.services import CaseService  # noqa: E402
 from evidence_board.store import CaseFile  # noqa: E402
 from evidence_board.ui.reader import SourceReader  # noqa: E402
+from tests.ui.conftest import with_open_menu  # noqa: E402
 
 
 @pytest.fixture
@@ -123,15 +124,11 @@ def menu_texts(qtbot, window, card_id: str) -> list[str]:
     point = card_point(window, card_id)
     seen: list[str] = []
 
-    def read_menu() -> None:
-        menu = QApplication.activePopupWidget()
-        if isinstance(menu, QMenu):
-            seen.extend(a.text() for a in menu.actions() if a.text())
-            menu.close()
+    def read_menu(menu) -> None:
+        seen.extend(a.text() for a in menu.actions() if a.text())
 
-    QTimer.singleShot(50, read_menu)
-    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
-                                                              view.viewport().mapToGlobal(point)))
+    with_open_menu(lambda: QApplication.sendEvent(view.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point))), read_menu)
     qtbot.waitUntil(lambda: bool(seen))
     return seen
 
@@ -154,16 +151,14 @@ def test_open_source_on_the_menu_opens_the_reader(qtbot, sources_window):
 
     chosen = []
 
-    def choose_open_source() -> None:
-        menu = QApplication.activePopupWidget()
+    def choose_open_source(menu) -> None:
         chosen.extend(a for a in menu.actions() if a.text() == "Open source")
         menu.close()
         for action in chosen:
             action.trigger()
 
-    QTimer.singleShot(50, choose_open_source)
-    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
-                                                              view.viewport().mapToGlobal(point)))
+    with_open_menu(lambda: QApplication.sendEvent(view.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point))), choose_open_source)
     assert chosen, "no Open source on the menu"
     qtbot.waitUntil(lambda: len(open_readers(window)) == 1)
     assert open_readers(window)[0].source.id == window.case.card(ids["document"]).source_id
