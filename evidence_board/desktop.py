@@ -12,6 +12,7 @@ up at its next scan. No Qt here.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import shlex
 import shutil
@@ -44,9 +45,14 @@ class InstallReport:
 
 
 def resources_dir() -> Path:
-    """Where the icon, desktop entry and MIME type live: inside the package
-    (``evidence_board/resources``), so a plain ``pip install .`` ships them."""
-    here = Path(__file__).resolve().parent / "resources"
+    """Where the icon, desktop entry and MIME type live: the package
+    ``evidence_board.resources``, which pyproject.toml maps to ``resources/``
+    at the top of the source tree, so an installed wheel carries them. Run
+    from a source tree that is not installed, it is that folder."""
+    try:
+        here = Path(str(importlib.resources.files("evidence_board.resources")))
+    except ModuleNotFoundError:
+        here = Path(__file__).resolve().parent.parent / "resources"
     if not (here / "desktop" / DESKTOP_FILE).is_file():
         raise FileNotFoundError(f"the desktop resources are missing from {here}")
     return here

@@ -65,7 +65,7 @@ def test_icon_pngs_are_rendered_from_the_svg() -> None:
         pixmap = pymupdf.Pixmap(str(png))
         assert (pixmap.width, pixmap.height) == (size, size) and pixmap.alpha
         assert png.read_bytes() == make_icons.render_png(make_icons.SVG, size), \
-            "re-run python evidence_board/resources/make_icons.py"
+            "re-run python resources/make_icons.py"
 
 
 def test_install_puts_everything_in_the_user_s_xdg_folders(tmp_path: Path) -> None:
