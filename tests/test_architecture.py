@@ -1,46 +1,76 @@
-"""The Qt-free core must stay Qt-free: model, store and services never import PySide6."""
+"""The architecture is a contract: the layer order and the Qt-free core
+(``[tool.importlinter]`` in pyproject.toml), and the lint rules (``[tool.ruff]``).
+
+Both tools run on the files as they are on disk, the way CI runs them, so the
+suite fails on a wrong import or a lint finding. The two "can fail" tests plant
+a violation in a copy and check the tools name it.
+"""
 
 from __future__ import annotations
 
-import ast
+import importlib
+import os
 import pkgutil
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-import evidence_board
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = ROOT / "pyproject.toml"
+LINTED = ("evidence_board", "tests", "bench", "sample_case")
+LINT_IMPORTS = [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"]
+RUFF = [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise"]
 
-PACKAGE_DIR = Path(evidence_board.__file__).parent
-QT_FREE = ("model", "store", "services", "importers", "sample")
+
+def _contracts() -> list[dict]:
+    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
 
 
-def _modules(package: str) -> list[str]:
-    path = PACKAGE_DIR / package
-    names = [f"evidence_board.{package}"]
-    names += [f"evidence_board.{package}.{m.name}" for m in pkgutil.iter_modules([str(path)])]
+def _qt_free_modules() -> list[str]:
+    """The forbidden contract's source modules, and every module below them."""
+    (qt_free,) = [c for c in _contracts() if c["type"] == "forbidden" and "PySide6" in c["forbidden_modules"]]
+    names = []
+    for name in qt_free["source_modules"]:
+        names.append(name)
+        module = importlib.import_module(name)
+        if hasattr(module, "__path__"):
+            names += [info.name for info in pkgutil.walk_packages(module.__path__, prefix=f"{name}.")]
     return names
 
 
-def test_core_source_has_no_qt_imports() -> None:
-    offenders = []
-    for package in QT_FREE:
-        for file in (PACKAGE_DIR / package).rglob("*.py"):
-            tree = ast.parse(file.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module]
-                offenders += [f"{file.relative_to(PACKAGE_DIR)}: {n}" for n in names
-                              if n.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6")]
-    assert offenders == []
+def _lint_imports(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = None if pythonpath is None else {**os.environ, "PYTHONPATH": str(pythonpath)}
+    return subprocess.run([*LINT_IMPORTS, "--no-cache", "--config", str(PYPROJECT)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_import_contracts_are_kept() -> None:
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Contracts: {len(_contracts())} kept, 0 broken." in result.stdout
+
+
+def test_the_contracts_name_an_import_that_runs_back_up_the_layers(tmp_path: Path) -> None:
+    """A copy of the package where the store imports the services and the
+    model imports Qt: lint-imports fails and names both imports."""
+    copy = tmp_path / "evidence_board"
+    shutil.copytree(ROOT / "evidence_board", copy, ignore=shutil.ignore_patterns("__pycache__", "*.evb"))
+    (copy / "store" / "upward.py").write_text("from evidence_board.services import CaseService\n")
+    (copy / "model" / "painted.py").write_text("from PySide6.QtGui import QColor\n")
+    result = _lint_imports(tmp_path, pythonpath=tmp_path)
+    assert result.returncode != 0
+    assert "Contracts: 0 kept, 2 broken." in result.stdout, result.stdout + result.stderr
+    assert "evidence_board.store.upward -> evidence_board.services" in result.stdout
+    assert "evidence_board.model.painted -> PySide6" in result.stdout
 
 
 def test_importing_the_core_loads_no_qt() -> None:
-    """Walk the real imports: a fresh interpreter imports every core module
-    (and whatever they import in turn) and must end with no Qt module loaded."""
-    modules = [m for package in QT_FREE for m in _modules(package)]
+    """Walk the real imports: a fresh interpreter imports every module of the
+    Qt-free contract (and whatever they import in turn, lazily or not) and
+    must end with no Qt module loaded."""
+    modules = _qt_free_modules()
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

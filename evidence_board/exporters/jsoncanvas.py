@@ -26,9 +26,9 @@ from typing import Any
 
 from evidence_board.exporters.files import atomic_write_bytes
 from evidence_board.exporters.scope import ExportScope
+from evidence_board.importers.jsoncanvas import EXTRA  # what our importer reads back
 from evidence_board.model import Card, CardKind, Direction, Placement, Source
 
-EXTRA = "evidenceBoard"  # the namespaced field our reader understands and others ignore
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 
 

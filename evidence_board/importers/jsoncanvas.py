@@ -22,12 +22,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from evidence_board.errors import InvalidInput
-from evidence_board.exporters.jsoncanvas import EXTRA
 from evidence_board.importers import UnsupportedFile, prepare_files
 from evidence_board.importers.pdf import pdf_date
 from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
 from evidence_board.services import CaseService, Changes
 
+# The namespaced field our reader understands and other tools ignore. It is
+# defined here, not in the exporter that writes it, because importers sit
+# below exporters in the layer order (pyproject.toml, [tool.importlinter]).
+EXTRA = "evidenceBoard"
 MAX_CANVAS_BYTES = 64 * 1024 * 1024
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_NOTE_BYTES = 1024 * 1024
