@@ -165,7 +165,7 @@ def baseline_blocks_ms(cards: int) -> float:
 
 def measure(path: Path, cards: int) -> dict:
     import evidence_board.ui  # noqa: F401  (the PySide6 None fix, before Qt)
-    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 

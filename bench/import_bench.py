@@ -43,7 +43,7 @@ from evidence_board.store import CaseFile
 TARGETS = {"import_ratio": 1.5, "search_median_ms": 50.0}
 LARGE_SEARCH_PAGES = 200_000
 LARGE_TARGETS = {"search_median_ms": 20.0, "search_p95_ms": 100.0}
-WORDS = ("ministry interior havana journalist dissident sentence trial prison verdict community "
+WORDS = ("ministry interior havana journalist dissident sentence trial prison verdict community "  # noqa: SIM905
          "report embassy minister visit delegation missile agreement trade sugar exile radio "
          "broadcast council assembly decree reform economy harvest currency tourism hospital "
          "doctor teacher student university church bishop archive witness testimony court").split()

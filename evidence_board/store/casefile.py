@@ -7,7 +7,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -35,7 +35,7 @@ CACHE_KIB = 64 * 1024  # the most page cache an open case holds
 
 def now_iso() -> str:
     """UTC time, millisecond precision, as written into every timestamp column."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
@@ -73,7 +73,7 @@ def _refuse_newer(path: Path, version: int) -> None:
 def upgrade_backup_path(path: Path, version: int) -> Path:
     candidate = path.with_name(f"{path.stem}.schema{version}-backup{path.suffix}")
     if os.path.lexists(candidate):
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         candidate = path.with_name(f"{path.stem}.schema{version}-backup-{stamp}{path.suffix}")
     return candidate
 

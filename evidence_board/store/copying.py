@@ -24,7 +24,7 @@ import sqlite3
 import stat
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileExists, CaseFileMissing, DiskFull
@@ -55,7 +55,7 @@ class Backup:
 
     @property
     def label(self) -> str:
-        return f"{self.made_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+        return f"{self.made_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 # -- copies -------------------------------------------------------------
@@ -63,9 +63,8 @@ class Backup:
 
 def verify_copy(path: Path) -> None:
     """Open a copy as any untrusted case is opened, then a full integrity check."""
-    with CaseFile.open(path, read_only=True, lock=False) as copy:
-        with copy.conn.time_limit(None):  # type: ignore[attr-defined]
-            result = [r[0] for r in copy.conn.execute("PRAGMA integrity_check(3)")]
+    with CaseFile.open(path, read_only=True, lock=False) as copy, copy.conn.time_limit(None):  # type: ignore[attr-defined]
+        result = [r[0] for r in copy.conn.execute("PRAGMA integrity_check(3)")]
     if result != ["ok"]:
         raise CopyFailed(f"{path}: the copy does not verify ({result[0]})")
 
@@ -140,8 +139,9 @@ def scrub_file(path: Path) -> None:
 
     Author names go from the audit trail and from every created/modified-by
     column, and so do the passwords of password-protected PDFs (kept in the
-    case so the reader can reopen them; people reuse passwords). Deleted data lives in the audit trail's row images (every earlier
-    value of every row, including deleted cards) and in summaries that name
+    case so the reader can reopen them; people reuse passwords). Deleted
+    data lives in the audit trail's row images (every earlier value of every
+    row, including deleted cards) and in summaries that name
     deleted cards, so the row images are dropped and each summary becomes
     its action; the events keep their times. Attachments nothing refers to
     any more go, the full-text indexes are rebuilt (their segments keep
@@ -227,7 +227,7 @@ def _listed(case_path: Path, folder_fd: int) -> list[Backup]:
         if st is None:
             continue
         made = datetime.strptime(match["stamp"].split(".")[0].rstrip("Z"), "%Y%m%dT%H%M%S")
-        found.append((match["stamp"], folder / entry.name, made.replace(tzinfo=timezone.utc), st.st_size))
+        found.append((match["stamp"], folder / entry.name, made.replace(tzinfo=UTC), st.st_size))
     found.sort(key=lambda f: f[0], reverse=True)
     return [Backup(n, entry, made, size) for n, (_s, entry, made, size) in enumerate(found, start=1)]
 
@@ -246,7 +246,7 @@ def list_backups(case_path: Path) -> list[Backup]:
 
 
 def _backup_name(case_path: Path, tag: str = "") -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     return backups_folder(case_path) / f"{app_files.real_path(case_path).stem}-{stamp}{tag}.evb"
 
 
@@ -267,10 +267,10 @@ def make_backup(case: CaseFile, *, min_interval: float = BACKUP_INTERVAL_SECONDS
         newest = existing[0]
         if time.time() - newest.path.stat().st_mtime < min_interval:
             return None
-        with contextlib.suppress(CaseFileError, sqlite3.DatabaseError):
-            with CaseFile.open(newest.path, read_only=True, lock=False) as previous:
-                if _last_event(previous.conn) == _last_event(case.conn):
-                    return None  # nothing changed since
+        with contextlib.suppress(CaseFileError, sqlite3.DatabaseError), \
+                CaseFile.open(newest.path, read_only=True, lock=False) as previous:
+            if _last_event(previous.conn) == _last_event(case.conn):
+                return None  # nothing changed since
     os.close(_open_backups_folder(case.path, make=True))
     target = copy_open_case(case, _backup_name(case.path))
     prune_backups(case.path, keep)

@@ -77,7 +77,7 @@ def _recorded(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return row  # the services hand over a fresh dict per row and never reuse it
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _row_key(table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """A function giving a row's primary key as a tuple (a bulk insert's fast path)."""
     keys = TABLE_KEYS[table]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPen, QPolygonF, QTransform
+from PySide6.QtGui import QKeyEvent, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
 
 from evidence_board.errors import EvidenceBoardError

@@ -148,7 +148,7 @@ class ForkedWorker:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
                 for fd in (in_read, in_write, out_read, out_write):
                     os.close(fd)
-                sys.stdin = open(0, "r", closefd=False)  # noqa: SIM115
+                sys.stdin = open(0, closefd=False)  # noqa: SIM115
                 sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
                 from evidence_board.importers import pdf_worker
 

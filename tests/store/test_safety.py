@@ -15,7 +15,7 @@ from evidence_board.errors import CaseFileError, InvalidInput, NewerSchema, NotA
 from evidence_board.store import SCHEMA_VERSION, CaseFile
 from evidence_board.store import safety
 from evidence_board.store.casefile import needs_upgrade
-from evidence_board.store.safety import DamagedCaseFile, HostileCaseFile, NeedsUpgrade
+from evidence_board.store.safety import HostileCaseFile, NeedsUpgrade
 from tests.fuzz.mutations import build_seed_case, _sql_edit
 from tests.store.test_migrations import write_version_1_case
 

@@ -118,7 +118,7 @@ def test_a_click_on_a_label_picks_its_link_and_a_double_click_edits_it_there(sam
 
 
 def test_a_group_title_shows_over_a_card_dragged_under_it(sample_board, qtbot):
-    from PySide6.QtGui import QColor, QPainter, QTransform
+    from PySide6.QtGui import QColor, QPainter
 
     from evidence_board.render.card_painter import group_backing, group_title_rect, paint_group_title
 
