@@ -172,7 +172,8 @@ def main() -> None:
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     by_size = {r["cards"]: r for r in results}
     checks = {
-        "pdf_1000_under_2s": by_size.get(1000, {}).get("pdf_s", 1e9) < TARGETS["pdf_1000_s"] if 1000 in by_size else None,
+        "pdf_1000_under_2s": by_size.get(1000, {}).get("pdf_s", 1e9) < TARGETS["pdf_1000_s"]
+        if 1000 in by_size else None,
         "pdf_10000_under_20s": by_size.get(10000, {}).get("pdf_s", 1e9) < TARGETS["pdf_10000_s"]
         if 10000 in by_size else None,
     }

@@ -43,7 +43,8 @@ def _meets(a, b, shrink: float = 0.5) -> bool:
 
 def _crosses(line, rect, shrink: float = 2.0) -> bool:
     x0, y0, x1, y1 = line
-    left, top, right, bottom = rect[0] + shrink, rect[1] + shrink, rect[0] + rect[2] - shrink, rect[1] + rect[3] - shrink
+    left, top = rect[0] + shrink, rect[1] + shrink
+    right, bottom = rect[0] + rect[2] - shrink, rect[1] + rect[3] - shrink
     dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
     for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
@@ -144,7 +145,7 @@ def count(recorded: dict) -> dict:
     titles = [(i, e[1]) for i, e in enumerate(events) if e[0] == "title"]
     lines = [(i, e[1]) for i, e in enumerate(events) if e[0] == "line"]
     drawn = []
-    for index, plate in plates:
+    for index, _plate in plates:
         following = events[index + 1] if index + 1 < len(events) else None
         if following is not None and following[0] == "text":
             drawn.append(following[2])

@@ -115,7 +115,8 @@ def bench_services(folder: Path, cards: int, moves: int, builds: int) -> dict:
         service.move_cards(board, {card: (rng.uniform(0, 20000), rng.uniform(0, 20000))})
         times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        raw.execute("UPDATE cards SET x = ?, y = ? WHERE id = ?", (rng.random(), rng.random(), str(rng.randrange(cards))))
+        raw.execute("UPDATE cards SET x = ?, y = ? WHERE id = ?",
+                    (rng.random(), rng.random(), str(rng.randrange(cards))))
         raw_times.append(time.perf_counter() - start)
     raw.close()
     case.close()

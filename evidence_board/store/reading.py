@@ -168,8 +168,9 @@ class CaseReading:
         """The placements of these cards on one board (those placed there), by card id."""
         found: dict[str, Placement] = {}
         for chunk in _chunks(list(card_ids)):
+            marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                select(PLACEMENT_COLUMNS, "placements") + f" WHERE board_id = ? AND card_id IN ({','.join('?' * len(chunk))})",
+                select(PLACEMENT_COLUMNS, "placements") + f" WHERE board_id = ? AND card_id IN ({marks})",
                 [board_id, *chunk],
             )
             for r in rows:

@@ -455,9 +455,9 @@ class BoardScene(QGraphicsScene):
             return None
         best: CardItem | None = None
         for item in self.cards.values():
-            if item.card_rect().contains(pos):
-                if best is None or (best.is_group, -best.zValue()) > (item.is_group, -item.zValue()):
-                    best = item
+            if item.card_rect().contains(pos) and (
+                    best is None or (best.is_group, -best.zValue()) > (item.is_group, -item.zValue())):
+                best = item
         return best
 
     def cards_in(self, rect: QRectF) -> list[CardItem]:
@@ -474,10 +474,10 @@ class BoardScene(QGraphicsScene):
         """The innermost group frame under ``pos`` that is not one of ``exclude``."""
         best: CardItem | None = None
         for item in self.groups() if groups is None else groups:
-            if item.card_id not in exclude and item.card_rect().contains(pos):
-                if best is None or item.card_rect().width() * item.card_rect().height() < \
-                        best.card_rect().width() * best.card_rect().height():
-                    best = item
+            if item.card_id not in exclude and item.card_rect().contains(pos) and (
+                    best is None or item.card_rect().width() * item.card_rect().height()
+                    < best.card_rect().width() * best.card_rect().height()):
+                best = item
         return best
 
     # -- level of detail ------------------------------------------------------

@@ -392,9 +392,9 @@ class MainWindow(QMainWindow):
             if not self.read_only and view.run(view.commands.group_selection) is not None:
                 self._card_activated("new")
             return
-        if view is not None and not self.read_only:
-            if view.run(lambda: view.commands.add_card(kind, view.visible_scene_rect().center())) is not None:
-                self._card_activated("new")
+        if view is not None and not self.read_only and \
+                view.run(lambda: view.commands.add_card(kind, view.visible_scene_rect().center())) is not None:
+            self._card_activated("new")
 
     def add_photo_from_file(self) -> None:
         view = self.current_view()
