@@ -14,7 +14,7 @@ from typing import Any
 _EXPORTS = {
     "evidence_board.importers.errors": (
         "DamagedImage", "DamagedPdf", "EmptyPdf", "ImageTooLarge", "ImportCancelled", "ImportRefused",
-        "ParserFailed", "PasswordRequired", "QuoteNotFound", "UnsupportedFile",
+        "OverLimit", "ParserFailed", "PasswordRequired", "QuoteNotFound", "UnsupportedFile",
     ),
     "evidence_board.importers.files": (
         "ImportedFile", "ImportReport", "PreparedFile", "import_files", "prepare_files", "write_prepared",

@@ -46,6 +46,11 @@ class ParserFailed(ImportRefused):
     """The PDF parser crashed, ran out of memory or took too long on a file."""
 
 
+class OverLimit(ImportRefused):
+    """A file past one of the limits of an import: its text, the time to read
+    it, or what its parser sent (see ``pdf.PdfLimits``)."""
+
+
 class ImportCancelled(InvalidInput):
     """The user cancelled; nothing was written."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from evidence_board.importers import detect
 from evidence_board.importers.errors import ImportCancelled, ImportRefused
 from evidence_board.importers.images import ImageRecord, read_image
-from evidence_board.importers.pdf import Cancelled, PdfRecord, Progress, parse_pdf, pdf_date
+from evidence_board.importers.pdf import Cancelled, PdfLimits, PdfRecord, Progress, parse_pdf, pdf_date
 from evidence_board.importers.titles import clean_text, document_title, page_list, photo_title, readable_file_name
 from evidence_board.model import DEFAULT_SIZES, CardKind
 from evidence_board.services import CaseService, Changes
@@ -118,10 +118,12 @@ def _page_progress(progress: Progress | None, index: int, count: int) -> Progres
 
 def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, password: str | None = None,
                   progress: Progress | None = None, cancelled: Cancelled | None = None,
-                  known: Callable[[str], bool] | None = None) -> list[PreparedFile]:
+                  known: Callable[[str], bool] | None = None,
+                  pdf_limits: PdfLimits | None = None) -> list[PreparedFile]:
     """Read and parse files without touching a case.
 
     ``progress(message, done, total)`` hears how far the whole job is.
+    ``pdf_limits`` bound what each PDF may cost (default: ``PdfLimits()``).
 
     ``known(sha256)`` says a file is already in the case: a known PDF is
     not parsed again (unless embedded images are wanted), only reused.
@@ -138,7 +140,8 @@ def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, 
         if item.media_type == detect.PDF:
             if not already or extract_images:
                 item.pdf = parse_pdf(data, path.name, password=password, extract_images=extract_images,
-                                     progress=_page_progress(progress, index, len(paths)), cancelled=cancelled)
+                                     progress=_page_progress(progress, index, len(paths)), cancelled=cancelled,
+                                     limits=pdf_limits)
                 item.password = password if item.pdf.encrypted else None
         else:  # quick, and a reused image may need its card made again
             item.image = read_image(data, item.media_type, path.name)
@@ -193,7 +196,7 @@ def _cell_size(item: PreparedFile) -> tuple[float, float]:
 def import_files(service: CaseService, paths: Iterable[str | Path], board_id: str | None = None, *,
                  x: float = 0.0, y: float = 0.0, centred: bool = False, extract_images: bool = False,
                  password: str | None = None, progress: Progress | None = None,
-                 cancelled: Cancelled | None = None) -> ImportReport:
+                 cancelled: Cancelled | None = None, pdf_limits: PdfLimits | None = None) -> ImportReport:
     """Import PDFs and images onto a board as one undo step; see the module doc.
 
     Raises an InvalidInput subclass (one-line message) for a file it refuses,
@@ -204,7 +207,7 @@ def import_files(service: CaseService, paths: Iterable[str | Path], board_id: st
         raise ImportRefused("no files to import")
     known = lambda digest: service.case.source_by_sha256(digest) is not None  # noqa: E731
     prepared = prepare_files(paths, extract_images=extract_images, password=password, progress=progress,
-                             cancelled=cancelled, known=known)
+                             cancelled=cancelled, known=known, pdf_limits=pdf_limits)
     return write_prepared(service, prepared, board_id, x=x, y=y, centred=centred, cancelled=cancelled)
 
 

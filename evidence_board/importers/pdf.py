@@ -1,9 +1,19 @@
-"""Reading a PDF into plain records, in a separate process with a time limit.
+"""Reading a PDF into plain records, in a separate process with limits.
 
 The parent never calls MuPDF on a new file: it starts
 :mod:`evidence_board.importers.pdf_worker`, feeds it the bytes and collects
 its JSON lines. If the worker dies, or says nothing for ``stall_timeout``
 seconds (a loop on one page), the parent kills it and refuses the file.
+
+A worker that keeps talking is held to :class:`PdfLimits` as well: a few
+KB of PDF can make every page draw one huge shared content stream, so the
+worker reports a page every fraction of a second (the stall timer never
+fires) while the text, the time and the parent's memory grow without end.
+The parent counts for itself, never trusting the worker's word: the text
+of the file, the wall-clock time of the whole parse and the bytes read from
+the worker's pipe (read with a cap, so one endless line cannot fill memory
+either). Past any of them the worker is killed and the file refused in one
+line naming the limit; nothing has been written to the case yet.
 """
 
 from __future__ import annotations
@@ -23,15 +33,29 @@ from pathlib import Path
 from typing import Any
 
 from evidence_board.importers.errors import (
-    DamagedPdf, EmptyPdf, ImportCancelled, ParserFailed, PasswordRequired,
+    DamagedPdf, EmptyPdf, ImportCancelled, OverLimit, ParserFailed, PasswordRequired,
 )
 from evidence_board.importers.titles import clean_text
+from evidence_board.services.sources import MAX_SOURCE_TEXT
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 Cancelled = Callable[[], bool]
 
 STALL_TIMEOUT = 30.0  # seconds the worker may spend without finishing a page
 _POLL = 0.05
+_MIB = 1 << 20
+# Why these limits (measured here: a 5,000-page legal bundle, 22 MB of text,
+# is parsed in 5.5 s and sends 23 MB):
+# - text: MAX_SOURCE_TEXT, 64 MiB, three times that bundle; the case grows by
+#   about twice the text (the pages and their full-text index).
+# - time: five minutes for the whole parse, 50 times that bundle; images
+#   (at most 500, each normalised at most once) and a slow machine fit.
+# - what the worker sends: 256 MiB (the text limit sent as JSON, whose \uXXXX
+#   escapes make letters outside ASCII up to three times their UTF-8 size)
+#   plus twice the file's size (its images as stored; base64 adds a third).
+MAX_PARSE_SECONDS = 300.0
+RECEIVED_BASE = 256 * _MIB
+_TOO_MUCH = object()  # put by _drain for a worker that sent more than allowed
 
 
 @dataclass(slots=True)
@@ -48,6 +72,26 @@ class PdfImage:
     data: bytes
     number: int = 1
     pages: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfLimits:
+    """What parsing one PDF may cost (see the figures above); tests pass low ones."""
+
+    text_bytes: int = MAX_SOURCE_TEXT  # its page texts together, as UTF-8
+    seconds: float = MAX_PARSE_SECONDS  # wall clock, from start to the last record
+    received_bytes: int | None = None  # from the worker's pipe; None: RECEIVED_BASE + 2 x file size
+
+    def received_limit(self, file_size: int) -> int:
+        return self.received_bytes if self.received_bytes is not None else RECEIVED_BASE + 2 * file_size
+
+
+def size_text(count: int) -> str:
+    """A byte count as a person reads a limit: "64 MiB", "1.5 MiB", "200 KiB"."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", _MIB), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
 
 
 @dataclass(slots=True)
@@ -99,22 +143,25 @@ def worker_command() -> list[str]:
 
 def parse_pdf(data: bytes, file_name: str, *, password: str | None = None,
               extract_images: bool = False, progress: Progress | None = None,
-              cancelled: Cancelled | None = None, stall_timeout: float = STALL_TIMEOUT) -> PdfRecord:
+              cancelled: Cancelled | None = None, stall_timeout: float = STALL_TIMEOUT,
+              limits: PdfLimits | None = None) -> PdfRecord:
     """Parse PDF bytes in a worker process and return what it found.
 
-    Raises DamagedPdf, EmptyPdf, PasswordRequired, ParserFailed or
-    ImportCancelled, each with a one-line message naming ``file_name``.
+    Raises DamagedPdf, EmptyPdf, PasswordRequired, ParserFailed, OverLimit
+    or ImportCancelled, each with a one-line message naming ``file_name``.
     """
+    limits = limits or PdfLimits()
+    budget = _Budget(file_name, limits, limits.received_limit(len(data)), extract_images)
     proc = subprocess.Popen(
         worker_command(),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         env=_worker_env(),
     )
-    lines: queue.Queue[bytes | None] = queue.Queue()
+    lines: queue.Queue[bytes | object | None] = queue.Queue()
     threading.Thread(target=_feed, args=(proc, password, extract_images, data), daemon=True).start()
-    threading.Thread(target=_drain, args=(proc, lines), daemon=True).start()
+    threading.Thread(target=_drain, args=(proc, lines, budget.received), daemon=True).start()
     try:
-        return _collect(proc, lines, file_name, progress, cancelled, stall_timeout)
+        return _collect(proc, lines, file_name, progress, cancelled, stall_timeout, budget)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -136,22 +183,58 @@ def _feed(proc: subprocess.Popen, password: str | None, extract_images: bool, da
         pass  # the worker died early; _collect reports it
 
 
-def _drain(proc: subprocess.Popen, lines: queue.Queue) -> None:
+def _drain(proc: subprocess.Popen, lines: queue.Queue, limit: int) -> None:
+    """Pass the worker's lines on, at most ``limit`` bytes in all: a line is
+    read with a cap of what is left, so even one endless line stops there."""
+    received = 0
     try:
-        for line in proc.stdout:
+        while line := proc.stdout.readline(limit - received + 1):
+            received += len(line)
+            if received > limit:
+                lines.put(_TOO_MUCH)
+                return  # the worker blocks on a full pipe until it is killed
             lines.put(line)
     except (OSError, ValueError):
         pass
     lines.put(None)
 
 
+@dataclass(slots=True)
+class _Budget:
+    """The limits of one parse and what it has used of them so far."""
+
+    file_name: str
+    limits: PdfLimits
+    received: int  # bytes the worker may send
+    extract_images: bool
+    started: float = field(default_factory=time.monotonic)
+    text_bytes: int = 0
+
+    def check_time(self) -> None:
+        if time.monotonic() - self.started > self.limits.seconds:
+            raise OverLimit(f"refused: {self.file_name}: reading it takes longer than {self.limits.seconds:g} s, "
+                            "the limit for one file; not imported")
+
+    def add_text(self, text: str) -> None:
+        self.text_bytes += len(text.encode("utf-8", "surrogatepass"))
+        if self.text_bytes > self.limits.text_bytes:
+            raise OverLimit(f"refused: {self.file_name}: its text passes {size_text(self.limits.text_bytes)}, "
+                            "the limit for one source; not imported")
+
+    def too_much(self) -> OverLimit:
+        hint = " (import it without its images)" if self.extract_images else ""
+        return OverLimit(f"refused: {self.file_name}: the PDF parser sent more than {size_text(self.received)} "
+                         f"for it, the limit for one file{hint}; not imported")
+
+
 def _collect(proc: subprocess.Popen, lines: queue.Queue, file_name: str, progress: Progress | None,
-             cancelled: Cancelled | None, stall_timeout: float) -> PdfRecord:
+             cancelled: Cancelled | None, stall_timeout: float, budget: _Budget) -> PdfRecord:
     record: PdfRecord | None = None
     last_news = time.monotonic()
     while True:
         if cancelled is not None and cancelled():
             raise ImportCancelled("import cancelled; nothing was imported")
+        budget.check_time()
         try:
             line = lines.get(timeout=_POLL)
         except queue.Empty:
@@ -161,6 +244,8 @@ def _collect(proc: subprocess.Popen, lines: queue.Queue, file_name: str, progres
                                    f"{where}; not imported") from None
             continue
         last_news = time.monotonic()
+        if line is _TOO_MUCH:
+            raise budget.too_much()
         if line is None:
             code = proc.wait()
             raise ParserFailed(f"{file_name}: the PDF parser crashed on this file (exit code {code}); "
@@ -180,7 +265,9 @@ def _collect(proc: subprocess.Popen, lines: queue.Queue, file_name: str, progres
         elif record is None:
             raise ParserFailed(f"{file_name}: the PDF parser answered out of order; not imported")
         elif kind == "page":
-            record.page_texts.append(str(message.get("text") or ""))
+            text = str(message.get("text") or "")
+            budget.add_text(text)
+            record.page_texts.append(text)
             if progress:
                 progress(file_name, len(record.page_texts), record.page_count)
         elif kind == "thumbnail":

@@ -17,6 +17,11 @@ from evidence_board.store.rows import dumps
 from evidence_board.store.writer import RowWriter
 
 _EDITABLE = ("title", "author", "reliability", "file_name")
+# The text of one source, its pages together, as UTF-8: three times a
+# 5,000-page legal bundle (22 MB). A PDF whose pages share one huge content
+# stream can make gigabytes of text out of a few KB; the importer stops
+# such a file at this limit while it is parsed (importers/pdf.py).
+MAX_SOURCE_TEXT = 64 << 20
 
 
 def _clip(value: str | None, limit: int) -> str:
@@ -50,6 +55,9 @@ class SourceOperations(OperationRunner):
         metadata = {_clip(str(k), 200): _clip(v, MAX_SHORT_TEXT) if isinstance(v, str) else v
                     for k, v in list((metadata or {}).items())[:200]}
         page_texts = [_clip(t, MAX_PAGE_TEXT) for t in (page_texts or ())]
+        if sum(len(t.encode("utf-8", "surrogatepass")) for t in page_texts) > MAX_SOURCE_TEXT:
+            raise InvalidInput(f"refused: {file_name}: its text passes {MAX_SOURCE_TEXT >> 20} MiB, "
+                               "the limit for one source")
 
         def work(w: RowWriter, ch: Changes) -> None:
             existing = self.case.source_by_sha256(digest)

@@ -8,7 +8,9 @@ on the UI thread: service listeners (the board scene) must be called on
 the thread that owns the widgets, all SQLite writes stay on one thread, and
 the stage is short (inserting records, no parsing). Cancel during reading
 kills the parser process; nothing has been written yet. A failure in either
-stage leaves the case as it was.
+stage leaves the case as it was; a PDF past one of the import limits (its
+text, the time to read it, what its parser sends: ``pdf.PdfLimits``) is
+refused in a message box naming the limit.
 
 The progress dialog is window-modal and the function waits in a local
 event loop, so the window keeps repainting while the user cannot start a
@@ -30,6 +32,7 @@ from evidence_board.errors import EvidenceBoardError
 from evidence_board.importers import (
     ImportCancelled, ImportReport, PasswordRequired, PreparedFile, prepare_files, write_prepared,
 )
+from evidence_board.importers.pdf import PdfLimits
 from evidence_board.services import CaseService
 
 FILE_FILTER = "PDFs and images (*.pdf *.jpg *.jpeg *.png *.webp *.tif *.tiff *.gif);;All files (*)"
@@ -41,10 +44,11 @@ class PrepareThread(QThread):
     progressed = Signal(str, int, int)
 
     def __init__(self, paths: Sequence[Path], extract_images: bool, password: str | None,
-                 known_hashes: set[str], parent: QObject | None = None) -> None:
+                 known_hashes: set[str], parent: QObject | None = None,
+                 pdf_limits: PdfLimits | None = None) -> None:
         super().__init__(parent)
         self.paths, self.extract_images, self.password = list(paths), extract_images, password
-        self.known_hashes = known_hashes
+        self.known_hashes, self.pdf_limits = known_hashes, pdf_limits
         self.prepared: list[PreparedFile] = []
         self.error: Exception | None = None
 
@@ -53,7 +57,7 @@ class PrepareThread(QThread):
             self.prepared = prepare_files(
                 self.paths, extract_images=self.extract_images, password=self.password,
                 progress=self.progressed.emit, cancelled=self.isInterruptionRequested,
-                known=self.known_hashes.__contains__)
+                known=self.known_hashes.__contains__, pdf_limits=self.pdf_limits)
         except Exception as exc:  # noqa: BLE001 - reported on the UI thread
             self.error = exc
 
@@ -75,10 +79,10 @@ class ImportProgressDialog(QProgressDialog):
 
 
 def _prepare(parent: QWidget | None, paths: Sequence[Path], extract_images: bool, password: str | None,
-             known_hashes: set[str]) -> list[PreparedFile]:
+             known_hashes: set[str], pdf_limits: PdfLimits | None = None) -> list[PreparedFile]:
     """Run the reading stage under a progress dialog; raise what it raised."""
     dialog = ImportProgressDialog(parent)
-    thread = PrepareThread(paths, extract_images, password, known_hashes)
+    thread = PrepareThread(paths, extract_images, password, known_hashes, pdf_limits=pdf_limits)
     loop = QEventLoop()
     # The dialog lives on the UI thread, so this connection is queued.
     thread.progressed.connect(dialog.show_progress)
@@ -101,7 +105,8 @@ def _prepare(parent: QWidget | None, paths: Sequence[Path], extract_images: bool
 
 def import_files_with_progress(parent: QWidget | None, service: CaseService, paths: Sequence[str | Path],
                                board_id: str | None, pos: QPointF | tuple[float, float] | None = None, *,
-                               extract_images: bool = False) -> ImportReport | None:
+                               extract_images: bool = False,
+                               pdf_limits: PdfLimits | None = None) -> ImportReport | None:
     """Import files onto a board, asking for a PDF's password if it needs one.
 
     Errors are shown in a message box; returns the report, or None if
@@ -113,7 +118,7 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
     password: str | None = None
     while True:
         try:
-            prepared = _prepare(parent, paths, extract_images, password, known)
+            prepared = _prepare(parent, paths, extract_images, password, known, pdf_limits)
             report = write_prepared(service, prepared, board_id, x=x, y=y, centred=True)
         except PasswordRequired as exc:
             password = _ask_password(parent, exc)
