@@ -17,7 +17,9 @@ import sys
 import click
 
 from evidence_board import __version__
+from evidence_board.cli.output import echo
 from evidence_board.errors import CaseFileError, DiskFull, EvidenceBoardError, InvalidInput
+from evidence_board.model.control_characters import escape_controls
 
 # Exit codes: 1 a refused operation (unknown id, bad field), 2 usage or a
 # file that is not a usable case file, 3 an unexpected internal error.
@@ -79,9 +81,19 @@ class EvidenceBoardGroup(click.Group):
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002,ANN003 - click's signature
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            _escape_click_message(exc)
+            raise
+
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:  # a usage error quoting what was typed (a file name, a value)
+            _escape_click_message(exc)
+            raise
         except DiskFull as exc:
             _fail(str(exc), EXIT_REFUSED)
         except CaseFileError as exc:
@@ -102,8 +114,13 @@ class EvidenceBoardGroup(click.Group):
             _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), EXIT_USAGE)
 
 
+def _escape_click_message(exc: click.ClickException) -> None:
+    """Click prints its own errors: what they quote is shown escaped too."""
+    exc.message = escape_controls(exc.message)
+
+
 def _fail(message: str, code: int) -> None:
-    click.echo(f"evidence-board: error: {message}", err=True)
+    echo(f"evidence-board: error: {message}", err=True)  # the message may quote case text or a file name
     sys.exit(code)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from evidence_board.cli import main
-from evidence_board.cli.output import emit_json, emit_table, plain, shorten
+from evidence_board.cli.output import echo, emit_json, emit_table, plain, shorten
 from evidence_board.errors import InvalidInput
 from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
 from evidence_board.model.grading import grade_label
@@ -24,7 +24,7 @@ def open_case(case: Path, read_only: bool = False) -> CaseFile:
     opened = CaseFile.open(case, read_only=read_only, take_over_lock=take_over)
     taken = opened.lock.taken_from if opened.lock is not None else None
     if taken is not None:
-        click.echo(f"evidence-board: took over the lock of {case}, held {taken.describe()}", err=True)
+        echo(f"evidence-board: took over the lock of {case}, held {taken.describe()}", err=True)
     return opened
 
 
@@ -55,7 +55,7 @@ def new_case(case: Path, title: str | None) -> None:
     from evidence_board.services import default_author
 
     with CaseFile.create(case, title or "", author or default_author()) as created:
-        click.echo(f"created {case} ({created.title})")
+        echo(f"created {case} ({created.title})")
 
 
 @main.command("info")
@@ -72,12 +72,12 @@ def info(case: Path, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    click.echo(f"{data['title']}  ({case}, schema {data['schema_version']}, {data['size_bytes']:,} bytes)")
-    click.echo(f"boards:  {data['boards']} ({', '.join(data['boards_list'])})")
+    echo(f"{data['title']}  ({case}, schema {data['schema_version']}, {data['size_bytes']:,} bytes)")
+    echo(f"boards:  {data['boards']} ({', '.join(data['boards_list'])})")
     kinds = ", ".join(f"{n} {k}" for k, n in data["cards_by_kind"].items())
-    click.echo(f"cards:   {data['cards']}" + (f" ({kinds})" if kinds else ""))
-    click.echo(f"links:   {data['links']}")
-    click.echo(f"sources: {data['sources']}")
+    echo(f"cards:   {data['cards']}" + (f" ({kinds})" if kinds else ""))
+    echo(f"links:   {data['links']}")
+    echo(f"sources: {data['sources']}")
 
 
 @main.command("boards")
@@ -160,7 +160,7 @@ def add_card(case: Path, kind: str, board: str | None, x: float, y: float, as_js
     if as_json:
         emit_json(card)
     else:
-        click.echo(card.id)
+        echo(card.id)
 
 
 @main.command("place")
@@ -197,7 +197,7 @@ def place(case: Path, card_ids: tuple[str, ...], board: str, x: float | None, y:
             where = {card_id: (px - first_x + x, py - first_y + y) for card_id, (px, py, _w, _h) in rects.items()}
         service.place_cards(target.id, where)
         names = ", ".join(b.name for b in opened.boards_of(card_ids[0]))
-    click.echo(f"placed {len(where)} card(s) on {target.name}" + (f"; it is now on {names}" if len(where) == 1 else ""))
+    echo(f"placed {len(where)} card(s) on {target.name}" + (f"; it is now on {names}" if len(where) == 1 else ""))
 
 
 @main.command("link")
@@ -213,7 +213,7 @@ def link(case: Path, from_id: str, to_id: str, label: str, direction: str, stren
     with open_case(case) as opened:
         changes = service_for(opened).create_link(from_id, to_id, label, direction=direction,
                                                   strength=strength, colour=colour)
-    click.echo(changes.created[0])
+    echo(changes.created[0])
 
 
 @main.command("search")
@@ -229,7 +229,8 @@ def search(case: Path, query: str, limit: int, as_json: bool) -> None:
         emit_json(hits)
         return
     emit_table(
-        [[h.kind if h.page is None else f"p. {h.page}", h.id, shorten(h.title, 30), h.snippet] for h in hits],
+        [[h.kind if h.page is None else f"p. {h.page}", h.id, shorten(h.title, 30), " ".join(h.snippet.split())]
+         for h in hits],
         ["where", "id", "title", "match"],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from evidence_board.cli import main
+from evidence_board.cli.output import echo
 
 
 def run_install_desktop() -> None:
@@ -17,8 +18,8 @@ def run_install_desktop() -> None:
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.lines():
-        click.echo(line, err=line.startswith("warning:"))
-    click.echo("Evidence Board is in the applications menu; double-clicking a .evb file opens it.")
+        echo(line, err=line.startswith("warning:"))
+    echo("Evidence Board is in the applications menu; double-clicking a .evb file opens it.")
 
 
 @main.command("install-desktop")

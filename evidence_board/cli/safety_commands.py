@@ -9,7 +9,7 @@ import click
 
 from evidence_board.cli import EXIT_REFUSED, main
 from evidence_board.cli.case_commands import CASE, JSON, open_case, service_for, take_over_lock
-from evidence_board.cli.output import emit_json, emit_table
+from evidence_board.cli.output import echo, emit_json, emit_table
 from evidence_board.services.merging import merge_case
 from evidence_board.store.checking import check_case
 from evidence_board.store.copying import copy_case, list_backups, make_backup, restore_backup
@@ -26,7 +26,7 @@ OUT = click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def copy_command(case: Path, out: Path, scrub: bool, overwrite: bool) -> None:
     """Write a consistent, verified copy of CASE to OUT (the case may be open elsewhere)."""
     copy_case(case, out, scrub=scrub, overwrite=overwrite)
-    click.echo(f"copied {case} to {out}" + (" (scrubbed: no author names, no deleted data)" if scrub else ""))
+    echo(f"copied {case} to {out}" + (" (scrubbed: no author names, no deleted data)" if scrub else ""))
 
 
 @main.command("backups")
@@ -40,13 +40,13 @@ def backups_command(case: Path, restore: int | None, make_now: bool, as_json: bo
     if restore is not None:
         restored, before = restore_backup(case, restore, take_over_lock=take_over_lock())
         kept = f"; the file as it was is kept as {before.name}" if before else ""
-        click.echo(f"restored {restored.name}{kept}")
+        echo(f"restored {restored.name}{kept}")
         return
     if make_now:
         # A backup only reads the case: it works while a window edits it.
         with open_case(case, read_only=True) as opened:
             made = make_backup(opened, min_interval=0)
-        click.echo(f"backed up to {made}")
+        echo(f"backed up to {made}")
         return
     found = list_backups(case)
     if as_json:
@@ -68,7 +68,7 @@ def check_command(case: Path, as_json: bool) -> None:
         emit_json({"path": str(case), "ok": report.ok, "problems": report.problems, "checked": report.checked})
     else:
         for line in report.lines():
-            click.echo(line)
+            echo(line)
     if not report.ok:
         sys.exit(EXIT_REFUSED)
 
@@ -87,6 +87,6 @@ def merge_command(into: Path, other: Path, dry_run: bool) -> None:
     with open_case(into, read_only=dry_run) as opened:
         report, _changes = merge_case(service_for(opened), other, dry_run=dry_run)
     if dry_run:
-        click.echo("dry run, nothing changed:")
+        echo("dry run, nothing changed:")
     for line in report.lines():
-        click.echo(line)
+        echo(line)

@@ -45,6 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileExists
+from evidence_board.model.control_characters import escape_controls
 from evidence_board.store.app_files import create_new, open_regular, real_path
 
 HEARTBEAT_SECONDS = 30.0
@@ -139,8 +140,7 @@ def _holder_from(fd: int) -> LockHolder | None:
 def _shown(value: object, limit: int) -> str:
     """A name from a lock file as it may be shown: control characters (a
     terminal escape, a newline) escaped, so the message stays one plain line."""
-    text = str(value)[:limit]
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    return escape_controls(str(value)[:limit])
 
 
 def _date(holder: LockHolder, times: list[float]) -> None:
