@@ -96,8 +96,9 @@ def text_size_warning(scope: ExportScope, layout: PageLayout) -> str | None:
     tiles = f"tile the board across pages at {math.ceil(readable * 100):.0f} % or more"
     if layout.tiles:
         return small_text_warning(smallest_text_points(scale), f"on tiles at {scale:.0%}", tiles)
-    bigger = [name for name, (w, h) in PAGE_SIZES.items() if w * h > PAGE_SIZES[layout.page_name][0] *
-              PAGE_SIZES[layout.page_name][1] and fit_layout(scope.bounds(BOARD_MARGIN), name).pages[0].scale >= readable]
+    page_w, page_h = PAGE_SIZES[layout.page_name]
+    bigger = [name for name, (w, h) in PAGE_SIZES.items()
+              if w * h > page_w * page_h and fit_layout(scope.bounds(BOARD_MARGIN), name).pages[0].scale >= readable]
     advice = f"print it on {bigger[0]} or {tiles}" if bigger else tiles
     return small_text_warning(smallest_text_points(scale), f"on one {layout.page_name} page", advice)
 

@@ -303,8 +303,10 @@ def find_neighbours(tiles: list[Tile]) -> None:
             ox0, oy0, ox1, oy1 = other.extent
             across = min(y1, oy1) - max(y0, oy0) > 0
             along = min(x1, ox1) - max(x0, ox0) > 0
-            for name, ok, distance in (("left", across and ox1 <= cx, cx - ox1), ("right", across and ox0 >= cx, ox0 - cx),
-                                       ("up", along and oy1 <= cy, cy - oy1), ("down", along and oy0 >= cy, oy0 - cy)):
+            for name, ok, distance in (("left", across and ox1 <= cx, cx - ox1),
+                                       ("right", across and ox0 >= cx, ox0 - cx),
+                                       ("up", along and oy1 <= cy, cy - oy1),
+                                       ("down", along and oy0 >= cy, oy0 - cy)):
                 if ok and (name not in found or distance < found[name][0]):
                     found[name] = (distance, other.label)
         tile.neighbours = {name: found[name][1] for name in ("left", "right", "up", "down") if name in found}

@@ -252,7 +252,8 @@ def create_quote(service: CaseService, source_id: str, page: int, text: str, boa
     with open_source(service.case, source) as doc:
         matches = find_matches(page_words(doc, page), text)
     if not matches:
-        raise QuoteNotFound(f"{' '.join(text.split())!r} is not on page {page} of {citation(source, page).rsplit(',', 1)[0]}")
+        where = citation(source, page).rsplit(",", 1)[0]
+        raise QuoteNotFound(f"{' '.join(text.split())!r} is not on page {page} of {where}")
     match = max(matches, key=lambda m: _overlap(m.regions, regions)) if regions else matches[0]
     board, px, py = _next_position(service, source_id, board_id, x, y, CardKind.QUOTE)
     # Named by its own first words; the card shows the citation from its source and page.

@@ -61,7 +61,8 @@ class MergeReport:
 
     def lines(self) -> list[str]:
         lines = [
-            f"boards added: {len(self.boards_added)}" + (f" ({', '.join(self.boards_added)})" if self.boards_added else ""),
+            f"boards added: {len(self.boards_added)}"
+            + (f" ({', '.join(self.boards_added)})" if self.boards_added else ""),
             f"sources added: {self.sources_added}, already here: {self.sources_reused}",
             f"cards added: {self.cards_added}, updated to their newer version: {self.cards_updated}, "
             f"unchanged or newer here: {self.cards_kept}",

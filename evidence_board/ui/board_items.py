@@ -15,8 +15,8 @@ from evidence_board.model import Card, CardKind, Link, Placement
 from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.link_painter import (
-    LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats, link_shape,
-    link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
+    LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats,
+    link_shape, link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
 )
 from evidence_board.ui.label_layer import LabelLayer
 from evidence_board.ui.link_layer import LinkLayer

@@ -98,7 +98,8 @@ class LayoutPreview(QWidget):
         for card, group in self.cards:
             painter.setPen(QPen(QColor("#b7c2ce"), 1) if group else Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#eef1f4") if group else QColor("#9fb3c8"))
-            painter.drawRect(QRectF(target.x() + (card.x() - source.x()) * sx, target.y() + (card.y() - source.y()) * sy,
+            painter.drawRect(QRectF(target.x() + (card.x() - source.x()) * sx,
+                                    target.y() + (card.y() - source.y()) * sy,
                                     max(card.width() * sx, 0.6), max(card.height() * sy, 0.6)))
 
     def _paint_picture(self, painter: QPainter, area: QRectF) -> None:
@@ -120,7 +121,8 @@ class LayoutPreview(QWidget):
         painter.fillRect(QRectF(paper.x() + x0 * scale, paper.y() + (y0 - 36) * scale, (x1 - x0) * scale, 22 * scale),
                          QColor("#e4e7eb"))
         t = page.target
-        target = QRectF(paper.x() + t[0] * scale, paper.y() + t[1] * scale, (t[2] - t[0]) * scale, (t[3] - t[1]) * scale)
+        target = QRectF(paper.x() + t[0] * scale, paper.y() + t[1] * scale,
+                        (t[2] - t[0]) * scale, (t[3] - t[1]) * scale)
         s = page.source
         self._paint_cards(painter, QRectF(s[0], s[1], s[2] - s[0], s[3] - s[1]), target)
         painter.setPen(QPen(QColor("#3b6ea5"), 1, Qt.PenStyle.DashLine))

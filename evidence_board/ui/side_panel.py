@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
 
 from evidence_board.model import CardKind
 from evidence_board.render.context import Palette
 from evidence_board.services import CaseService, Changes
+from evidence_board.ui.plain_text import plain_tooltip
 
 LIST_LIMIT = 5000  # a list longer than this is cut; the filters narrow it
 
@@ -109,7 +112,7 @@ class SidePanel(QTabWidget):
         for card in cards[:LIST_LIMIT]:
             label = card.title or " ".join(card.text.split())[:80] or f"({card.kind.value})"
             item = QListWidgetItem(self._kind_icon(card.kind), label)
-            item.setToolTip(f"{card.kind.value}: {label}")
+            item.setToolTip(plain_tooltip(f"{card.kind.value}: {label}"))  # a title is never markup
             item.setData(Qt.ItemDataRole.UserRole, card.id)
             self.cards.addItem(item)
         self.cards.setUpdatesEnabled(True)
@@ -121,6 +124,6 @@ class SidePanel(QTabWidget):
         for source in self.case.sources():
             pages = f" · {source.page_count} p." if source.page_count else ""
             item = QListWidgetItem(f"{source.title or source.file_name}{pages}")
-            item.setToolTip(f"{source.file_name}\nSHA-256 {source.sha256}")
+            item.setToolTip(plain_tooltip(f"{source.file_name}\nSHA-256 {source.sha256}"))
             item.setData(Qt.ItemDataRole.UserRole, source.id)
             self.sources.addItem(item)

@@ -124,7 +124,8 @@ def test_lenient_import_of_an_obsidian_canvas(service: CaseService, case, tmp_pa
     assert by_title["Dock"].kind.value == "group" and by_title["Dock"].colour == "#44cf6e"
     assert by_title["https://example.org"].attributes == {"url": "https://example.org"}
     assert by_title["plain"].colour == "#aabbcc"
-    assert by_title["Notes on the dock"].kind.value == "note" and by_title["Notes on the dock"].text == "Lights were off."
+    notes = by_title["Notes on the dock"]
+    assert notes.kind.value == "note" and notes.text == "Lights were off."
     assert by_title["dock"].attachment_id is not None  # the photo shows its picture
     assert by_title["passwd"].kind.value == "note"  # refused, not read
     assert any("outside the canvas folder" in w for w in warnings)

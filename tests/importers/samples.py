@@ -11,8 +11,10 @@ import pymupdf
 from PIL import Image
 
 REPORT_PAGES = [
-    "Focus on Cuba. Issue 57, March 2004.\nThe ministry of the interior announced new measures\nagainst independent journalists in Havana.",
-    "Seventy-five dissidents were sentenced in April 2003.\nThe trials lasted one day each, and the international\ncommunity condemned the verdicts.",
+    "Focus on Cuba. Issue 57, March 2004.\nThe ministry of the interior announced new measures\n"
+    "against independent journalists in Havana.",
+    "Seventy-five dissidents were sentenced in April 2003.\nThe trials lasted one day each, and the international\n"
+    "community condemned the verdicts.",
     "Raúl Rivero received twenty years.\nHis wife says the prison conditions are inhumane.",
 ]
 

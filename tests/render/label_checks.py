@@ -91,7 +91,7 @@ def overdrawn_plates(image: QImage, transform: QTransform, spots: dict[str, tupl
     """
     problems = []
     bounds = QRectF(image.rect())
-    for link_id, (link, spot, selected) in sorted(spots.items()):
+    for _link_id, (link, spot, selected) in sorted(spots.items()):
         device = transform.mapRect(QRectF(*spot.rect)).adjusted(-2, -2, 2, 2).toAlignedRect()
         if not bounds.contains(QRectF(device)):
             continue

@@ -73,7 +73,7 @@ def test_a_label_is_moved_off_a_card_along_its_line_or_beside_it(crowded):
     placer.ensure(board_bounds(contents).getRect())
     geometries = placer.source.geometries
     slid = beside = 0
-    for link_id, link in contents.links.items():
+    for link_id in contents.links:
         spot, g = placer.spot(link_id), geometries[link_id]
         if spot is None:
             continue

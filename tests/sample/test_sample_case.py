@@ -100,7 +100,7 @@ def test_sample_holds_what_the_issue_asks_for(built: Path) -> None:
         starts = {l.from_card for l in contents.links.values()}
         assert all(q.id in starts for q in by_kind["quote"] + analysis)
         # Members sit inside their group's frame on the board.
-        for card_id, place in contents.placements.items():
+        for place in contents.placements.values():
             if place.group_id:
                 frame = contents.placements[place.group_id]
                 assert frame.x <= place.x and place.x + place.width <= frame.x + frame.width

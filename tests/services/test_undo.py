@@ -137,10 +137,9 @@ def test_a_batch_is_one_undo_step(case: CaseFile, service: CaseService, board_id
 def test_failed_call_in_a_batch_rolls_back_the_whole_batch(case: CaseFile, service: CaseService,
                                                            board_id: str) -> None:
     before = snapshot(case)
-    with pytest.raises(Exception, match="no card"):
-        with service.batch("Import"):
-            service.create_card("note", title="first", board_id=board_id)
-            service.create_link("missing", "also-missing")
+    with pytest.raises(Exception, match="no card"), service.batch("Import"):
+        service.create_card("note", title="first", board_id=board_id)
+        service.create_link("missing", "also-missing")
     assert snapshot(case) == before
     assert not service.can_undo()
 

@@ -125,7 +125,8 @@ def test_version_2_file_keeps_every_row_and_reference_through_the_rebuild(tmp_pa
         assert board.cards["e1"].title == "Raúl Castro" and board.cards["q1"].source_id == "s1"
         assert [(k.from_card, k.to_card, k.label) for k in board.links.values()] == [("e1", "q1", "mentioned in")]
     assert {t: _rows(path, t) for t in before} == before
-    schema_sql = " ".join(r[0] for r in sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE sql NOT NULL"))
+    statements = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE sql NOT NULL")
+    schema_sql = " ".join(r[0] for r in statements)
     assert " IN (" not in schema_sql.upper()
 
 

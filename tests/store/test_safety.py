@@ -151,9 +151,8 @@ def test_a_file_that_is_not_writable_opens_read_only(seed: Path, monkeypatch) ->
     monkeypatch.setattr(safety, "directory_writable", lambda path: False)
     with CaseFile.open(seed) as case:
         assert case.read_only and case.lock is None
-        with pytest.raises(ReadOnlyCase):
-            with case.transaction():
-                pass
+        with pytest.raises(ReadOnlyCase), case.transaction():
+            pass
 
 
 def test_no_statement_runs_past_its_time_limit(seed: Path) -> None:

@@ -174,7 +174,8 @@ def test_every_csv_cell_is_neutralised_in_every_column(case: CaseFile, service: 
                 cell = row[column]
                 if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
                     float(cell)  # only a number the export wrote itself (x = -300) may start so
-    cards = list(csv.DictReader(open(folder / "cards.csv", newline="", encoding="utf-8")))
+    with open(folder / "cards.csv", newline="", encoding="utf-8") as handle:
+        cards = list(csv.DictReader(handle))
     assert {r["date_start"] for r in cards} == {"'" + formula}
     assert "-300" in {r["x"] for r in cards}  # numbers stay numbers
 

@@ -32,7 +32,8 @@ def _card_menu(window, card_id) -> QMenu:
     where = view.mapFromScene(view.board_scene.cards[card_id].card_rect().center())
     shown: list[QMenu] = []
     with_open_menu(
-        lambda: view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, view.mapToGlobal(where))),
+        lambda: view.contextMenuEvent(
+            QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, view.mapToGlobal(where))),
         shown.append)
     assert len(shown) == 1
     return shown[0]

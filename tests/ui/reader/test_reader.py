@@ -76,7 +76,7 @@ def test_pages_render_on_demand_and_the_cache_is_bounded(qtbot, tmp_path, case, 
     assert reader.pages.renders == 1 and reader.pages.cached_pages() == {1}
     for page in range(2, 13):
         reader.go_to_page(page)
-        qtbot.waitUntil(lambda: reader.pages.renders == page)
+        qtbot.waitUntil(lambda page=page: reader.pages.renders == page)
     assert reader.pages.renders == 12
     assert len(reader.pages.cached_pages()) == CACHE_PAGES and 12 in reader.pages.cached_pages()
     reader.go_to_page(99)
