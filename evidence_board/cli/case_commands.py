@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
 from evidence_board.cli import main
 from evidence_board.cli.output import echo, emit_json, emit_table, plain, shorten
 from evidence_board.errors import InvalidInput
-from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
+from evidence_board.model import DEFAULT_SIZES, Board, CardKind, Direction, EntityType, Strength
 from evidence_board.model.grading import grade_label
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
@@ -37,7 +38,7 @@ def service_for(case: CaseFile) -> CaseService:
     return CaseService(case, click.get_current_context().find_root().obj.get("author"))
 
 
-def board_or_fail(case: CaseFile, name: str | None):
+def board_or_fail(case: CaseFile, name: str | None) -> Board:
     if name is None:
         return case.boards()[0]
     board = case.find_board(name)
@@ -148,7 +149,7 @@ def links(case: Path, as_json: bool) -> None:
 @click.option("--x", type=float, default=0.0, show_default=True)
 @click.option("--y", type=float, default=0.0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the new card as JSON.")
-def add_card(case: Path, kind: str, board: str | None, x: float, y: float, as_json: bool, **fields) -> None:
+def add_card(case: Path, kind: str, board: str | None, x: float, y: float, as_json: bool, **fields: Any) -> None:
     """Add a card (a note unless --kind says otherwise) and place it on a board."""
     fields = {k: v for k, v in fields.items() if v not in (None, ())}
     if kind == "entity":

@@ -22,7 +22,7 @@ from pathlib import Path
 from evidence_board.exporters.files import atomic_write
 from evidence_board.exporters.scope import ExportScope, card_colour, card_record, link_record
 from evidence_board.exporters.xml_text import make_tree_xml_safe
-from evidence_board.model import Direction, Strength, limits
+from evidence_board.model import Direction, Placement, Strength, limits
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 Y = "http://www.yworks.com/xml/graphml"
@@ -97,7 +97,7 @@ def graphml_tree(scope: ExportScope) -> ET.ElementTree:
     return ET.ElementTree(root)
 
 
-def _yed_node(data: ET.Element, place, colour: str, label: str) -> None:
+def _yed_node(data: ET.Element, place: Placement, colour: str, label: str) -> None:
     shape = ET.SubElement(data, f"{{{Y}}}ShapeNode")
     ET.SubElement(shape, f"{{{Y}}}Geometry", x=f"{place.x:g}", y=f"{place.y:g}",
                   width=f"{place.width:g}", height=f"{place.height:g}")

@@ -16,6 +16,7 @@ from evidence_board.exporters.scope import ExportScope
 from evidence_board.model import CardKind
 from evidence_board.render.card_painter import BLOCK_DETAIL, TITLE_DETAIL
 from evidence_board.render.context import Fonts, RenderContext
+from evidence_board.store import CaseFile
 
 PRINT_DPI = 300
 READABLE_POINTS = 6.0  # the smallest card text a print may have without a warning
@@ -28,7 +29,7 @@ class ExportRenderContext(RenderContext):
     screen's size) and stay opaque when the original is, so a PDF can store
     them as JPEG instead of colour plus an alpha mask."""
 
-    def __init__(self, case, image_edge: int) -> None:
+    def __init__(self, case: CaseFile, image_edge: int) -> None:
         super().__init__(case)
         self.image_edge = image_edge
         self._export_images: dict[int, QImage | None] = {}

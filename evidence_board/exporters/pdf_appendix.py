@@ -264,7 +264,8 @@ def _table(flow: _Flow, heads: tuple[str, ...], spans: list[tuple[float, float]]
         flow.on_new_page = None
 
 
-def _columns(flow: _Flow, first: tuple[str, ...], last: tuple[str, ...], parts: tuple[float, ...]):
+def _columns(flow: _Flow, first: tuple[str, ...], last: tuple[str, ...],
+             parts: tuple[float, ...]) -> list[tuple[float, float]]:
     """Column spans: the first and last columns as wide as their widest word, the rest shared by ``parts``."""
     widths = [max(flow.context.text_width(word, f) for word in words for f in (font(9), font(9, bold=True))) + 8
               for words in (first, last)]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -78,7 +79,8 @@ def _pages(width: float, height: float, tile_w: float, tile_h: float) -> int:
     return max(1, math.ceil(width / tile_w - 1e-9)) * max(1, math.ceil(height / tile_h - 1e-9))
 
 
-def _best_gap(items: list[tuple[Rect, str]], axis: int, tile_w: float, tile_h: float):
+def _best_gap(items: list[tuple[Rect, str]], axis: int, tile_w: float,
+              tile_h: float) -> tuple[tuple[int, int, float], int, list[tuple[Rect, str]], int] | None:
     """The best cut between cards along ``axis`` (0: a vertical line, 1: a horizontal one).
 
     Returns (score, axis, order, k) or None: the first ``k`` cards of
@@ -211,7 +213,7 @@ def _merge(parts: list[list[tuple[Rect, str]]], tile_w: float, tile_h: float) ->
     alive = [True] * len(parts)
     cells: dict[tuple[int, int], set[int]] = {}
 
-    def cells_of(box: Rect):
+    def cells_of(box: Rect) -> Iterator[tuple[int, int]]:
         for cx in range(int(box[0] // tile_w), int(box[2] // tile_w) + 1):
             for cy in range(int(box[1] // tile_h), int(box[3] // tile_h) + 1):
                 yield cx, cy

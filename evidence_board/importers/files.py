@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from evidence_board.importers import detect
 from evidence_board.importers.errors import ImportCancelled, ImportRefused
@@ -213,7 +214,7 @@ def import_files(service: CaseService, paths: Iterable[str | Path], board_id: st
 
 # -- writing one file --------------------------------------------------
 
-def _add_source(service: CaseService, item: PreparedFile, **fields) -> tuple[str, bool]:
+def _add_source(service: CaseService, item: PreparedFile, **fields: Any) -> tuple[str, bool]:
     changes: Changes = service.add_source(item.data, item.file_name, item.media_type, **fields)
     if changes.reused:
         return changes.reused[0], True
@@ -230,7 +231,7 @@ def _existing_card(service: CaseService, source_id: str, kind: CardKind, board_i
 
 
 def _card_for(service: CaseService, source_id: str, kind: CardKind, board_id: str, x: float, y: float,
-              reused: bool, **fields) -> str:
+              reused: bool, **fields: Any) -> str:
     """The source's card on the board: an existing one placed here, or a new one."""
     if reused:
         card_id, on_board = _existing_card(service, source_id, kind, board_id)
@@ -309,7 +310,8 @@ def _write_pdf_images(service: CaseService, item: PreparedFile, source_id: str, 
     return card_ids
 
 
-def _write_image(service: CaseService, item: PreparedFile, board: str, x: float, y: float) -> tuple[ImportedFile, float]:
+def _write_image(service: CaseService, item: PreparedFile, board: str, x: float,
+                 y: float) -> tuple[ImportedFile, float]:
     record = item.image
     fields = {}
     if record is not None:

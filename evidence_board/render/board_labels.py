@@ -9,6 +9,8 @@ here, so a plate keeps off the same things on screen and on paper.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QRectF
 
 from evidence_board.model import Card, CardKind, Link
@@ -117,7 +119,7 @@ def _add(grid: dict[tuple[int, int], list[Rect]], rect: Rect) -> None:
         grid.setdefault(cell, []).append(rect)
 
 
-def _cells_of(rect: Rect):
+def _cells_of(rect: Rect) -> Iterator[tuple[int, int]]:
     x, y, w, h = rect
     for i in range(int(x // CELL), int((x + w) // CELL) + 1):
         for j in range(int(y // CELL), int((y + h) // CELL) + 1):

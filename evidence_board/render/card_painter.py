@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
 from evidence_board.model import Card, CardKind
 from evidence_board.model.grading import grade_label
@@ -168,7 +168,7 @@ def _footer(painter: QPainter, text: str, box: QRectF, context: RenderContext,
     return box.adjusted(0, 0, 0, -height - 4)
 
 
-def _image(painter: QPainter, image, target: QRectF, full: bool, cover: bool) -> None:
+def _image(painter: QPainter, image: QImage, target: QRectF, full: bool, cover: bool) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, full)
     if cover:

@@ -9,13 +9,17 @@ is kept keyed by its text, font and width, so a repaint recomputes nothing.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QStaticText, QTextLayout, QTextOption, QTransform
 
 from evidence_board.model import Card, CardKind, EntityType, Placement, Source
+
+if TYPE_CHECKING:
+    from evidence_board.store import CaseFile
 
 # z order shared by the scene and paint_board: groups under links under cards.
 GROUP_Z_BASE = -2_000_000.0
@@ -149,7 +153,7 @@ class _LruCache:
         while len(self._items) > self.limit:
             self._items.popitem(last=False)
 
-    def discard_where(self, test) -> None:
+    def discard_where(self, test: Callable[[Hashable], bool]) -> None:
         for key in [k for k in self._items if test(k)]:
             del self._items[key]
 
@@ -168,7 +172,8 @@ class RenderContext:
     # Largest edge an image is kept at; bigger originals are scaled down once.
     IMAGE_EDGE = 720
 
-    def __init__(self, case=None, palette: Palette | None = None, fonts: Fonts | None = None) -> None:
+    def __init__(self, case: CaseFile | None = None, palette: Palette | None = None,
+                 fonts: Fonts | None = None) -> None:
         self.case = case
         self.palette = palette or Palette()
         self.fonts = fonts or Fonts()
@@ -338,7 +343,7 @@ class RenderContext:
         return cached  # type: ignore[return-value]
 
 
-def _utf16_offsets(text: str):
+def _utf16_offsets(text: str) -> Callable[[int], int]:
     """A function from a UTF-16 offset in ``text`` to the Python string index."""
     if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
         return lambda unit: unit

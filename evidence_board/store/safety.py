@@ -81,11 +81,11 @@ def _paced(conn: sqlite3.Connection, rows):  # noqa: ANN001, ANN202 - any iterab
 
 
 class _GuardedCursor(sqlite3.Cursor):
-    def execute(self, sql: str, parameters=(), /):  # noqa: ANN001, ANN201 - sqlite3's signature
+    def execute(self, sql: str, parameters=(), /):  # noqa: ANN001, ANN202 - sqlite3's signature
         self.connection.started = time.monotonic()  # type: ignore[attr-defined]
         return super().execute(sql, parameters)
 
-    def executemany(self, sql: str, seq_of_parameters, /):  # noqa: ANN001, ANN201
+    def executemany(self, sql: str, seq_of_parameters, /):  # noqa: ANN001, ANN202
         return super().executemany(sql, _paced(self.connection, seq_of_parameters))
 
 
