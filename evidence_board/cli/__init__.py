@@ -212,4 +212,5 @@ from evidence_board.cli import (  # noqa: E402,F401
     gui_command,
     import_commands,
     safety_commands,
+    source_commands,
 )

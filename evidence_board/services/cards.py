@@ -180,17 +180,20 @@ class CardOperations(OperationRunner):
             for card_id in ids:
                 if card_id not in found:
                     raise UnknownId(f"no card with id {card_id}")
-            # Everything that goes with the cards, read and written in bulk
-            # (selecting all of a big board and deleting it is one call):
-            # their links, the placements they frame (freed, not deleted),
-            # then their own placements, then the cards.
-            links = w.select_in("SELECT id FROM links WHERE from_card IN ({marks}) OR to_card IN ({marks})", ids)
-            framed = w.select_in("SELECT board_id, card_id FROM placements WHERE group_id IN ({marks})", ids)
-            placed = w.select_in("SELECT board_id, card_id FROM placements WHERE card_id IN ({marks})", ids)
-            w.delete_many("links", links)
-            w.update_many("placements", {key: {"group_id": None} for key in framed})
-            w.delete_many("placements", placed)
-            w.delete_many("cards", [(card_id,) for card_id in ids])
+            self._delete_card_rows(w, ids)
 
         label = f"Delete {self._card_title(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} cards"
         return self.run(label, "delete_cards", work)
+
+    def _delete_card_rows(self, w: RowWriter, ids: list[str]) -> None:
+        """Delete existing cards and everything that goes with them, read and
+        written in bulk (selecting all of a big board and deleting it is one
+        call): their links, the placements they frame (freed, not deleted),
+        then their own placements, then the cards."""
+        links = w.select_in("SELECT id FROM links WHERE from_card IN ({marks}) OR to_card IN ({marks})", ids)
+        framed = w.select_in("SELECT board_id, card_id FROM placements WHERE group_id IN ({marks})", ids)
+        placed = w.select_in("SELECT board_id, card_id FROM placements WHERE card_id IN ({marks})", ids)
+        w.delete_many("links", links)
+        w.update_many("placements", {key: {"group_id": None} for key in framed})
+        w.delete_many("placements", placed)
+        w.delete_many("cards", [(card_id,) for card_id in ids])

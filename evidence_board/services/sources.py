@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from evidence_board.errors import InvalidInput
+from evidence_board.errors import InvalidInput, UnknownId
 from evidence_board.model import new_id
 from evidence_board.model.grading import validate_reliability
 from evidence_board.services.changes import Changes
@@ -26,6 +26,19 @@ MAX_SOURCE_TEXT = 64 << 20
 
 def _clip(value: str | None, limit: int) -> str:
     return (value or "")[:limit]
+
+
+class SourceInUse(InvalidInput):
+    """A source that cards still cite, deleted without them; ``card_ids`` names those cards."""
+
+    def __init__(self, message: str, card_ids: list[str]) -> None:
+        super().__init__(message)
+        self.card_ids = card_ids
+
+
+def _titles(titles: list[str], shown: int = 5) -> str:
+    named = ", ".join(repr(t) for t in titles[:shown])
+    return named + (f" and {len(titles) - shown} more" if len(titles) > shown else "")
 
 
 class SourceOperations(OperationRunner):
@@ -102,6 +115,44 @@ class SourceOperations(OperationRunner):
             w.update("sources", (source_id,), fields)
 
         return self.run("Edit source", "update_source", work)
+
+    def delete_source(self, source_id: str, *, with_cards: bool = False) -> Changes:
+        """Delete a source: its record and the text of its pages.
+
+        Cards that cite it (its document card, quotes, clips, pictures) are
+        deleted too, with their links, if ``with_cards``; otherwise the call
+        is refused with SourceInUse naming them. One undo step brings all of
+        it back: the stored bytes stay in the case, unreferenced, as a
+        deleted card's earlier values stay in the audit trail, until a
+        scrubbed copy (``copy --scrub``, Share) leaves all of it out.
+        """
+        source = self.case.source(source_id)
+        if source is None:
+            raise UnknownId(f"no source with id {source_id}")
+        name = source.title or source.file_name
+        citing = self.case.cards_citing(source_id)
+        if citing and not with_cards:
+            titles = [c.title or f"({c.kind.value})" for c in citing]
+            raise SourceInUse(f"{name}: {len(citing)} card(s) cite this source ({_titles(titles)}); "
+                              "delete them first, or delete them with it", [c.id for c in citing])
+
+        def work(w: RowWriter, ch: Changes) -> None:
+            if w.fetch("sources", (source_id,)) is None:
+                raise UnknownId(f"no source with id {source_id}")
+            # Read again inside the transaction: what cites it now goes with it.
+            cards = [row[0] for row in w.select_in("SELECT id FROM cards WHERE source_id IN ({marks})",
+                                                   [source_id])]
+            if cards and not with_cards:
+                raise SourceInUse(f"{name}: {len(cards)} card(s) cite this source; nothing was deleted", cards)
+            if cards:
+                self._delete_card_rows(w, cards)  # type: ignore[attr-defined] - CardOperations, same service
+            pages = w.select_in("SELECT source_id, page FROM source_pages WHERE source_id IN ({marks})",
+                                [source_id])
+            w.delete_many("source_pages", pages)
+            w.delete("sources", (source_id,))
+
+        extra = f" and {len(citing)} card(s)" if citing else ""
+        return self.run(f"Delete source {name}{extra}", "delete_source", work)
 
     def add_attachment(self, data: bytes, media_type: str) -> int:
         """Store bytes a card shows (an image, a page clip) and return their id.

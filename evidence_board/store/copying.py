@@ -127,6 +127,8 @@ UPDATE sources SET imported_by = '';
 UPDATE sources SET metadata = json_remove(metadata, '$.open_password')
     WHERE json_extract(metadata, '$.open_password') IS NOT NULL;
 UPDATE case_info SET value = '' WHERE key = 'created_by';
+DELETE FROM source_pages WHERE source_id NOT IN (SELECT source_id FROM cards WHERE source_id IS NOT NULL);
+DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM cards WHERE source_id IS NOT NULL);
 DELETE FROM source_pages WHERE source_id NOT IN (SELECT id FROM sources);
 DELETE FROM attachments WHERE id NOT IN (
     SELECT attachment_id FROM sources UNION SELECT thumbnail_id FROM sources WHERE thumbnail_id IS NOT NULL
@@ -143,8 +145,11 @@ def scrub_file(path: Path) -> None:
     data lives in the audit trail's row images (every earlier value of every
     row, including deleted cards) and in summaries that name
     deleted cards, so the row images are dropped and each summary becomes
-    its action; the events keep their times. Attachments nothing refers to
-    any more go, the full-text indexes are rebuilt (their segments keep
+    its action; the events keep their times. Sources no card refers to any
+    more (a deleted document card's PDF: its bytes, page text, author and
+    other metadata, thumbnail) go, and so do attachments nothing refers to
+    any more, whether a source was deleted or only its cards; the full-text
+    indexes are rebuilt (their segments keep
     tokens of deleted text until merged), and with ``secure_delete`` and a
     final VACUUM no freed page keeps old bytes.
     """

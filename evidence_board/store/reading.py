@@ -280,6 +280,17 @@ class CaseReading:
         row = self.conn.execute(select(SOURCE_COLUMNS, "sources") + " WHERE sha256 = ?", (sha256,)).fetchone()
         return source_from_row(row) if row else None
 
+    def cards_citing(self, source_id: str) -> list[Card]:
+        """The cards made from a source (its document card, quotes, clips, pictures), oldest first."""
+        rows = self.conn.execute(select(CARD_COLUMNS, "cards") + " WHERE source_id = ? ORDER BY seq", (source_id,))
+        return [card_from_row(r) for r in rows]
+
+    def sources_without_cards(self) -> list[Source]:
+        """Sources no card refers to any more (their cards deleted): what a scrubbed copy leaves out."""
+        rows = self.conn.execute(select(SOURCE_COLUMNS, "sources") + " WHERE NOT EXISTS ("
+                                 "SELECT 1 FROM cards WHERE cards.source_id = sources.id) ORDER BY imported_at, id")
+        return [source_from_row(r) for r in rows]
+
     def attachment(self, attachment_id: int) -> bytes:
         row = self.conn.execute("SELECT data FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
         if row is None:

@@ -18,23 +18,40 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_board.errors import EvidenceBoardError
+from evidence_board.model import Source
 from evidence_board.ui.case_dialogs import busy, show_refusal
 
 if TYPE_CHECKING:
     from evidence_board.ui.main_window import MainWindow
 
 CASE_FILTER = "Case files (*.evb)"
-SHARE_EXPLANATION = (
+SHARE_TEMPLATE = (
     "Share writes a copy of this case for someone outside the team. The copy keeps every board, card, "
     "link and source as they are now, and removes:\n\n"
     "•  the names of the people who made each change (the audit trail keeps what changed and when, "
     "not who);\n"
     "•  everything that was deleted: deleted cards, links, boards and sources, and the earlier versions "
     "of edited text kept for Undo and history;\n"
+    "{unreferenced}"
     "•  the free space where deleted data was (the copy is written afresh, so nothing can be recovered "
     "from it).\n\n"
     "This case itself is not changed."
 )
+_LISTED = 10  # unreferenced sources named in the dialog; more are counted
+
+
+def share_explanation(unreferenced: list[Source]) -> str:
+    """What Share removes, naming the sources no card refers to (their cards
+    were deleted): their files, page text and metadata are not in the copy."""
+    if not unreferenced:
+        return SHARE_TEMPLATE.format(unreferenced="")
+    names = [" ".join((s.title or s.file_name).split())[:80] for s in unreferenced]
+    named = ", ".join(f"“{n}”" for n in names[:_LISTED])
+    if len(names) > _LISTED:
+        named += f" and {len(names) - _LISTED} more"
+    line = (f"•  {len(names)} source(s) no card refers to any more, with their files, page text and "
+            f"metadata: {named};\n")
+    return SHARE_TEMPLATE.format(unreferenced=line)
 
 
 def _save_path(window: QWidget, title: str, suggested: Path) -> Path | None:
@@ -83,7 +100,7 @@ def save_a_copy(window: MainWindow) -> Path | None:
 class ShareDialog(QDialog):
     """Says what Share removes before the user picks where the copy goes."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, unreferenced: list[Source] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Share a scrubbed copy")
         layout = QVBoxLayout(self)
@@ -92,7 +109,7 @@ class ShareDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         heading.setFont(font)
-        text = QLabel(SHARE_EXPLANATION)
+        text = QLabel(share_explanation(unreferenced or []))
         text.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)
         text.setMinimumWidth(460)
@@ -107,7 +124,9 @@ class ShareDialog(QDialog):
 
 def share_case(window: MainWindow) -> Path | None:
     """File > Share: explain, then write a scrubbed copy."""
-    if window.case is None or ShareDialog(window).exec() != QDialog.DialogCode.Accepted:
+    if window.case is None:
+        return None
+    if ShareDialog(window, window.case.sources_without_cards()).exec() != QDialog.DialogCode.Accepted:
         return None
     return _copy_to_chosen_path(window, "Share a scrubbed copy", "{stem} (shared).evb", True,
                                 "Wrote a scrubbed copy to share:")

@@ -1,15 +1,16 @@
 """The left panel: the case's sources and its cards, filtered by kind and tag.
 
 Lists are refilled (after a short pause, so a burst of edits refills once)
-only when the services report that cards or sources changed.
+only when the services report that cards or sources changed. A source's
+context menu opens it or deletes it (``ui/source_actions.py``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from evidence_board.model import CardKind
@@ -34,6 +35,8 @@ class SidePanel(QTabWidget):
         self._icons: dict[CardKind, QIcon] = {}
         self.sources = QListWidget()
         self.sources.itemActivated.connect(lambda item: self.source_opened.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.sources.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.sources.customContextMenuRequested.connect(self._show_source_menu)
         self.cards = QListWidget()
         self.cards.itemClicked.connect(lambda item: self.card_picked.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.cards.itemActivated.connect(lambda item: self.card_picked.emit(item.data(Qt.ItemDataRole.UserRole)))
@@ -68,6 +71,23 @@ class SidePanel(QTabWidget):
     def _on_changes(self, changes: Changes) -> None:
         if changes.sources or changes.cards:
             self._timer.start()
+
+    def source_menu(self, source_id: str) -> QMenu:
+        """A source's context menu: open it; delete it (not in a read-only case)."""
+        from evidence_board.ui.source_actions import delete_source_asking
+
+        menu = QMenu(self)
+        menu.addAction("Open source", lambda: self.source_opened.emit(source_id))
+        delete = menu.addAction("Delete source…", lambda: delete_source_asking(self, self.service, source_id))
+        delete.setEnabled(not self.case.read_only)
+        return menu
+
+    def _show_source_menu(self, pos: QPoint) -> None:
+        item = self.sources.itemAt(pos)
+        if item is not None:
+            menu = self.source_menu(item.data(Qt.ItemDataRole.UserRole))
+            menu.exec(self.sources.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     def detach(self) -> None:
         """The case is closing: stop following it."""

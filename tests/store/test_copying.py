@@ -150,9 +150,11 @@ def test_a_deleted_case_can_be_restored_from_its_backups(filled: CaseFile) -> No
     assert before is None and titles(path) == ["Kept card"]
 
 
-def test_scrub_removes_pdf_passwords(service: CaseService, case: CaseFile, tmp_path: Path) -> None:
-    service.add_source(b"%PDF-1.7 locked", "locked.pdf", "application/pdf",
-                       metadata={"open_password": "hunter2-reused", "producer": "x"})
+def test_scrub_removes_pdf_passwords(service: CaseService, case: CaseFile, tmp_path: Path, board_id: str) -> None:
+    source = service.add_source(b"%PDF-1.7 locked", "locked.pdf", "application/pdf",
+                                metadata={"open_password": "hunter2-reused", "producer": "x"}).created[0]
+    # A card cites it, so the copy keeps the source (one no card cites is left out whole).
+    service.create_card("document", title="Locked report", source_id=source, board_id=board_id)
     case.close()
     out = copy_case(case.path, tmp_path / "share.evb", scrub=True)
     assert b"hunter2-reused" not in out.read_bytes()
