@@ -4,7 +4,8 @@ The question names the source and every card that goes with it (a source
 cannot stay without its file, nor a card without its source), says that
 Edit > Undo brings all of it back, and that a shared copy (File > Share…)
 holds none of it. The deletion itself is one service call
-(``CaseService.delete_source``); the scene and the lists follow its Changes.
+(``CaseService.delete_source``); the scene and the lists follow its Changes,
+and a reader open on the source closes.
 """
 
 from __future__ import annotations
@@ -56,7 +57,20 @@ def delete_source_asking(parent: QWidget | None, service: CaseService, source_id
     if box.clickedButton() is not button:
         return None
     try:
-        return service.delete_source(source_id, with_cards=True)
+        changes = service.delete_source(source_id, with_cards=True)
     except EvidenceBoardError as exc:
         warn(parent, "Source not deleted", str(exc))
         return None
+    _close_readers_of(parent, source_id)
+    return changes
+
+
+def _close_readers_of(parent: QWidget | None, source_id: str) -> None:
+    """Close the source readers open on a deleted source: quoting from one
+    would cite a source that is not in the case any more."""
+    from evidence_board.ui.reader import SourceReader
+
+    window = parent.window() if parent is not None else None
+    for reader in window.findChildren(SourceReader) if window is not None else ():
+        if reader.source.id == source_id:
+            reader.close()

@@ -18,6 +18,7 @@ from evidence_board.importers import create_quote, import_files  # noqa: E402
 from evidence_board.services import CaseService  # noqa: E402
 from evidence_board.store import CaseFile  # noqa: E402
 from evidence_board.ui import case_copies  # noqa: E402
+from evidence_board.ui.reader import SourceReader  # noqa: E402
 from tests.ui.conftest import with_open_menu  # noqa: E402
 
 PDF = report_pdf(["The <b>ship</b> left Havana.", "Two fighters under the sugar."], title="Seizure report",
@@ -111,12 +112,15 @@ def test_delete_source_asks_naming_its_cards_and_undo_brings_all_back(qtbot, mon
     scene = window.current_view().board_scene
     questions = Questions(monkeypatch, "Delete source and 2 card(s)")
     before = window.case.attachment(window.case.source(ids["source"]).attachment_id)
+    window.show_source(ids["source"])
+    reader = next(r for r in window.findChildren(SourceReader) if r.isVisible())
     assert _choose(qtbot, window, ids["source"], "Delete source…") == ["Open source", "Delete source…"]
     text = questions.texts[0]
     assert text.startswith("Delete the source “Seizure report” (seizure.pdf, 2 page(s)) from the case?")
     assert "2 card(s) cite it and will be deleted with it, with their links:" in text
     assert "•  Seizure report" in text and "•  Two fighters" in text and "Edit > Undo brings all of it back" in text
     assert window.case.source(ids["source"]) is None
+    assert not reader.isVisible()  # no quoting from a source that is gone
     qtbot.waitUntil(lambda: ids["source"] not in _listed_sources(window))
     assert ids["document"] not in scene.cards and ids["quote"] not in scene.cards
     assert window.actions_.undo.text() == "&Undo Delete source Seizure report and 2 card(s)"
