@@ -74,13 +74,15 @@ def value_text(column: str, value: Any) -> str:
     if column in ("tags", "regions", "attributes") and isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return value
-    if column == "tags":
-        return ", ".join(value) if value else "(none)"
-    if column == "attributes":
+    # An audit image from a crafted file may hold any JSON here (opening checks
+    # only that it is one flat object): anything not of the shape reads as its text.
+    if column == "tags" and isinstance(value, list):
+        return ", ".join(str(t) for t in value) if value else "(none)"
+    if column == "attributes" and isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items()) if value else "(none)"
-    if column == "regions":
+    if column == "regions" and isinstance(value, list):
         return f"{len(value)} region(s) on the page"
     if isinstance(value, float):
         return f"{value:g}"
@@ -104,7 +106,19 @@ def _quoted(text: str) -> str:
 
 
 def describe(change: dict[str, Any], names: Names) -> tuple[str, str]:
-    """One recorded row change as (a line for the list, the whole of it for the details pane)."""
+    """One recorded row change as (a line for the list, the whole of it for the details pane).
+
+    Opening a case holds each audit image to one flat JSON object, not to the
+    columns its table has: an image from a crafted file that lacks what a line
+    needs, or holds another type, reads as its table and key."""
+    try:
+        return _describe(change, names)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        line = f"Changed {change.get('table')} {change.get('key')} (a record this version cannot read)"
+        return line, line
+
+
+def _describe(change: dict[str, Any], names: Names) -> tuple[str, str]:
     table, key = change["table"], change["key"].split("/")
     before, after = change["before"], change["after"]
     image = after if after is not None else before

@@ -7,7 +7,7 @@ checks allow go into its columns: huge, negative, non-finite, deep JSON,
 control characters, markup, formulas, dangling ids, groups in rings, rows
 deleted from under their references. Each file must either be refused when
 opened (one line) or be read by every CLI read command, every exporter,
-"Show in source" and the board scene without an exception.
+"Show in source", the History panel and the board scene without an exception.
 
 Shared by ``tests/fuzz/test_value_fuzz.py`` (seeded, a few seconds) and
 ``bench/fuzz_bench.py --values`` (ten times more).
@@ -21,6 +21,7 @@ import io
 import random
 import shutil
 import sqlite3
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -138,7 +139,9 @@ METADATA: list[Value] = ['{"open_password": 5}', '{"open_password": "secret"}', 
                          '{"a":[1,2,{"b":null}]}', "[]"]
 AUDIT_IMAGES: list[Value] = ["{}", '{"title":"x"}', '{"x":[1]}', '{"regions":"[[0,0,1e308,1e308]]"}',
                              '{"kind":"virus"}', '{"tags":"{bad"}', '{"title":"\\u0000\\u001b[2J"}', "[]",
-                             None, '{"x":' + '"y' * 10 + '"}']
+                             None, '{"x":' + '"y' * 10 + '"}', '{"tags":"[1]"}', '{"attributes":"[]"}',
+                             '{"regions":"5"}', '{"tags":"' + "[" * 3000 + "]" * 3000 + '"}',
+                             '{"group_id":"nowhere","x":1e308}']
 KINDS = {"kind": ["note", "quote", "document", "photo", "entity", "group", "virus", ""],
          "direction": ["none", "forward", "both", "sideways"],
          "strength": ["confirmed", "unconfirmed", "tentative", "maybe"],
@@ -179,6 +182,7 @@ class ValueFuzzResult:
     exports: int = 0
     readers: int = 0
     scenes: int = 0
+    histories: int = 0
     columns: Counter = field(default_factory=Counter)
     refusals: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
@@ -186,6 +190,7 @@ class ValueFuzzResult:
     def counts(self) -> dict[str, int]:
         return {"files": self.files, "refused": self.refused, "opened": self.opened, "cli_runs": self.cli_runs,
                 "exports": self.exports, "readers": self.readers, "scenes": self.scenes,
+                "history_panels": self.histories,
                 "columns_mutated": len(self.columns), "failures": len(self.failures)}
 
 
@@ -300,11 +305,26 @@ def _run_exports(label: str, path: Path, boards: list[str], folder: Path, runner
 
 
 def _run_window_parts(label: str, case: CaseFile, result: ValueFuzzResult) -> None:
-    """Show in source for every card with a source (and every source), and each board's scene, painted."""
+    """Show in source for every card with a source (and every source), the History panel with
+    each event's details, and each board's scene, painted."""
     messages: list[str] = []
-    with said_not_shown(messages):
+    raised: list[str] = []
+    with said_not_shown(messages), raised_in_slots(raised):
         _show_sources_and_scenes(label, case, result)
     result.failures += [f"{label} reader: a message of several lines: {m!r:.200}" for m in messages if "\n" in m]
+    result.failures += [f"{label} window: a slot raised {r}" for r in raised]
+
+
+@contextlib.contextmanager
+def raised_in_slots(raised: list[str]) -> Iterator[None]:
+    """Exceptions Qt's signals and event handlers raise (PySide hands them to
+    ``sys.excepthook`` and goes on) are recorded in ``raised``."""
+    saved = sys.excepthook
+    sys.excepthook = lambda kind, value, tb: raised.append(f"{kind.__name__}: {str(value)[:200]}")
+    try:
+        yield
+    finally:
+        sys.excepthook = saved
 
 
 @contextlib.contextmanager
@@ -327,6 +347,7 @@ def _show_sources_and_scenes(label: str, case: CaseFile, result: ValueFuzzResult
 
     from evidence_board.render.context import RenderContext
     from evidence_board.ui.board_scene import BoardScene
+    from evidence_board.ui.history_panel import CASE_SCOPE, HistoryPanel
     from evidence_board.ui.reader import show_in_source
 
     service = CaseService(case, "Fuzz")
@@ -340,6 +361,13 @@ def _show_sources_and_scenes(label: str, case: CaseFile, result: ValueFuzzResult
                 reader.page_widget.grab()
                 reader.close()
                 reader.deleteLater()
+        result.histories += 1  # the History panel: every event of the case, each one's details
+        panel = HistoryPanel(service)
+        panel.set_scope(CASE_SCOPE)
+        for row in range(panel.model.rowCount()):
+            panel.tree.setCurrentIndex(panel.model.index(row, 2))
+        panel.detach()
+        panel.deleteLater()
         for board in case.boards():
             result.scenes += 1
             scene = BoardScene(service, board.id, RenderContext(case))
