@@ -117,8 +117,12 @@ class CardOperations(OperationRunner):
             raise UnknownId(f"no change #{event_id} in the audit trail") from None
         if then is None:
             raise InvalidInput(f"the card did not exist right after change #{event_id}")
-        fields = {name: json.loads(then[name]) if name in _JSON_FIELDS else then[name]
-                  for name in v.CARD_FIELDS if name in then}
+        try:  # an audit image from a crafted file: opening holds it to one flat object, no more
+            fields = {name: json.loads(then[name]) if name in _JSON_FIELDS else then[name]
+                      for name in v.CARD_FIELDS if name in then}
+        except (TypeError, ValueError, RecursionError):
+            raise InvalidInput(f"change #{event_id} in the audit trail does not hold a card this version "
+                               "can read") from None
         cols = v.card_columns(fields)
         event = self.case.audit_events(event_ids=[event_id])[0]
         title = then.get("title") or self._card_title(card_id) or "card"

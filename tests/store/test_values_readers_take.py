@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -210,3 +211,21 @@ def as_xml_shows(text: str) -> str:
     """What the README promises: each character XML 1.0 cannot hold reads as U+FFFD."""
     return "".join("\ufffd" if (ord(c) < 0x20 and c not in "\t\n\r") or c in "\ufffe\uffff" else c
                    for c in text)
+
+
+def test_restoring_a_version_from_a_crafted_audit_trail_is_refused_in_words(case: CaseFile, service: CaseService,
+                                                                            board_id: str) -> None:
+    card = service.create_card("note", title="x", board_id=board_id).created[0]
+    service.update_card(card, title="y")
+    path = case.path
+    case.close()
+    other = sqlite3.connect(path)  # an image opening accepts (one flat object) whose tags are no JSON
+    other.execute("""UPDATE audit_changes SET before = '{"tags": "{bad", "title": "z"}'
+                     WHERE table_name = 'cards' AND before IS NOT NULL""")
+    first = other.execute("SELECT min(event_id) FROM audit_changes WHERE table_name = 'cards'").fetchone()[0]
+    other.commit()
+    other.close()
+    with CaseFile.open(path) as reopened:
+        with pytest.raises(InvalidInput, match="does not hold a card this version can read"):
+            CaseService(reopened, "Ana").restore_card_version(card, first)
+        assert reopened.card(card).title == "y"
