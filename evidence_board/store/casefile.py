@@ -20,7 +20,7 @@ from evidence_board.errors import (
     ReadOnlyCase,
 )
 from evidence_board.model import new_id
-from evidence_board.store import app_files, locking, safety, schema
+from evidence_board.store import app_files, locking, safety, schema, sidecars, verified
 from evidence_board.store.reading import CaseReading
 
 EXTENSION = ".evb"
@@ -90,6 +90,7 @@ class CaseFile(CaseReading):
         self.lock = lock
         self.upgrade_backup: Path | None = None  # the copy written before an upgrade
         self.upgraded_in_memory_from: int | None = None  # an older file read through an upgraded copy
+        self.written_state: str | None = None  # the file's fingerprint after our last commit
         # SQLite's default page cache (2 MiB) is smaller than one large
         # import: its dirty pages spill to the file mid-transaction and are
         # read back, 66,000 system calls for a 10,000-card build where a big
@@ -171,16 +172,18 @@ class CaseFile(CaseReading):
                     f"editing upgrades it to schema {schema.SCHEMA_VERSION} after a backup copy", version)
         held = locking.acquire(path, take_over_lock) if lock and not read_only else None
         try:
-            if safety.hot_journal(path) is not None:
+            recovered = sidecars.hot_journal(path) is not None
+            if recovered:
                 if not safety.directory_writable(path):
                     raise ReadOnlyCase(
                         f"{path}: was being changed when its program stopped; open it once where the "
                         "file is writable to finish the recovery")
                 try:
-                    safety.roll_back_hot_journal(path)
+                    sidecars.roll_back_hot_journal(path)
                 except sqlite3.DatabaseError as exc:
                     raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
-            case = cls._open_checked(path, version, read_only, held)
+            # After a recovery the journal's pages are in the file: check it all.
+            case = cls._open_checked(path, version, read_only, held, full=recovered)
         except BaseException:
             if held is not None:
                 held.release()
@@ -198,27 +201,32 @@ class CaseFile(CaseReading):
 
     @classmethod
     def _open_checked(cls, path: Path, version: int, read_only: bool,
-                      held: locking.CaseLock | None) -> CaseFile:
+                      held: locking.CaseLock | None, full: bool = False) -> CaseFile:
         try:
             conn = safety.connect(path, read_only=True)
         except sqlite3.DatabaseError as exc:
             raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
         try:
-            full = not safety.was_verified(path)
+            # The state before the checks: the one remembered if they pass,
+            # only if the file still has it after them.
+            state = verified.fingerprint(path)
+            full = full or not verified.was_verified(path, state)
             safety.inspect(conn, path, version, full=full)
             # Only files whose text is all valid UTF-8 are remembered as
             # verified; the rare other one is read tolerantly every time.
             utf8 = not full or safety.text_is_utf8(conn)
+            sidecars.confirm_no_log_read(conn, path)  # what was checked was the file alone
         except BaseException:
             conn.close()
             raise
         if full and utf8:
-            safety.remember_verified(path)
+            verified.remember_verified(path, state)
         if not read_only:
             conn.close()
             try:
                 conn = _connect(path, read_only=False)
             except sqlite3.DatabaseError as exc:
+                sidecars.refuse_write_ahead_log(path)  # one put beside it since the checks
                 raise safety.DamagedCaseFile(f"{path}: damaged case file ({safety.one_line(str(exc))})") from None
         if utf8:
             safety.trust_text(conn)
@@ -283,9 +291,10 @@ class CaseFile(CaseReading):
         except sqlite3.ProgrammingError:  # already closed
             changed = False
         self.conn.close()
-        if changed:
-            # We wrote it last: the next opening here need not re-check it all.
-            safety.remember_verified(self.path)
+        if changed and self.written_state is not None:
+            # We wrote it last: the next opening here need not re-check it
+            # all, if it is still in the state our last commit left it in.
+            verified.remember_verified(self.path, self.written_state)
         if self.lock is not None:
             self.lock.release()
 
@@ -326,6 +335,9 @@ class CaseFile(CaseReading):
             return
         if self.lock is not None:
             self.lock.keep_fresh()
+        # A write-ahead log put beside the case while it is open: SQLite
+        # cannot apply it (sidecars.uri), and we write nothing beside it.
+        sidecars.refuse_write_ahead_log(self.path)
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -335,6 +347,7 @@ class CaseFile(CaseReading):
             raise
         else:
             conn.execute("COMMIT")
+            self.written_state = verified.fingerprint(self.path)
 
     # -- attachments ---------------------------------------------------
 

@@ -21,13 +21,16 @@ Every connection is a :class:`GuardedConnection`: ``trusted_schema`` off,
 ``cell_size_check`` on, no memory-mapped I/O, a cap on the size of any one
 value, and a progress handler that interrupts any statement running longer
 than its time limit, so no query on a crafted file can run unbounded.
+
+What lies beside a case (journal, write-ahead log, shared-memory file) is
+handled in ``store/sidecars.py``; which exact file states passed these
+checks before, in ``store/verified.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import sqlite3
 import stat
@@ -36,7 +39,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileMissing, NotACaseFile
-from evidence_board.store import app_files, schema, value_checks
+from evidence_board.store import app_files, schema, sidecars, value_checks
+from evidence_board.store.sidecars import SIDECARS, hot_journal, roll_back_hot_journal  # noqa: F401
+from evidence_board.store.verified import fingerprint, remember_verified, was_verified  # noqa: F401
+from evidence_board.store.verified import store_path as _verified_store  # noqa: F401 - bench/fuzz_bench.py
 from evidence_board.store.value_checks import MAX_JSON_DEPTH, MAX_PAGE, MAX_TEXT_CHARS  # noqa: F401
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -131,7 +137,7 @@ class GuardedConnection(sqlite3.Connection):
 def connect(path: Path | None, read_only: bool) -> GuardedConnection:
     """A guarded connection with the settings every case file is opened with
     (``path`` None: a private database in memory)."""
-    uri = ":memory:" if path is None else f"{Path(path).resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
+    uri = ":memory:" if path is None else sidecars.uri(path, read_only)  # why these options: there
     # isolation_level=None: the store issues BEGIN/COMMIT itself.
     conn = sqlite3.connect(uri, uri=path is not None, isolation_level=None, check_same_thread=False,
                            factory=GuardedConnection)
@@ -199,16 +205,12 @@ def check_seconds(path: Path) -> float:
 # -- the header ---------------------------------------------------------
 
 
-SIDECARS = {"-journal": "journal", "-wal": "write-ahead log", "-shm": "shared-memory file"}
-
-
 def read_header(path: Path) -> bytes:
     """The first 100 bytes of a regular file: a FIFO or a device is refused
     before it is read (O_NONBLOCK: opening a FIFO never waits for a writer),
     and so is a journal, WAL or shared-memory file beside it that is a link,
     FIFO, device or folder (SQLite would open it, and a FIFO hangs every reader)."""
-    for suffix, name in SIDECARS.items():
-        app_files.refuse_unless_regular(Path(f"{path}{suffix}"), f"the case's {name}")
+    sidecars.refuse_unsafe(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         try:
@@ -246,35 +248,14 @@ def header_version(path: Path, header: bytes) -> int:
         )
     if (write_version, read_version) != (1, 1):
         raise DamagedCaseFile(f"{path}: damaged case file (bad SQLite header)")
+    # A rollback-journal file, but SQLite would still read a -wal beside it.
+    sidecars.refuse_write_ahead_log(path)
     return int.from_bytes(header[60:64], "big", signed=True)
 
 
 def directory_writable(path: Path) -> bool:
     """Whether we may write the case: the file, and its folder for the journal."""
     return os.access(path, os.W_OK) and os.access(Path(path).resolve().parent, os.W_OK | os.X_OK)
-
-
-def hot_journal(path: Path) -> Path | None:
-    """The rollback journal a crashed writer left beside the case, if any."""
-    journal = Path(str(path) + "-journal")
-    try:
-        return journal if journal.stat().st_size > 0 else None
-    except OSError:
-        return None
-
-
-def roll_back_hot_journal(path: Path) -> None:
-    """Finish the recovery SQLite does after a crash (it undoes the
-    uncommitted transaction), which a read-only connection cannot do."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA cell_size_check = ON")
-        conn.execute("BEGIN")  # taking a shared lock plays back a hot journal
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
 
 
 # -- the schema ---------------------------------------------------------
@@ -350,60 +331,6 @@ def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> l
     return value_checks.value_problems(conn, version, objects, tables, limit)
 
 
-# -- files already checked ------------------------------------------------
-
-VERIFIED_KEEP = 100
-
-
-def _verified_store() -> Path:
-    base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
-    return Path(base) / "evidence-board" / "verified-cases.json"
-
-
-def fingerprint(path: Path) -> str | None:
-    """What identifies one exact state of a file: inode, size, modification
-    time, and SQLite's file change counter (bumped by every commit)."""
-    try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            counter = handle.read(100)[24:28].hex()
-    except OSError:
-        return None
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{counter}"
-
-
-def _load_verified() -> dict[str, str]:
-    try:
-        data = json.loads(_verified_store().read_text(encoding="utf-8"))
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def was_verified(path: Path) -> bool:
-    """True when this exact state of the file passed every check here before
-    (or was last written by us), so the slow checks need not run again."""
-    mark = fingerprint(path)
-    return mark is not None and _load_verified().get(str(Path(path).resolve())) == mark
-
-
-def remember_verified(path: Path) -> None:
-    """Note the file's current state as checked (after checks, or our own last write)."""
-    mark = fingerprint(path)
-    if mark is None:
-        return
-    store = _verified_store()
-    entries = _load_verified()
-    entries.pop(str(Path(path).resolve()), None)
-    entries[str(Path(path).resolve())] = mark
-    entries = dict(list(entries.items())[-VERIFIED_KEEP:])
-    with contextlib.suppress(OSError):
-        store.parent.mkdir(parents=True, exist_ok=True)
-        partial = store.with_name(f".{store.name}.{os.getpid()}")
-        partial.write_text(json.dumps(entries), encoding="utf-8")
-        os.replace(partial, store)
-
-
 # -- all together -------------------------------------------------------
 
 
@@ -411,7 +338,7 @@ def inspect(conn: GuardedConnection, path: Path, version: int, quick_check: bool
             full: bool = True) -> None:
     """Run the schema, structure and value checks; raise with one line on the
     first kind of problem found. ``full=False`` checks the schema only (for
-    a file whose exact state passed before: see :func:`was_verified`)."""
+    a file whose exact state passed before: see ``store/verified.py``)."""
     seconds = check_seconds(path)
     try:
         with conn.time_limit(seconds):

@@ -224,10 +224,8 @@ def test_a_file_checked_before_is_reopened_fast_but_any_change_means_checking_ag
 
 
 def test_our_own_writes_are_remembered_as_checked(seed: Path) -> None:
-    with CaseFile.open(seed) as case:
-        case.conn.execute("BEGIN IMMEDIATE")
-        case.conn.execute("UPDATE cards SET title = 'ours' WHERE kind = 'note'")
-        case.conn.execute("COMMIT")
+    with CaseFile.open(seed) as case, case.transaction() as conn:
+        conn.execute("UPDATE cards SET title = 'ours' WHERE kind = 'note'")
     assert safety.was_verified(seed)
 
 
