@@ -347,7 +347,7 @@ class CaseFile(CaseReading):
             raise
         else:
             conn.execute("COMMIT")
-            self.written_state = verified.fingerprint(self.path)
+            self.written_state = verified.fingerprint(self.path, content=False)
 
     # -- attachments ---------------------------------------------------
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_board.errors import EvidenceBoardError
+from evidence_board.exporters.formats import EXPORT_FORMATS, ExportFormat, ExportOptions, export_format, pdf_options
 from evidence_board.exporters.painting import (
     READABLE_POINTS, missing_characters_warning, readable_scale, smallest_text_points,
 )
@@ -33,16 +34,6 @@ from evidence_board.exporters.scope import ExportScope, board_scope
 from evidence_board.model import CardKind, count_cards
 from evidence_board.store import CaseFile
 
-FORMAT_CHOICES = [  # (format, label, file suffix, file dialog filter)
-    ("pdf", "PDF: board pages and appendix", ".pdf", "PDF (*.pdf)"),
-    ("png", "PNG picture", ".png", "PNG images (*.png)"),
-    ("svg", "SVG drawing", ".svg", "SVG drawings (*.svg)"),
-    ("canvas", "JSON Canvas (Obsidian)", ".canvas", "JSON Canvas (*.canvas)"),
-    ("graphml", "GraphML (yEd, Gephi, networkx)", ".graphml", "GraphML (*.graphml)"),
-    ("gexf", "GEXF (Gephi)", ".gexf", "GEXF (*.gexf)"),
-    ("csv", "CSV tables (a folder with cards.csv and links.csv)", "", "Folder name (*)"),
-]
-SUFFIXES = {fmt: suffix for fmt, _label, suffix, _filter in FORMAT_CHOICES}
 SCREEN_DPI = 96.0  # a board unit is 1/96 inch (pictures.SCREEN_DPI)
 
 
@@ -171,8 +162,8 @@ class ExportDialog(QDialog):
         self.summary = ""
 
         self.format = QComboBox()
-        for fmt, label, _suffix, _filter in FORMAT_CHOICES:
-            self.format.addItem(label, fmt)
+        for row in EXPORT_FORMATS:  # the export table (exporters/formats.py), in its order
+            self.format.addItem(row.label, row.name)
         kinds = {card_id: card.kind for card_id, card in self.whole.contents.cards.items()}
         self.scope_board = QRadioButton(f"The whole board ({count_cards(kinds.values())})")
         self.scope_selection = QRadioButton(
@@ -237,7 +228,6 @@ class ExportDialog(QDialog):
         form.addRow("Pages:", pages_box)
         form.addRow("Resolution:", self.dpi)
         form.addRow("", self.numbers)
-        self._pdf_rows = [self.page_size, self.orientation, self.fit, self.tile, self.tile_scale]
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
@@ -277,6 +267,10 @@ class ExportDialog(QDialog):
         return self.format.currentData()
 
     def _file_stem(self) -> str:
+    @property
+    def format_row(self) -> ExportFormat:
+        return export_format(self.fmt)
+
         name = f"{self.case.title} - {self.whole.board.name}"
         return "".join(c if c.isalnum() or c in " -_.,()" else "_" for c in name).strip() or "board"
 
@@ -286,11 +280,16 @@ class ExportDialog(QDialog):
             self._scopes[selected] = board_scope(self.case, self.board_id, self.selection)
         return self._scopes[selected]
 
-    def pdf_options(self):  # noqa: ANN201 - PdfOptions, imported late (Qt PDF writer)
-        from evidence_board.exporters.pdf import PdfOptions
+    def export_options(self) -> ExportOptions:
+        """The options the widgets set, for those the chosen format takes (its row says which)."""
+        tiled = self.tile.isChecked() and "tile" in self.format_row.options  # the tile scale is the PDF's
+        values = {"page_size": self.page_size.currentText(), "landscape": self.orientation.currentData(),
+                  "tile": tiled, "scale": self.tile_scale.value() / 100 if tiled else None,
+                  "dpi": self.dpi.value(), "numbers": self.numbers.isChecked()}
+        return ExportOptions(**{name: value for name, value in values.items() if name in self.format_row.options})
 
-        return PdfOptions(page_size=self.page_size.currentText(), tile=self.tile.isChecked(),
-                          scale=self.tile_scale.value() / 100, landscape=self.orientation.currentData())
+    def pdf_options(self):  # noqa: ANN201 - PdfOptions, imported late (Qt PDF writer)
+        return pdf_options(self.export_options())
 
     def _follow_format(self) -> None:
         """Keep the file name's extension in step with the format."""
@@ -298,17 +297,19 @@ class ExportDialog(QDialog):
         if not text:
             return
         path = Path(text)
-        if path.suffix.lower() in {s for s in SUFFIXES.values() if s}:
+        if path.suffix.lower() in {row.extension for row in EXPORT_FORMATS if row.extension}:
             path = path.with_suffix("")
-        self.path.setText(str(path) + SUFFIXES[self.fmt])
+        self.path.setText(str(path) + self.format_row.extension)
 
     def update_options(self) -> None:
-        pdf, png = self.fmt == "pdf", self.fmt == "png"
-        for widget in self._pdf_rows:
-            widget.setEnabled(pdf)
-        self.tile_scale.setEnabled(pdf and self.tile.isChecked())
-        self.dpi.setEnabled(png)
-        self.numbers.setEnabled(self.fmt in ("png", "svg"))
+        takes = self.format_row.options
+        self.page_size.setEnabled("page_size" in takes)
+        self.orientation.setEnabled("landscape" in takes)
+        for widget in (self.fit, self.tile):
+            widget.setEnabled("tile" in takes)
+        self.tile_scale.setEnabled("tile" in takes and self.tile.isChecked())
+        self.dpi.setEnabled("dpi" in takes)
+        self.numbers.setEnabled("numbers" in takes)
         self._update_preview()
 
     def _update_preview(self) -> None:
@@ -373,9 +374,8 @@ class ExportDialog(QDialog):
         return f"About {round((x1 - x0) * scale):,} × {round((y1 - y0) * scale):,} pixels."
 
     def choose_path(self) -> None:
-        suffix = SUFFIXES[self.fmt]
-        name_filter = next(f for fmt, _l, _s, f in FORMAT_CHOICES if fmt == self.fmt)
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), name_filter)
+        suffix = self.format_row.extension
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), self.format_row.file_filter)
         if path:
             if suffix and not path.lower().endswith(suffix):
                 path += suffix
@@ -392,7 +392,7 @@ class ExportDialog(QDialog):
             if not text:
                 return None
         out = Path(text).expanduser()
-        if self.fmt != "csv" and out.is_dir():
+        if not self.format_row.writes_folder and out.is_dir():
             self._fail(f"{out}: is a folder; give a file name")
             return None
         progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
@@ -439,29 +439,10 @@ class ExportDialog(QDialog):
         box.exec()
 
     def _write(self, out: Path, progress) -> str:  # noqa: ANN001
-        scope, fmt = self.scope(), self.fmt
-        if fmt == "pdf":
-            from evidence_board.exporters.pdf import export_pdf
-
-            result = export_pdf(scope, out, self.pdf_options(), progress=progress)
-            return f"Exported {result.pages} PDF page(s) to {out}"
-        progress(0, 1)  # one pass: show the dialog before it starts
-        if fmt in ("png", "svg"):
-            from evidence_board.exporters.pictures import export_png, export_svg
-
-            numbers = self.numbers.isChecked()
-            picture = (export_png(scope, out, dpi=self.dpi.value(), numbers=numbers) if fmt == "png"
-                       else export_svg(scope, out, numbers=numbers))
-            return f"Exported a {picture.width:,} × {picture.height:,} picture to {out}"
-        from evidence_board.exporters.gexf import export_gexf
-        from evidence_board.exporters.graphml import export_graphml
-        from evidence_board.exporters.jsoncanvas import export_canvas
-        from evidence_board.exporters.tables import export_csv
-
-        writer = {"canvas": export_canvas, "graphml": export_graphml, "gexf": export_gexf, "csv": export_csv}[fmt]
-        writer(scope, out)
-        progress(1, 1)
-        return f"Exported to {out}"
+        row = self.format_row
+        progress(0, 1)  # show the dialog before the export starts; the PDF then reports its pages
+        written = row.write(self.scope(), out, self.export_options(), progress)
+        return f"Exported to {out}" + (f": {written.detail}" if written.detail else "")
 
 
 def show_export_dialog(window) -> ExportDialog | None:  # noqa: ANN001 - MainWindow

@@ -317,3 +317,22 @@ def test_a_planted_journal_is_played_back_then_the_file_is_checked_in_full(victi
     assert sidecars.hot_journal(victim) is None  # recovery ran; its rows did not get past the checks
     with pytest.raises(HostileCaseFile):  # and are refused every time after
         CaseFile.open(victim)
+
+
+def test_where_times_are_coarse_the_state_includes_the_content(victim: Path) -> None:
+    """FAT and exFAT (USB sticks) keep times to 2 s or 10 ms and have no real
+    ctime: there the fingerprint holds a digest of the whole file, which an
+    in-place rewrite cannot keep."""
+    fine = os.stat(victim)
+    second = 1_700_000_000
+    coarse = os.stat_result((*fine[:7], second, second, second, float(second), float(second), float(second),
+                             second * 10**9, second * 10**9, second * 10**9))  # whole seconds, as FAT
+    assert verified.coarse_times(coarse)
+    assert len(verified.fingerprint(victim).split(":")) == (7 if verified.coarse_times(fine) else 6)
+    before = verified.fingerprint(victim, content=True)
+    rewrite_in_place(victim, ["UPDATE cards SET title = 'Castr0' WHERE title = 'Castro'"])
+    after = verified.fingerprint(victim, content=True)
+    assert before.split(":")[6] != after.split(":")[6]  # the content alone tells
+    # The state after a commit is taken without the digest and still matches.
+    assert verified.same_state(after, verified.fingerprint(victim, content=False))
+    assert not verified.same_state(after, before.rsplit(":", 1)[0])
