@@ -1,4 +1,5 @@
-"""Subcommands: import source files, and make quote cards from their pages."""
+"""Subcommands: import files (the importer table, :mod:`evidence_board.importers.formats`: PDFs and
+images as sources, JSON Canvas files as new boards), and make quote cards from their pages."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import click
 
 from evidence_board.cli import main
 from evidence_board.cli.case_commands import CASE, board_or_fail, open_case, service_for
-from evidence_board.cli.output import emit_json, plain
+from evidence_board.cli.output import echo, emit_json
 from evidence_board.errors import InvalidInput
+from evidence_board.importers.formats import Imported
 from evidence_board.model import Source
 from evidence_board.store import CaseFile
 
@@ -17,7 +19,8 @@ from evidence_board.store import CaseFile
 @main.command("import")
 @CASE
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--board", help="Board name or id (default: the first board).")
+@click.option("--board", help="Board name or id (default: the first board); for .canvas files, "
+                              "the name of the new board.")
 @click.option("--extract-images", is_flag=True, help="Also make photo cards of the images inside PDFs.")
 @click.option("--password", help="Password of a password-protected PDF.")
 @click.option("--x", type=float, default=0.0, show_default=True,
@@ -32,29 +35,50 @@ def import_command(case: Path, files: tuple[Path, ...], board: str | None, extra
     All files are imported as one step, or none is: a file that cannot be
     imported stops the whole import with a message and changes nothing.
     """
-    from evidence_board.importers import import_files
+    from evidence_board.importers.formats import ImportRequest, split_by_importer
 
-    canvases = [f for f in files if f.suffix.lower() == ".canvas"]
-    if canvases:
-        # A JSON Canvas file becomes a new board of its own (see import-canvas).
-        if len(canvases) != len(files):
-            raise InvalidInput("import .canvas files on their own: each becomes a new board")
-        from evidence_board.cli.export_commands import import_canvas_command
-
-        ctx = click.get_current_context()
-        for canvas in canvases:
-            ctx.invoke(import_canvas_command, case=case, canvas=canvas, board_name=board, as_json=as_json)
-        return
+    groups = split_by_importer(files)
+    if len(groups) > 1:  # one step or none: a new board per canvas cannot be part of the sources' step
+        apart = next(importer for importer, _paths in groups if importer.new_board)
+        raise InvalidInput(f"import .{apart.name} files on their own: each becomes a new board")
+    ((importer, paths),) = groups
     with open_case(case) as opened:
-        target = board_or_fail(opened, board)
-        report = import_files(service_for(opened), files, target.id, x=x, y=y,
-                              extract_images=extract_images, password=password)
-    if as_json:
-        emit_json({"board_id": report.board_id,
-                   "files": [{**plain(f), "message": f.message} for f in report.files]})
-    else:
-        for line in report.lines():
-            click.echo(line)
+        request = ImportRequest(x=x, y=y, extract_images=extract_images, password=password)
+        if importer.new_board:
+            request.board_name = board
+        else:
+            request.board_id = board_or_fail(opened, board).id
+        _report(importer.run(service_for(opened), paths, request), as_json)
+
+
+@main.command("import-canvas")
+@CASE
+@click.argument("canvas", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--board", "board_name", help="Name of the new board (default: the canvas file's name).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+def import_canvas_command(case: Path, canvas: Path, board_name: str | None, as_json: bool) -> None:
+    """Import a JSON Canvas file (.canvas, Obsidian) as a new board, in one undo step.
+
+    Files its nodes name are read from beside the canvas (or from its
+    Obsidian vault); what cannot be imported is reported as a warning.
+    """
+    from evidence_board.importers.formats import ImportRequest, importer_named
+
+    with open_case(case) as opened:
+        done = importer_named("canvas").run(service_for(opened), [canvas], ImportRequest(board_name=board_name))
+    _report(done, as_json)
+
+
+def _report(done: list[Imported], as_json: bool) -> None:
+    """Each step's facts as JSON, else its warnings on stderr and its lines."""
+    for step in done:
+        if as_json:
+            emit_json(step.facts)
+            continue
+        for warning in step.warnings:
+            echo(f"evidence-board: warning: {warning}", err=True)
+        for line in step.lines:
+            echo(line)
 
 
 def find_source(case: CaseFile, name_or_id: str) -> Source:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication, QImage
@@ -291,6 +292,10 @@ class BoardCommands:
             if payload.get("case_id") == self.service.case.case_info().get("case_id"):
                 self._paste_cards(payload["cards"], centre)
                 return
+        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+        if files:  # copied in a file manager: imported as if dropped (the importer table decides how)
+            self._import_files(files, centre)
+            return
         if mime.hasImage():
             image = QImage(mime.imageData())
             if not image.isNull():
@@ -298,6 +303,14 @@ class BoardCommands:
                 return
         if mime.hasText() and mime.text().strip():
             self.add_note_from_text(mime.text(), centre)
+
+    def _import_files(self, paths: list[Path], centre: QPointF) -> None:
+        from evidence_board.ui.importing import import_paths  # on first use, as the view does: the importers load late
+
+        views = self.scene.views()
+        done = import_paths(views[0] if views else None, self.service, paths, self.board_id, centre)
+        if done is not None and done.card_ids:
+            self.reveal(done.card_ids)
 
     def _paste_cards(self, cards: list[dict], centre: QPointF) -> None:
         if not cards:

@@ -422,15 +422,16 @@ class BoardView(QGraphicsView):
 
     def import_files(self, paths: list[Path], pos: QPointF) -> None:
         try:
-            from evidence_board.ui.importing import import_files_with_progress
+            from evidence_board.ui.importing import import_paths
         except ImportError:
             QMessageBox.information(self, "Import not available",
                                     "Importing PDFs and images is not available in this version yet; "
                                     "the files were not added.")
             return
-        report = import_files_with_progress(self, self.board_scene.service, paths, self.board_scene.board_id, pos)
-        if report is not None:
-            self.show_cards(report.card_ids)
+        # Through the importer table: PDFs and images land here, a .canvas file becomes a new board.
+        done = import_paths(self, self.board_scene.service, paths, self.board_scene.board_id, pos)
+        if done is not None and done.card_ids:
+            self.show_cards(done.card_ids)
 
     def show_cards(self, card_ids: list[str]) -> None:
         """Scroll (zooming out if need be) to show these cards: what an import or a paste made."""

@@ -266,11 +266,11 @@ class ExportDialog(QDialog):
     def fmt(self) -> str:
         return self.format.currentData()
 
-    def _file_stem(self) -> str:
     @property
     def format_row(self) -> ExportFormat:
         return export_format(self.fmt)
 
+    def _file_stem(self) -> str:
         name = f"{self.case.title} - {self.whole.board.name}"
         return "".join(c if c.isalnum() or c in " -_.,()" else "_" for c in name).strip() or "board"
 

@@ -19,12 +19,14 @@ second edit half-way through an import.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QPointF, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QGridLayout, QInputDialog, QLineEdit, QMainWindow, QMessageBox,
+    QApplication, QCheckBox, QFileDialog, QGridLayout, QInputDialog, QLineEdit, QMainWindow, QMessageBox,
     QProgressDialog, QWidget,
 )
 
@@ -32,10 +34,13 @@ from evidence_board.errors import EvidenceBoardError
 from evidence_board.importers import (
     ImportCancelled, ImportReport, PasswordRequired, PreparedFile, prepare_files, write_prepared,
 )
+from evidence_board.importers.formats import (
+    SOURCES, Imported, ImportRequest, Importer, file_filters, sources_imported, split_by_importer,
+)
 from evidence_board.importers.pdf import PdfLimits
 from evidence_board.services import CaseService
 
-FILE_FILTER = "PDFs and images (*.pdf *.jpg *.jpeg *.png *.webp *.tif *.tiff *.gif);;All files (*)"
+FILE_FILTER = file_filters()  # from the importer table: everything importable, each format, all files
 
 
 class PrepareThread(QThread):
@@ -149,9 +154,9 @@ def _tell(parent: QWidget | None, report: ImportReport) -> None:
 
 
 def choose_and_import(parent: QWidget | None, service: CaseService, board_id: str | None,
-                      pos: QPointF | tuple[float, float] | None = None) -> ImportReport | None:
-    """File > Import…: pick files, optionally extract PDFs' images, import."""
-    dialog = QFileDialog(parent, "Import sources", "", FILE_FILTER)
+                      pos: QPointF | tuple[float, float] | None = None) -> WindowImport | None:
+    """File > Import…: pick files (any format of the importer table), optionally extract PDFs' images, import."""
+    dialog = QFileDialog(parent, "Import files", "", FILE_FILTER)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     # A Qt (not native) dialog, so it can carry our option below the file list.
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -161,5 +166,85 @@ def choose_and_import(parent: QWidget | None, service: CaseService, board_id: st
         layout.addWidget(extract, layout.rowCount(), 0, 1, layout.columnCount())
     if not dialog.exec():
         return None
-    return import_files_with_progress(parent, service, dialog.selectedFiles(), board_id, pos,
-                                      extract_images=extract.isChecked())
+    return import_paths(parent, service, dialog.selectedFiles(), board_id, pos, extract_images=extract.isChecked())
+
+
+# -- any file the importer table knows: File > Import…, drops, pastes --------------------------
+
+
+@dataclass(slots=True)
+class WindowImport:
+    """What an import from the window made, one entry per undo step."""
+
+    steps: list[Imported]
+
+    @property
+    def card_ids(self) -> list[str]:
+        """The new cards on the board the files were imported onto (the view scrolls to them)."""
+        return [card_id for step in self.steps if not step.new_board for card_id in step.card_ids]
+
+    @property
+    def new_board_ids(self) -> list[str]:
+        return [step.board_id for step in self.steps if step.new_board]
+
+
+def import_paths(parent: QWidget | None, service: CaseService, paths: Sequence[str | Path], board_id: str | None,
+                 pos: QPointF | tuple[float, float] | None = None, *,
+                 extract_images: bool = False) -> WindowImport | None:
+    """Import files the way the importer table says: PDFs and images onto ``board_id`` (reading
+    off the UI thread, see :func:`import_files_with_progress`), each JSON Canvas file as a new
+    board, which the window then shows. Refusals are one message each and leave that step
+    undone; returns what was imported, or None if nothing was.
+    """
+    x, y = (pos.x(), pos.y()) if isinstance(pos, QPointF) else (pos or (0.0, 0.0))
+    steps: list[Imported] = []
+    for importer, group in split_by_importer(paths):
+        if importer is SOURCES:
+            report = import_files_with_progress(parent, service, group, board_id, (x, y),
+                                                extract_images=extract_images)
+            steps += sources_imported(report) if report is not None else []
+            continue
+        request = ImportRequest(board_id=board_id, x=x, y=y, centred=True, extract_images=extract_images)
+        for files in ([[path] for path in group] if importer.new_board else [group]):
+            steps += _run_on_ui_thread(parent, service, importer, files, request)
+    if not steps:
+        return None
+    done = WindowImport(steps)
+    lines = [line for step in steps for line in step.lines]
+    lines += [f"warning: {warning}" for step in steps for warning in step.warnings]
+    _say(parent, "; ".join(lines))
+    new_boards = [step for step in steps if step.new_board]
+    if new_boards:
+        _show_board(parent, new_boards[-1].board_id, new_boards[-1].card_ids)
+    return done
+
+
+def _run_on_ui_thread(parent: QWidget | None, service: CaseService, importer: Importer, paths: list[Path],
+                      request: ImportRequest) -> list[Imported]:
+    QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        return importer.run(service, paths, request)
+    except (EvidenceBoardError, sqlite3.Error, OSError) as exc:
+        failure = str(exc)
+    finally:
+        QApplication.restoreOverrideCursor()
+    QMessageBox.warning(parent, "Import", failure)  # after the cursor is back: the box waits for the user
+    return []
+
+
+def _say(parent: QWidget | None, message: str) -> None:
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, 8000)
+
+
+def _show_board(parent: QWidget | None, board_id: str, card_ids: list[str]) -> None:
+    """Bring a board the import made to the front, its cards in view, in the main window
+    (its tab appeared with the change)."""
+    from evidence_board.ui.main_window import MainWindow  # here: main_window imports the views that import us
+
+    window = parent.window() if parent is not None else None
+    view = window.view_of(board_id) if isinstance(window, MainWindow) else None
+    if view is not None:
+        window.tabs.setCurrentWidget(view)
+        view.show_cards(card_ids)
