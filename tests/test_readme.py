@@ -28,3 +28,16 @@ def test_quick_start_has_two_commands_and_ci_runs_the_test_one() -> None:
 def test_every_cli_command_is_documented() -> None:
     missing = [name for name in main.commands if f"evidence-board {name}" not in README]
     assert missing == []
+
+
+def test_every_export_format_in_the_table_is_documented() -> None:
+    from evidence_board.exporters.formats import EXPORT_FORMATS
+
+    (row,) = [line for line in README.splitlines() if line.startswith("| `evidence-board export CASE")]
+    usage, description = row.split("` | ", 1)
+    assert "--format " + r"\|".join(f.name for f in EXPORT_FORMATS) + "]" in usage
+    undocumented = [f.name for f in EXPORT_FORMATS if f"**{f.name}**" not in description]
+    assert undocumented == []
+    (menu,) = [line for line in README.splitlines() if line.startswith("| File > Export…")]
+    # The menu row names each format by the first word of the dialog's label ("PDF", "JSON", "GraphML").
+    assert [f.label for f in EXPORT_FORMATS if f.label.split()[0].rstrip(":") not in menu] == []
