@@ -1,4 +1,4 @@
-"""`evidence-board export` and `import-canvas` as a user runs them."""
+"""`evidence-board export` as a user runs it."""
 
 from __future__ import annotations
 
@@ -77,28 +77,3 @@ def test_refused_exports_are_one_line_and_exit_1(case_file: Path, tmp_path: Path
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert not (tmp_path / args[0]).exists()
-
-
-def test_import_canvas_makes_a_new_board(case_file: Path, tmp_path: Path) -> None:
-    canvas = tmp_path / "from-obsidian.canvas"
-    canvas.write_text(json.dumps({
-        "nodes": [{"id": "a", "type": "text", "text": "# Pilot\nPaid in cash", "x": 0, "y": 0, "width": 200,
-                   "height": 100},
-                  {"id": "b", "type": "file", "file": "gone.pdf", "x": 300, "y": 0, "width": 200, "height": 100}],
-        "edges": [{"id": "e", "fromNode": "a", "toNode": "b", "label": "signed"}],
-    }), encoding="utf-8")
-    result = CliRunner().invoke(main, ["import-canvas", str(case_file), str(canvas)])
-    assert result.exit_code == 0, result.output
-    assert "imported from-obsidian.canvas as board 'from-obsidian': 2 cards, 1 links" in result.output
-    assert "warning: file not found beside the canvas: gone.pdf" in result.output
-    with CaseFile.open(case_file, read_only=True) as case:
-        board = case.find_board("from-obsidian")
-        titles = {c.title for c in case.load_board(board.id).cards.values()}
-    assert titles == {"Pilot", "gone.pdf"}
-
-
-def test_import_canvas_refuses_a_broken_file(case_file: Path, tmp_path: Path) -> None:
-    canvas = tmp_path / "broken.canvas"
-    canvas.write_text("{nodes: [", encoding="utf-8")
-    result = CliRunner().invoke(main, ["import-canvas", str(case_file), str(canvas)])
-    assert result.exit_code == 1 and "not a JSON Canvas file" in result.output

@@ -1,4 +1,4 @@
-"""`evidence-board import` and `quote`, and `search` over imported pages."""
+"""`evidence-board import`, `import-canvas` and `quote`, and `search` over imported pages."""
 
 from __future__ import annotations
 
@@ -101,3 +101,28 @@ def test_import_sends_canvas_files_to_the_canvas_importer(tmp_path: Path) -> Non
     assert "as board 'wall': 2 cards, 1 links" in result.output
     mixed = CliRunner().invoke(main, ["import", str(case_file), str(canvas), str(tmp_path / "x.pdf")])
     assert mixed.exit_code == 1 and "on their own" in mixed.output
+
+
+def test_import_canvas_makes_a_new_board(case_file: Path, tmp_path: Path) -> None:
+    canvas = tmp_path / "from-obsidian.canvas"
+    canvas.write_text(json.dumps({
+        "nodes": [{"id": "a", "type": "text", "text": "# Pilot\nPaid in cash", "x": 0, "y": 0, "width": 200,
+                   "height": 100},
+                  {"id": "b", "type": "file", "file": "gone.pdf", "x": 300, "y": 0, "width": 200, "height": 100}],
+        "edges": [{"id": "e", "fromNode": "a", "toNode": "b", "label": "signed"}],
+    }), encoding="utf-8")
+    result = CliRunner().invoke(main, ["import-canvas", str(case_file), str(canvas)])
+    assert result.exit_code == 0, result.output
+    assert "imported from-obsidian.canvas as board 'from-obsidian': 2 cards, 1 links" in result.output
+    assert "warning: file not found beside the canvas: gone.pdf" in result.output
+    with CaseFile.open(case_file, read_only=True) as case:
+        board = case.find_board("from-obsidian")
+        titles = {c.title for c in case.load_board(board.id).cards.values()}
+    assert titles == {"Pilot", "gone.pdf"}
+
+
+def test_import_canvas_refuses_a_broken_file(case_file: Path, tmp_path: Path) -> None:
+    canvas = tmp_path / "broken.canvas"
+    canvas.write_text("{nodes: [", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import-canvas", str(case_file), str(canvas)])
+    assert result.exit_code == 1 and "not a JSON Canvas file" in result.output
