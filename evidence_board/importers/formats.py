@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence_board.importers import detect
+from evidence_board.model import count_cards
 
 if TYPE_CHECKING:
     from evidence_board.importers.files import ImportReport
@@ -116,8 +117,9 @@ def _import_canvases(service: CaseService, paths: list[Path], request: ImportReq
         board = service.case.board(board_id)
         contents = service.case.load_board(board_id)
         cards, links = len(contents.cards), len(contents.links)
+        counted = count_cards(card.kind for card in contents.cards.values())  # group frames apart, as the window
         done.append(Imported(board_id, True, list(contents.cards),
-                             [f"imported {path.name} as board {board.name!r}: {cards} cards, {links} links"],
+                             [f"imported {path.name} as board {board.name!r}: {counted}, {links} links"],
                              warnings, {"board_id": board_id, "board": board.name, "cards": cards, "links": links,
                                         "warnings": warnings}))
     return done
