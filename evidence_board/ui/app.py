@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from evidence_board.errors import CaseFileError
 from evidence_board.store import CaseFile
@@ -101,7 +101,7 @@ def run_app(case: Path | None, read_only: bool = False) -> int:
     return app.exec()
 
 
-def _save_screenshot(window, path: Path) -> None:
+def _save_screenshot(window: QWidget, path: Path) -> None:
     window.grab().save(str(path))
     window.close()
     QApplication.instance().quit()

@@ -7,6 +7,8 @@ when the services report a change; mouse gestures live in ``interactions``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPicture
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -333,7 +335,7 @@ class LinkItem(QGraphicsItem):
             self._shape = link_shape(self.geometry, "", self.context)
         return self._shape
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._mark(moved=False)
             if self.labels is not None:

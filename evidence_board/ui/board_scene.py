@@ -13,7 +13,7 @@ import math
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -43,7 +43,8 @@ class BoardScene(QGraphicsScene):
 
     contents_changed = Signal()
 
-    def __init__(self, service: CaseService, board_id: str, context: RenderContext, parent=None) -> None:
+    def __init__(self, service: CaseService, board_id: str, context: RenderContext,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.case = service.case
@@ -161,7 +162,7 @@ class BoardScene(QGraphicsScene):
             self.label_layer.groups[card.id] = item
         return item
 
-    def _add_link(self, link, lane_offset: float = 0.0) -> LinkItem | None:
+    def _add_link(self, link: Link, lane_offset: float = 0.0) -> LinkItem | None:
         source, target = self.cards.get(link.from_card), self.cards.get(link.to_card)
         if source is None or target is None:
             return None

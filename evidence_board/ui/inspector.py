@@ -9,6 +9,7 @@ what is shown, never from what was typed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
@@ -285,7 +286,7 @@ class Inspector(QWidget):
             self.error.emit(str(exc))
             self._fill()  # put back what the file holds
 
-    def _commit_card(self, **fields) -> None:
+    def _commit_card(self, **fields: Any) -> None:
         card = self.card
         if self._filling or card is None or self.read_only:
             return
@@ -308,7 +309,7 @@ class Inspector(QWidget):
         if (reliability, credibility) != (card.reliability, card.credibility):
             self._run(lambda: self.service.grade_cards([card.id], reliability=reliability, credibility=credibility))
 
-    def _commit_link(self, **fields) -> None:
+    def _commit_link(self, **fields: Any) -> None:
         link = self.link
         if self._filling or link is None or self.read_only:
             return

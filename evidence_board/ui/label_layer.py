@@ -27,12 +27,13 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 
 from evidence_board.render.board_labels import link_request, title_obstacle
 from evidence_board.render.card_painter import BLOCK_DETAIL, group_backing, paint_group_title
+from evidence_board.render.label_geometry import LabelSpot
 from evidence_board.render.label_placement import REACH, LabelPlacer, LabelRequest, Rect, landing, segment_meets
 from evidence_board.model import Direction
 from evidence_board.render.link_painter import ARROW_LENGTH, LABEL_DETAIL, link_arrow_boxes, paint_label, paint_leader
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_items import CardItem
+    from evidence_board.ui.board_items import CardItem, LinkItem
 
 LABEL_Z = 1e15  # above every card, whatever "bring to front" gave it
 MAX_KEPT_PLATES = 4000
@@ -185,7 +186,7 @@ class LabelLayer(QGraphicsItem):
             painter.drawPixmap(x, y, pixmap)
         painter.restore()
 
-    def _plate_pixmap(self, key: tuple, item, spot, transform: QTransform, x: int, y: int,
+    def _plate_pixmap(self, key: tuple, item: LinkItem, spot: LabelSpot, transform: QTransform, x: int, y: int,
                       ratio: float) -> QPixmap:
         """A plate drawn once at this zoom, to blit at (x, y) (whole device pixels) from now on.
 
