@@ -80,3 +80,19 @@ def test_importing_the_core_loads_no_qt() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert len(modules) > 10
     assert result.stdout.strip() == ""
+
+
+def test_ruff_finds_nothing() -> None:
+    result = subprocess.run([*RUFF, *LINTED], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_reports_a_planted_bug(tmp_path: Path) -> None:
+    """Our rule set, on a file with a name used before it exists and an
+    exception swallowed whole: both are reported."""
+    planted = tmp_path / "planted.py"
+    planted.write_text("def f() -> None:\n    try:\n        print(undefined_name)\n    except:\n        pass\n")
+    result = subprocess.run([*RUFF, "--config", str(PYPROJECT), str(planted)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "F821" in result.stdout and "E722" in result.stdout, result.stdout + result.stderr
