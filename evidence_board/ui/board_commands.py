@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication, QImage
@@ -19,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from evidence_board.model import DEFAULT_SIZES, Card, CardKind
 from evidence_board.model.placement import Rect, nearest_free
 from evidence_board.services import Changes
+from evidence_board.ui.board_items import CardItem
 from evidence_board.ui.board_scene import BoardScene
 
 CARDS_MIME = "application/x-evidence-board-cards"
@@ -72,7 +74,7 @@ class BoardCommands:
 
     # -- creating ---------------------------------------------------------------
 
-    def add_card(self, kind: CardKind, centre: QPointF, **fields) -> str:
+    def add_card(self, kind: CardKind, centre: QPointF, **fields: Any) -> str:
         """A new card centred on ``centre``; returns its id and selects it."""
         width, height = DEFAULT_SIZES[kind]
         fields.setdefault("title", NEW_CARD_TITLES.get(kind, ""))
@@ -184,7 +186,7 @@ class BoardCommands:
         x, y = nearest_free(width, height, left, top, self.cards_near, bounds=self._board_bounds())
         return [dict(c, x=c["x"] + dx + x - left, y=c["y"] + dy + y - top) for c in specs]
 
-    def _geometry(self, item, offset: float) -> dict:
+    def _geometry(self, item: CardItem, offset: float) -> dict:
         p = item.placement
         return {"x": p.x + offset, "y": p.y + offset, "width": p.width, "height": p.height}
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QPen, QPolygonF, QTransform
+from PySide6.QtGui import (
+    QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF,
+    QTransform, QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
 
 from evidence_board.errors import EvidenceBoardError
@@ -105,7 +109,7 @@ class BoardView(QGraphicsView):
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
-    def wheelEvent(self, event) -> None:
+    def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             super().wheelEvent(event)  # scroll
             return
@@ -158,7 +162,7 @@ class BoardView(QGraphicsView):
 
     # -- mouse ------------------------------------------------------------------
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._finish_label_edit(commit=True)
         pos = self.mapToScene(event.position().toPoint())
         modifiers = event.modifiers()
@@ -235,7 +239,7 @@ class BoardView(QGraphicsView):
                 return item
         return None
 
-    def mouseMoveEvent(self, event) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if isinstance(self._gesture, Pan):
             self._gesture.move_view(event.position())
             return
@@ -249,7 +253,7 @@ class BoardView(QGraphicsView):
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         gesture, press = self._gesture, self._press
         self._gesture, self._press = None, None
         pos = self.mapToScene(event.position().toPoint())
@@ -277,7 +281,7 @@ class BoardView(QGraphicsView):
         self._gesture, self._press = None, None
         return True
 
-    def mouseDoubleClickEvent(self, event) -> None:
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         pos = self.mapToScene(event.position().toPoint())
         link = self._link_at(pos)
         if link is not None and not self.read_only:
@@ -358,7 +362,7 @@ class BoardView(QGraphicsView):
 
     # -- context menu ---------------------------------------------------------------
 
-    def contextMenuEvent(self, event) -> None:
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         pos = self.mapToScene(event.pos())
         menu = QMenu(self)
         link = self._link_at(pos)
@@ -400,19 +404,19 @@ class BoardView(QGraphicsView):
 
     # -- drops ----------------------------------------------------------------------
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and not self.read_only:
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if not paths:
             return
@@ -441,7 +445,7 @@ class BoardView(QGraphicsView):
 
     # -- errors ----------------------------------------------------------------------
 
-    def run(self, call) -> object:
+    def run(self, call: Callable[[], object]) -> object:
         """Run an edit; a refused change (bad value, changed elsewhere) becomes a message, not a crash."""
         try:
             return call()
