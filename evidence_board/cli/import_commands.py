@@ -119,4 +119,4 @@ def quote_command(case: Path, source: str, page: int, text: str, board: str | No
     if as_json:
         emit_json(card)
     else:
-        click.echo(card.id)
+        echo(card.id)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMenu
 from evidence_board.model import DEFAULT_SIZES, Board
 from evidence_board.ui.board_commands import CARDS_MIME, BoardCommands
 from evidence_board.ui.board_scene import BoardScene
+from evidence_board.ui.plain_text import menu_text, plain_tooltip
 
 if TYPE_CHECKING:
     from evidence_board.ui.board_view import BoardView
@@ -150,7 +151,7 @@ def add_card_menu_entries(view: BoardView, menu: QMenu) -> None:
     boards = other_boards(scene, ids)
     for board, there in boards:
         # "&" in a board's name would be taken as a shortcut mark.
-        action = place.addAction(board.name.replace("&", "&&") + (" (already there)" if there else ""),
+        action = place.addAction(menu_text(board.name) + (" (already there)" if there else ""),
                                  lambda board_id=board.id: view.notify(view.run(
                                      lambda: place_on_board(scene, ids, board_id))))
         action.setEnabled(writable and not there)
@@ -162,7 +163,8 @@ def add_card_menu_entries(view: BoardView, menu: QMenu) -> None:
                             lambda: view.notify(view.run(lambda: remove_from_this_board(scene, ids))))
     blocked = removal_blocked(scene, ids) if ids else "Nothing selected."
     remove.setEnabled(writable and blocked is None)
-    remove.setToolTip(blocked or "Takes it off this board only: it stays in the case and on its other boards.")
+    remove.setToolTip(plain_tooltip(blocked or "Takes it off this board only: it stays in the case and on its "
+                                    "other boards."))
     delete = menu.addAction("Delete from the case", lambda: view.run(view.commands.delete_selection))
     delete.setEnabled(writable)
     delete.setToolTip("Deletes the card and its links from the case and from every board it is on "

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from evidence_board.errors import CaseFileError
 from evidence_board.store import CaseFile
 from evidence_board.store.locking import HEARTBEAT_SECONDS, CaseInUse
+from evidence_board.ui.plain_text import message_box, plain_label
 
 # Why a case is read-only, as the banner says it.
 BY_CHOICE = "opened read-only"
@@ -41,22 +42,13 @@ class OpenedCase:
     read_only_reason: str | None  # None: open for editing
 
 
-def _plain(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str,
-           buttons=QMessageBox.StandardButton.Ok) -> QMessageBox:
-    """A message box that shows ``text`` as plain text: file names and
-    messages can come from a hostile file and must never be read as HTML."""
-    box = QMessageBox(icon, title, text, buttons, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    return box
-
-
 def show_refusal(parent: QWidget, title: str, message: str) -> None:
-    _plain(parent, QMessageBox.Icon.Warning, title, message).exec()
+    message_box(parent, QMessageBox.Icon.Warning, title, message).exec()
 
 
 def _ask(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, accept: str) -> bool:
     """A plain-text question with Cancel and one named button; True if it was pressed."""
-    box = _plain(parent, icon, title, text, QMessageBox.StandardButton.Cancel)
+    box = message_box(parent, icon, title, text, QMessageBox.StandardButton.Cancel)
     button = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(button)
     box.exec()
@@ -85,12 +77,12 @@ READ_ONLY = "Open read-only"
 
 def ask_about_stale_lock(parent: QWidget, path: Path, exc: CaseInUse) -> str | None:
     """A lock that looks left behind: take it over, open read-only, or neither (None)."""
-    box = _plain(parent, QMessageBox.Icon.Warning, "Case locked",
-                 f"{path.name} is locked for editing {exc.holder.describe()}, but {exc.stale}: "
-                 "it looks left behind by a program or computer that stopped.\n\n"
-                 "Take the lock over only if that program is no longer running there; two people "
-                 "editing one case at once can lose each other's changes. Or open it read-only.",
-                 QMessageBox.StandardButton.Cancel)
+    box = message_box(parent, QMessageBox.Icon.Warning, "Case locked",
+                      f"{path.name} is locked for editing {exc.holder.describe()}, but {exc.stale}: "
+                      "it looks left behind by a program or computer that stopped.\n\n"
+                      "Take the lock over only if that program is no longer running there; two people "
+                      "editing one case at once can lose each other's changes. Or open it read-only.",
+                      QMessageBox.StandardButton.Cancel)
     take = box.addButton(TAKE_OVER, QMessageBox.ButtonRole.DestructiveRole)
     read = box.addButton(READ_ONLY, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(read)
@@ -144,8 +136,7 @@ class ReadOnlyBanner(QFrame):
                            "#read-only-banner QLabel { color: #5c4400; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
-        self.label = QLabel()
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label = plain_label()  # the reason can name who holds the lock
         self.reopen = QPushButton("Reopen for editing")
         self.reopen.clicked.connect(self.reopen_requested)
         layout.addWidget(self.label, 1)

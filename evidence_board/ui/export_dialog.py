@@ -20,7 +20,7 @@ from PySide6.QtCore import QRectF, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
-    QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton, QRadioButton,
+    QFormLayout, QHBoxLayout, QLineEdit, QMessageBox, QProgressDialog, QPushButton, QRadioButton,
     QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -33,6 +33,7 @@ from evidence_board.exporters.pdf_layout import PAGE_SIZES, PageLayout
 from evidence_board.exporters.scope import ExportScope, board_scope
 from evidence_board.model import CardKind, count_cards
 from evidence_board.store import CaseFile
+from evidence_board.ui.plain_text import plain_label
 
 SCREEN_DPI = 96.0  # a board unit is 1/96 inch (pictures.SCREEN_DPI)
 
@@ -200,10 +201,10 @@ class ExportDialog(QDialog):
         browse = QPushButton("Choose…")
         browse.clicked.connect(self.choose_path)
         self.preview = LayoutPreview()
-        self.plan_label = QLabel()
+        self.plan_label = plain_label()  # a refusal quotes case text
         self.plan_label.setWordWrap(True)
         # What the export would print too small or cannot draw, said before it is written.
-        self.warning_label = QLabel()
+        self.warning_label = plain_label()  # the warnings name cards and fonts
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet("color: #9a4b00;")
         self.readable_button = QPushButton()

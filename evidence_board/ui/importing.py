@@ -26,8 +26,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QPointF, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QFileDialog, QGridLayout, QInputDialog, QLineEdit, QMainWindow, QMessageBox,
-    QProgressDialog, QWidget,
+    QApplication, QCheckBox, QFileDialog, QGridLayout, QLineEdit, QMainWindow, QProgressDialog, QWidget,
 )
 
 from evidence_board.errors import EvidenceBoardError
@@ -39,6 +38,7 @@ from evidence_board.importers.formats import (
 )
 from evidence_board.importers.pdf import PdfLimits
 from evidence_board.services import CaseService
+from evidence_board.ui.plain_text import ask_text, plain_label, warn
 
 FILE_FILTER = file_filters()  # from the importer table: everything importable, each format, all files
 
@@ -70,6 +70,7 @@ class PrepareThread(QThread):
 class ImportProgressDialog(QProgressDialog):
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__("Reading files…", "Cancel", 0, 1000, parent)
+        self.setLabel(plain_label("Reading files…"))  # it names each file read, and a name is not markup
         self.setWindowTitle("Import")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumDuration(300)  # a quick import shows no dialog at all
@@ -133,7 +134,7 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
         except ImportCancelled:
             return None
         except EvidenceBoardError as exc:
-            QMessageBox.warning(parent, "Import", str(exc))
+            warn(parent, "Import", str(exc))
             return None
         _tell(parent, report)
         return report
@@ -142,7 +143,7 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
 def _ask_password(parent: QWidget | None, exc: PasswordRequired) -> str | None:
     prompt = (f"Wrong password for {exc.file_name}. Try again:" if exc.wrong_password
               else f"{exc.file_name} is password-protected. Password:")
-    text, ok = QInputDialog.getText(parent, "Password", prompt, QLineEdit.EchoMode.Password)
+    text, ok = ask_text(parent, "Password", prompt, echo=QLineEdit.EchoMode.Password)
     return text if ok and text else None
 
 
@@ -228,7 +229,7 @@ def _run_on_ui_thread(parent: QWidget | None, service: CaseService, importer: Im
         failure = str(exc)
     finally:
         QApplication.restoreOverrideCursor()
-    QMessageBox.warning(parent, "Import", failure)  # after the cursor is back: the box waits for the user
+    warn(parent, "Import", failure)  # after the cursor is back: the box waits for the user
     return []
 
 

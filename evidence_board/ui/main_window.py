@@ -28,6 +28,7 @@ from evidence_board.ui.board_placing import place_card_here
 from evidence_board.ui.board_view import BoardView
 from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner, open_case_file
 from evidence_board.ui.history_panel import HistoryPanel
+from evidence_board.ui.plain_text import ask_yes_no, inform, menu_text, warn, window_title
 from evidence_board.ui.inspector import Inspector
 from evidence_board.ui.minimap import Minimap
 from evidence_board.ui.search_results import run_search
@@ -40,7 +41,7 @@ RECENT_LIMIT = 10
 
 def _tab_label(name: str) -> str:
     """A board's name as a tab's text: a lone "&" would be taken as a shortcut mark."""
-    return name.replace("&", "&&")
+    return menu_text(name)
 
 
 class MainWindow(QMainWindow):
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         try:
             case = CaseFile.create(path, path.stem)
         except (CaseFileError, OSError, sqlite3.Error) as exc:
-            QMessageBox.warning(self, "Cannot create case", str(exc))
+            warn(self, "Cannot create case", str(exc))
             return False
         self.set_case(case)
         return True
@@ -273,10 +274,8 @@ class MainWindow(QMainWindow):
             return
         board = self.case.board(view.board_scene.board_id)
         name = board.name if board else ""
-        answer = QMessageBox.question(self, "Delete board",
-                                      f"Delete the board {name!r}? Its cards stay in the case; Undo brings the "
-                                      "board back.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask_yes_no(self, "Delete board",
+                      f"Delete the board {name!r}? Its cards stay in the case; Undo brings the board back."):
             self.run(lambda: self.service.delete_board(view.board_scene.board_id))
 
     def _sync_tabs(self, changes: Changes) -> None:
@@ -330,7 +329,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("Evidence Board")
             return
         suffix = " (read-only)" if self.read_only else ""
-        self.setWindowTitle(f"{self.case.title} — {self.case.path.name}{suffix} — Evidence Board")
+        self.setWindowTitle(window_title(f"{self.case.title} — {self.case.path.name}{suffix} — Evidence Board"))
 
     def _update_status(self) -> None:
         view = self.current_view()
@@ -436,8 +435,7 @@ class MainWindow(QMainWindow):
         try:
             from evidence_board.ui.reader import show_in_source
         except ImportError:
-            QMessageBox.information(self, "Source reader not available",
-                                    "The source reader is not available in this version yet.")
+            inform(self, "Source reader not available", "The source reader is not available in this version yet.")
             return
         view = self.current_view()
         show_in_source(self, self.case, None if self.read_only else self.service, source_id, page, regions,
@@ -460,7 +458,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
-        QMessageBox.warning(self, "Evidence Board", message)
+        warn(self, "Evidence Board", message)
 
     def _remember_recent(self, path: Path) -> None:
         recent = [p for p in self.recent_files() if Path(p) != Path(path).resolve()]

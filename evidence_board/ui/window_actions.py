@@ -19,6 +19,7 @@ from evidence_board.model import CardKind
 from evidence_board.ui import case_copies
 from evidence_board.ui.board_placing import paste_same_cards
 from evidence_board.ui.export_dialog import show_export_dialog
+from evidence_board.ui.plain_text import menu_text, plain_tooltip
 from evidence_board.ui.shortcuts import show_shortcuts
 
 if TYPE_CHECKING:
@@ -170,8 +171,11 @@ class WindowActions:
         can_redo = writable and service.can_redo()
         self.undo.setEnabled(can_undo)
         self.redo.setEnabled(can_redo)
-        self.undo.setText(f"&Undo {service.undo_label}" if can_undo else "&Undo")
-        self.redo.setText(f"&Redo {service.redo_label}" if can_redo else "&Redo")
+        # The labels name cards and boards ("Edit <title>"): '&' stays as typed, a tooltip never reads markup.
+        for action, word, label in ((self.undo, "Undo", service.undo_label if can_undo else None),
+                                    (self.redo, "Redo", service.redo_label if can_redo else None)):
+            action.setText(f"&{word} {menu_text(label)}" if label else f"&{word}")
+            action.setToolTip(plain_tooltip(f"{word} {label}" if label else word))
 
     def update_enabled(self) -> None:
         view = self.window.current_view()
@@ -201,7 +205,8 @@ class WindowActions:
         self.recent_menu.clear()
         files = [f for f in self.window.recent_files() if Path(f).exists()]
         for path in files:
-            self.recent_menu.addAction(Path(path).name, lambda p=path: self.window.open_case(Path(p))).setToolTip(path)
+            self.recent_menu.addAction(menu_text(Path(path).name),
+                                       lambda p=path: self.window.open_case(Path(p))).setToolTip(plain_tooltip(path))
         self.recent_menu.setEnabled(bool(files))
 
     # -- slots ---------------------------------------------------------------------

@@ -162,3 +162,16 @@ def test_the_escape_keeps_ordinary_text_and_shows_each_control():
     text = json.dumps({"t": HOSTILE + ordinary}, ensure_ascii=False)
     assert json.loads(escape_controls_in_json(text)) == {"t": HOSTILE + ordinary}
     assert CONTROL_BYTES.findall(escape_controls_in_json(text).encode()) == []
+
+
+def test_every_command_prints_through_the_output_module():
+    """A new command cannot forget the escaping: only cli/output.py calls click.echo or print."""
+    import evidence_board.cli as cli
+
+    offenders = []
+    for file in Path(cli.__file__).parent.glob("*.py"):
+        if file.name == "output.py":
+            continue
+        text = file.read_text(encoding="utf-8")
+        offenders += [f"{file.name}: {m.group()}" for m in re.finditer(r"\b(click\.(s?echo|secho)|print)\(", text)]
+    assert offenders == []

@@ -59,7 +59,8 @@ def test_place_on_board_puts_the_same_card_on_the_other_tab(window):
     events = window.case.counts()["audit_events"]
     _action(place, "Timeline & ports").trigger()
     assert window.case.counts()["audit_events"] == events + 1
-    assert window.actions_.undo.text() == "&Undo Place Captain Song Man-sun on Timeline & ports"
+    # The Edit menu shows the board's "&" as typed ("&&"), not as a shortcut mark.
+    assert window.actions_.undo.text() == "&Undo Place Captain Song Man-sun on Timeline && ports"
     assert window.inspector.boards_label.text() == "Board 1, Timeline & ports"
     window.service.rename_board(timeline, "<b>Timeline</b>")
     assert window.inspector.boards_label.text() == "Board 1, <b>Timeline</b>"  # followed the rename

@@ -19,7 +19,7 @@ from evidence_board.ui.importing import import_files_with_progress  # noqa: E402
 def test_the_import_dialog_says_which_limit_refused_the_file(qtbot, monkeypatch, tmp_path, case, case_path,
                                                              service, board_id):
     messages = []
-    monkeypatch.setattr(importing.QMessageBox, "warning", lambda parent, title, text: messages.append((title, text)))
+    monkeypatch.setattr(importing, "warn", lambda parent, title, text: messages.append((title, text)))
     window = QMainWindow()
     qtbot.addWidget(window)
     window.show()

@@ -31,7 +31,7 @@ def test_import_places_the_card_and_tells_the_status_bar(qtbot, tmp_path, case, 
 def test_cancel_stops_a_hung_parser_keeps_the_window_alive_and_changes_nothing(
         qtbot, monkeypatch, tmp_path, case, case_path, service, board_id):
     monkeypatch.setattr(pdf, "worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(20)"])
-    monkeypatch.setattr(importing.QMessageBox, "warning", lambda *args: None)  # never block the test
+    monkeypatch.setattr(importing, "warn", lambda *args: None)  # never block the test
     window = QMainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -57,11 +57,11 @@ def test_password_is_asked_for_and_retried(qtbot, monkeypatch, tmp_path, case, s
     answers = iter([("wrong", True), ("pw", True)])
     prompts = []
 
-    def ask(parent, title, prompt, echo):
+    def ask(parent, title, prompt, echo):  # ask_text's prompt is plain text: it names the file
         prompts.append(prompt)
         return next(answers)
 
-    monkeypatch.setattr(importing.QInputDialog, "getText", ask)
+    monkeypatch.setattr(importing, "ask_text", ask)
     report = import_files_with_progress(None, service, [write(tmp_path, "locked.pdf", encrypted_pdf("pw"))],
                                         board_id)
     assert prompts == ["locked.pdf is password-protected. Password:", "Wrong password for locked.pdf. Try again:"]
@@ -70,7 +70,7 @@ def test_password_is_asked_for_and_retried(qtbot, monkeypatch, tmp_path, case, s
 
 def test_a_refused_file_is_a_message_and_nothing_changes(qtbot, monkeypatch, tmp_path, case, service, board_id):
     messages = []
-    monkeypatch.setattr(importing.QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    monkeypatch.setattr(importing, "warn", lambda parent, title, text: messages.append(text))
     before = case.counts()
     paths = [write(tmp_path, "good.pdf", report_pdf()), write(tmp_path, "bad.pdf", b"%PDF-1.4 junk")]
     assert import_files_with_progress(None, service, paths, board_id) is None

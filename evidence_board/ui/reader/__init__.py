@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from evidence_board.errors import EvidenceBoardError, UnknownId
 from evidence_board.model import Region
 from evidence_board.services import CaseService
+from evidence_board.ui.plain_text import warn
 from evidence_board.ui.reader.window import SourceReader
 
 __all__ = ["SourceReader", "show_in_source"]
@@ -29,7 +30,7 @@ def show_in_source(parent: QWidget | None, case, service: CaseService | None, so
                 raise UnknownId(f"no source with id {source_id}")
             reader = SourceReader(case, service, source, board_id, parent)
         except (EvidenceBoardError, RuntimeError) as exc:  # RuntimeError: MuPDF refusing the stored bytes
-            QMessageBox.warning(parent, "Evidence Board", f"Cannot open the source: {exc}")
+            warn(parent, "Evidence Board", f"Cannot open the source: {exc}")
             return None
     if find:
         reader.go_to_page(page or 1)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QLabel, QLineEdit, QMainWindow, QMessageBox, QScrollArea, QSpinBox, QToolBar, QWidget,
+    QApplication, QLabel, QLineEdit, QMainWindow, QScrollArea, QSpinBox, QToolBar, QWidget,
 )
 
 from evidence_board.errors import EvidenceBoardError
@@ -20,6 +20,7 @@ from evidence_board.importers.quotes import QuoteMatch, citation, create_page_cl
 from evidence_board.model import Region, Source
 from evidence_board.model.search_text import QueryTooLong
 from evidence_board.services import CaseService
+from evidence_board.ui.plain_text import plain_label, plain_tooltip, warn, window_title
 from evidence_board.ui.reader.page_widget import PageWidget, SelectMode
 from evidence_board.ui.reader.pages import SourcePages, union
 
@@ -49,7 +50,7 @@ class SourceReader(QMainWindow):
         self.find_index = -1
         self._build_toolbar()
         self.page_widget.selectionChanged.connect(self._update_actions)
-        self.setWindowTitle(f"{source.title or source.file_name} — Evidence Board")
+        self.setWindowTitle(window_title(f"{source.title or source.file_name} — Evidence Board"))
         self.resize(900, 1000)
         self.zoom = 1.0
         self.go_to_page(1)
@@ -60,7 +61,7 @@ class SourceReader(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
-        action.setToolTip(tip or text)
+        action.setToolTip(plain_tooltip(tip or text))
         action.triggered.connect(slot)
         bar.addAction(action)
         return action
@@ -106,7 +107,7 @@ class SourceReader(QMainWindow):
         bar.addWidget(self.find_box)
         self._action(bar, "↑", self.previous_hit, QKeySequence.StandardKey.FindPrevious, "Previous hit")
         self._action(bar, "↓", self.next_hit, QKeySequence.StandardKey.FindNext, "Next hit")
-        self.hits_label = QLabel("")
+        self.hits_label = plain_label()  # a refused query is quoted in it
         bar.addWidget(self.hits_label)
         focus_find = QAction(self)
         focus_find.setShortcut(QKeySequence.StandardKey.Find)
@@ -269,7 +270,7 @@ class SourceReader(QMainWindow):
         try:
             card_id = create().created[0]
         except EvidenceBoardError as exc:
-            QMessageBox.warning(self, "Evidence Board", str(exc))
+            warn(self, "Evidence Board", str(exc))
             return None
         self.page_widget.clear_selection()
         card = self.case.card(card_id)

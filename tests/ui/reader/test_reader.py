@@ -150,7 +150,7 @@ def test_read_only_case_reads_but_makes_no_cards(qtbot, case, case_path, service
 
 def test_unknown_or_non_pdf_source_gives_a_message_not_a_window(qtbot, monkeypatch, case, service):
     messages = []
-    monkeypatch.setattr("evidence_board.ui.reader.QMessageBox.warning", lambda *a: messages.append(a[2]))
+    monkeypatch.setattr("evidence_board.ui.reader.warn", lambda *a: messages.append(a[2]))
     assert show_in_source(None, case, service, "nope") is None
     assert messages == ["Cannot open the source: no source with id nope"]
 

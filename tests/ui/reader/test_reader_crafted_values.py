@@ -27,7 +27,7 @@ def test_a_source_whose_stored_file_went_missing_is_a_message_not_a_crash(
     other.commit()
     other.close()
     messages: list[str] = []
-    monkeypatch.setattr(reader_module.QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    monkeypatch.setattr(reader_module, "warn", lambda parent, title, text: messages.append(text))
     assert show_in_source(None, case, service, source_id, page=1, regions=[(72, 72, 200, 90)]) is None
     assert len(messages) == 1 and "\n" not in messages[0]
     assert messages[0].startswith("Cannot open the source: the case holds no stored file")
