@@ -90,6 +90,9 @@ class CaseFile(CaseReading):
         self.lock = lock
         self.upgrade_backup: Path | None = None  # the copy written before an upgrade
         self.upgraded_in_memory_from: int | None = None  # an older file read through an upgraded copy
+        # True from BEGIN until COMMIT has returned (in_transaction is False
+        # while COMMIT waits for readers): a search thread stops while it is.
+        self.writing = False
         self.written_state: str | None = None  # the file's fingerprint after our last commit
         # SQLite's default page cache (2 MiB) is smaller than one large
         # import: its dirty pages spill to the file mid-transaction and are
@@ -338,16 +341,20 @@ class CaseFile(CaseReading):
         # A write-ahead log put beside the case while it is open: SQLite
         # cannot apply it (sidecars.uri), and we write nothing beside it.
         sidecars.refuse_write_ahead_log(self.path)
-        conn.execute("BEGIN IMMEDIATE")
+        self.writing = True
         try:
-            yield conn
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
-            self.written_state = verified.fingerprint(self.path, content=False)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+                self.written_state = verified.fingerprint(self.path, content=False)
+        finally:
+            self.writing = False
 
     # -- attachments ---------------------------------------------------
 

@@ -31,7 +31,7 @@ from evidence_board.ui.history_panel import HistoryPanel
 from evidence_board.ui.plain_text import ask_yes_no, inform, menu_text, warn, window_title
 from evidence_board.ui.inspector import Inspector
 from evidence_board.ui.minimap import Minimap
-from evidence_board.ui.search_results import run_search
+from evidence_board.ui.search_results import run_search, stop_searching
 from evidence_board.ui.side_panel import SidePanel
 from evidence_board.ui.view_framing import show_first_view
 from evidence_board.ui.window_actions import WindowActions
@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
     def close_case(self) -> None:
         if self.case is None:
             return
+        stop_searching(self)  # its thread reads the case: stopped and joined before the case closes
         self.upkeep.follow(None)
         self.minimap.follow(None)
         while self.tabs.count():

@@ -9,14 +9,15 @@ of the first matches) and the final ranking as soon as it is made.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import (
     QFrame, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
 
-from evidence_board.model.search_text import QueryTooLong, display_text
+from evidence_board.model.search_text import QueryTooLong, display_text, query_terms
 from evidence_board.store.search import SearchHit
+from evidence_board.ui.search_worker import SearchResult, SearchWorker, case_search
 
 SHOWN = 20  # hits listed
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -109,6 +110,7 @@ class SearchResults(QFrame):
         layout.addWidget(self.list)
         self.query = ""
         self.hits: list[SearchHit] = []
+        self.awaiting_first = False  # a search runs whose first page is not shown yet
 
     def show_hits(self, query: str, hits: list[SearchHit], under: QWidget | None = None) -> None:
         self.query, self.hits = query, hits[:SHOWN]
@@ -124,6 +126,21 @@ class SearchResults(QFrame):
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             empty.setData(HIT_ROLE, SearchHit("none", "", "No hits", "", 0.0))
             self.list.addItem(empty)
+        self._place(under)
+
+    def show_message(self, query: str, title: str, detail: str, under: QWidget | None = None) -> None:
+        """One line saying why there are no hits (a search stopped at its time limit)."""
+        self.query, self.hits = query, []
+        self.awaiting_first = False
+        self.list.clear()
+        item = QListWidgetItem()
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        item.setData(HIT_ROLE, SearchHit("none", "", title, detail, 0.0))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {detail}")
+        self.list.addItem(item)
+        self._place(under)
+
+    def _place(self, under: QWidget | None) -> None:
         row = self.list.sizeHintForRow(0) if self.list.count() else 40
         self.resize(560, min(max(self.list.count(), 1), 10) * row + 4)
         if self.hits:
@@ -147,32 +164,79 @@ class SearchResults(QFrame):
 
 
 def run_search(window) -> None:  # noqa: ANN001 - the MainWindow
-    """Search the case for the search box's text: select the card hits on
-    this board, list every hit under the box, and if the first page was
-    ranked among the first matches only, the final ranking right after."""
+    """Search the case for the search box's text on the window's search
+    thread (ui/search_worker.py); the hits arrive in ``_arrived``. A search
+    already running is stopped: only the newest one's hits are shown."""
     text = window.search_box.text().strip()
     view = window.current_view()
     if not text or window.case is None or view is None:
         return
     try:
-        hits, final = window.case.search_first_page(text, limit=40)
+        query_terms(text)  # refused here, before any thread, if it is too long
     except QueryTooLong as exc:
+        _cancel(window)
         window.statusBar().showMessage(f"Not searched: {exc}", 8000)
         return
+    worker = getattr(window, "search_worker", None)
+    if worker is None or worker.case is not window.case:
+        worker = window.search_worker = SearchWorker(window.case, window)
+        worker.result.connect(lambda result: _arrived(window, result))
+    if getattr(window, "search_results", None) is None:
+        window.search_results = SearchResults(window)
+        window.search_results.activated.connect(lambda hit: _open(window, window.search_results.query, hit))
+        # Typing another query stops the one running (Enter starts the new one).
+        window.search_box.textChanged.connect(lambda typed: _typed(window, typed))
+    window.searching = text
+    window.search_results.awaiting_first = True
+    worker.submit(case_search(text, limit=40))
+    window.statusBar().showMessage(f"Searching for {text!r}…")
+
+
+def stop_searching(window) -> None:  # noqa: ANN001 - the MainWindow
+    """Before the case closes: stop its search thread and close its connection,
+    and hide hits that belong to it."""
+    worker = getattr(window, "search_worker", None)
+    if worker is not None:
+        worker.close()
+        worker.deleteLater()
+        window.search_worker = None
     popup = getattr(window, "search_results", None)
-    if popup is None:
-        popup = window.search_results = SearchResults(window)
-        popup.activated.connect(lambda hit: _open(window, popup.query, hit))
-    _show(window, view, popup, text, hits)
-    if not final:
-        QTimer.singleShot(0, lambda: _rank_all(window, popup, text))
+    if popup is not None:
+        popup.hide()
+    window.searching = None
 
 
-def _rank_all(window, popup: SearchResults, text: str) -> None:  # noqa: ANN001
-    view = window.current_view()
-    if window.case is None or view is None or popup.query != text or not popup.isVisible():
+def _cancel(window) -> None:  # noqa: ANN001
+    worker = getattr(window, "search_worker", None)
+    if worker is not None and worker.busy:
+        worker.cancel()
+        window.statusBar().clearMessage()
+    window.searching = None
+
+
+def _typed(window, typed: str) -> None:  # noqa: ANN001
+    if getattr(window, "searching", None) not in (None, typed.strip()):
+        _cancel(window)
+
+
+def _arrived(window, result: SearchResult) -> None:  # noqa: ANN001
+    """A page of hits from the search thread (the newest search's only): the
+    first page is shown at once; the final ranking replaces it if its list is
+    still open."""
+    view, popup = window.current_view(), window.search_results
+    if result.done:
+        window.searching = None
+    if result.error is not None:
+        window.statusBar().showMessage(f"Not searched: {result.error}", 10000)
+        if view is not None:
+            popup.show_message(window.search_box.text().strip(), "Not searched", result.error, window.search_box)
         return
-    _show(window, view, popup, text, window.case.search(text, limit=40))
+    if result.value is None or window.case is None or view is None:
+        return
+    text, hits, _final = result.value
+    if popup.awaiting_first or (popup.isVisible() and popup.query == text):
+        popup.awaiting_first = False
+        _show(window, view, popup, text, hits)
 
 
 def _show(window, view, popup: SearchResults, text: str, hits: list[SearchHit]) -> None:  # noqa: ANN001

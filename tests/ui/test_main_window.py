@@ -83,9 +83,10 @@ def test_inspector_edits_a_link(window):
     assert scene.links[link.link_id].link.label == "works for"
 
 
-def test_search_selects_and_centres_card_hits(window):
+def test_search_selects_and_centres_card_hits(qtbot, window):
     window.search_box.setText("Wollongong")
     window.search()
+    qtbot.waitUntil(lambda: not window.search_worker.busy)  # the search runs on its own thread
     view = window.current_view()
     selected = view.board_scene.selected_cards()
     assert [item.card.title for item in selected] == ["Boarding off Wollongong"]

@@ -18,10 +18,11 @@ from samples import typeset_pdf, write  # noqa: E402
 HOSTILE = "<b>Profile</b> <img src='/dev/zero'> &amp;"
 
 
-def _search(window, text: str):
+def _search(qtbot, window, text: str):
+    """Search as a user does (type, Enter) and wait for the search thread's final ranking."""
     window.search_box.setText(text)
     window.search()
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: not window.search_worker.busy)
     return window.search_results
 
 
@@ -36,7 +37,7 @@ def test_hits_are_listed_with_their_words_highlighted_and_open_where_they_are(qt
     source_id = import_files(window.service, [path], window.current_view().board_scene.board_id).files[0].source_id
     window.service.create_card("note", title=HOSTILE, text="A note on the colour pro\ufb01le of a printer.",
                                board_id=window.current_view().board_scene.board_id)
-    popup = _search(window, "profile")
+    popup = _search(qtbot, window, "profile")
     assert popup.isVisible()
     hits = [popup.list.item(i).data(HIT_ROLE) for i in range(popup.list.count())]
     assert {h.page for h in hits if h.kind == "page"} == {1, 2, 3, 4, 6, 7}
@@ -54,6 +55,7 @@ def test_hits_are_listed_with_their_words_highlighted_and_open_where_they_are(qt
     qtbot.keyClick(popup.list, Qt.Key.Key_Return)
     readers = [w for w in QApplication.topLevelWidgets() if isinstance(w, SourceReader) and w.isVisible()]
     assert len(readers) == 1 and readers[0].source.id == source_id
+    qtbot.waitUntil(lambda: not readers[0].finding)
     assert readers[0].page == 4 and readers[0].page_widget.hits
     readers[0].close()
     assert not popup.isVisible()
@@ -65,8 +67,8 @@ def test_an_overlong_search_is_refused_in_the_status_bar(window):
     assert "Not searched: the search has 300 words or phrases" in window.statusBar().currentMessage()
 
 
-def test_no_hits_says_so(window):
-    popup = _search(window, "nothingmatchesthis")
+def test_no_hits_says_so(qtbot, window):
+    popup = _search(qtbot, window, "nothingmatchesthis")
     assert popup.isVisible() and popup.list.count() == 1
     assert popup.list.item(0).data(HIT_ROLE).title == "No hits"
 
@@ -80,11 +82,10 @@ def test_a_common_word_shows_a_first_page_then_the_final_ranking(qtbot, window):
                               page_texts=pages)
     window.search_box.setText("havana")
     window.search()
-    popup = window.search_results
-
-    def first_page() -> int:
-        return popup.list.item(0).data(HIT_ROLE).page
-
-    assert first_page() <= FIRST_PAGE_RANKS  # at once: the best of the first matches
-    qtbot.waitUntil(lambda: first_page() > FIRST_PAGE_RANKS + 100)  # then the pages that say it most
+    popup, shown = window.search_results, []  # the top hit's page each time the list is filled
+    window.search_worker.result.connect(
+        lambda result: result.value and shown.append(popup.list.item(0).data(HIT_ROLE).page))
+    qtbot.waitUntil(lambda: not window.search_worker.busy)
+    # First the best of the first matches, then the pages that say it most.
+    assert len(shown) == 2 and shown[0] <= FIRST_PAGE_RANKS and shown[1] > FIRST_PAGE_RANKS + 100
     assert popup.isVisible() and popup.list.currentRow() == 0

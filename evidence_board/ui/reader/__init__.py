@@ -9,13 +9,14 @@ from PySide6.QtWidgets import QWidget
 from evidence_board.errors import EvidenceBoardError, UnknownId
 from evidence_board.model import Region
 from evidence_board.services import CaseService
+from evidence_board.store import CaseFile
 from evidence_board.ui.plain_text import warn
 from evidence_board.ui.reader.window import SourceReader
 
 __all__ = ["SourceReader", "show_in_source"]
 
 
-def show_in_source(parent: QWidget | None, case, service: CaseService | None, source_id: str,
+def show_in_source(parent: QWidget | None, case: CaseFile, service: CaseService | None, source_id: str,
                    page: int | None = None, regions: Sequence[Region] = (), *,
                    find: str | None = None, board_id: str | None = None) -> QWidget | None:
     """Open the reader on a source, at ``page`` with ``regions`` highlighted
@@ -42,7 +43,7 @@ def show_in_source(parent: QWidget | None, case, service: CaseService | None, so
     return reader
 
 
-def _open_reader(parent: QWidget | None, case, source_id: str) -> SourceReader | None:
+def _open_reader(parent: QWidget | None, case: CaseFile, source_id: str) -> SourceReader | None:
     """The reader already open on this source, so "Show in source" from
     several cards moves one window instead of stacking up new ones."""
     if parent is None:

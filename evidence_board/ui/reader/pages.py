@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage
 
 from evidence_board.importers.quotes import QuoteMatch, Word, match_words, open_source, page_words
 from evidence_board.model import Region, Source
-from evidence_board.model.search_text import find_spans, query_terms
+from evidence_board.model.search_text import Term, find_spans
 
 CACHE_PAGES = 6
 
@@ -93,25 +93,17 @@ class SourcePages:
                 self._words.popitem(last=False)
         return self._words[page]
 
-    def find(self, text: str) -> list[tuple[int, QuoteMatch]]:
-        """Every hit of ``text`` in the document, in page order.
-
-        The pages are those the case-wide search finds (the same index, the
-        same folding: ligatures, soft hyphens, broken words, case and
-        accents), and on each the words of the search are highlighted: as
-        one phrase where the page has them so, else word by word. A page
-        found whose words cannot be placed still counts, without a region.
-        A search too long to run raises QueryTooLong, as the case search does.
-        """
-        terms = query_terms(text)
-        hits: list[tuple[int, QuoteMatch]] = []
-        for page in self.case.pages_matching(self.source.id, text):
-            words = self.words(page)
-            line_text, starts = _words_as_text(words)
-            matches = [match_words(words, bisect.bisect_right(starts, s) - 1, bisect.bisect_right(starts, e - 1) - 1)
-                       for s, e, _n in find_spans(line_text, terms)]
-            hits += [(page, m) for m in matches] or [(page, QuoteMatch("", [], -1, -1))]
-        return hits
+    def hits_on(self, page: int, terms: Sequence[Term]) -> list[QuoteMatch]:
+        """Where the words of a search are on ``page``, one of the pages the
+        case-wide search finds it on (the same index, the same folding:
+        ligatures, soft hyphens, broken words, case and accents): as one
+        phrase where the page has them so, else word by word. A page found
+        whose words cannot be placed gives one match without a region."""
+        words = self.words(page)
+        line_text, starts = _words_as_text(words)
+        matches = [match_words(words, bisect.bisect_right(starts, s) - 1, bisect.bisect_right(starts, e - 1) - 1)
+                   for s, e, _n in find_spans(line_text, terms)]
+        return matches or [QuoteMatch("", [], -1, -1)]
 
 
 def _words_as_text(words: Sequence[Word]) -> tuple[str, list[int]]:

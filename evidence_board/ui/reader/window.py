@@ -7,20 +7,23 @@ as the CLI (``create_quote``, ``create_page_clip``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QLabel, QLineEdit, QMainWindow, QScrollArea, QSpinBox, QToolBar, QWidget,
+    QLabel, QLineEdit, QMainWindow, QScrollArea, QSpinBox, QToolBar, QWidget,
 )
 
 from evidence_board.errors import EvidenceBoardError
 from evidence_board.importers.quotes import QuoteMatch, citation, create_page_clip, create_quote
 from evidence_board.model import Region, Source
 from evidence_board.model.search_text import QueryTooLong
-from evidence_board.services import CaseService
+from evidence_board.services import CaseService, Changes
+from evidence_board.store import CaseFile
 from evidence_board.ui.plain_text import plain_label, plain_tooltip, warn, window_title
+from evidence_board.ui.reader.finding import DocumentFind
 from evidence_board.ui.reader.page_widget import PageWidget, SelectMode
 from evidence_board.ui.reader.pages import SourcePages, union
 
@@ -32,7 +35,7 @@ class SourceReader(QMainWindow):
 
     cardCreated = Signal(str)
 
-    def __init__(self, case, service: CaseService | None, source: Source, board_id: str | None = None,
+    def __init__(self, case: CaseFile, service: CaseService | None, source: Source, board_id: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
@@ -46,8 +49,8 @@ class SourceReader(QMainWindow):
         self.scroll.setBackgroundRole(self.scroll.backgroundRole().Dark)
         self.scroll.viewport().installEventFilter(self)  # Ctrl+wheel zooms
         self.setCentralWidget(self.scroll)
-        self.find_hits: list[tuple[int, QuoteMatch]] = []
-        self.find_index = -1
+        self.finder = DocumentFind(self.pages, self)  # find, off the GUI thread
+        self.finder.changed.connect(self._find_changed)
         self._build_toolbar()
         self.page_widget.selectionChanged.connect(self._update_actions)
         self.setWindowTitle(window_title(f"{source.title or source.file_name} — Evidence Board"))
@@ -57,7 +60,8 @@ class SourceReader(QMainWindow):
 
     # -- building ------------------------------------------------------
 
-    def _action(self, bar: QToolBar, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(self, bar: QToolBar, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | list[QKeySequence] | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
@@ -185,29 +189,53 @@ class SourceReader(QMainWindow):
 
     # -- find ----------------------------------------------------------
 
-    def find(self, text: str, by_terms: bool = False) -> int:
-        """Find ``text`` in the whole document as the case search finds it;
-        go to the first hit from here. (``by_terms``, a case search's query,
-        is found the same way: both search alike.)"""
+    def find(self, text: str, by_terms: bool = False) -> None:
+        """Find ``text`` in the whole document as the case search finds it,
+        and go to the first hit from here as soon as it is found; the other
+        hits are counted while the rest of the document is (see
+        ui/reader/finding.py: ``finding`` is True until then). ``by_terms``,
+        a case search's query, is found the same way: both search alike."""
         self.find_box.blockSignals(True)
         self.find_box.setText(text)
         self.find_box.blockSignals(False)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long document takes a moment
         try:
-            self.find_hits = self.pages.find(text)
-            refused = ""
+            self.finder.start(text, self.page)
         except QueryTooLong as exc:
-            self.find_hits, refused = [], f" {exc}"
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.find_index = -1
-        if not self.find_hits:
-            self.hits_label.setText(refused or (" no hits" if text.strip() else ""))
+            self.finder.cancel()
+            self.hits_label.setText(f" {exc}")
+        else:
+            self.hits_label.setText(" searching…" if self.finder.running else "")
+        self._show_hits_on_page()
+
+    @property
+    def finding(self) -> bool:
+        """A find is still running (its hits so far are in ``find_hits``)."""
+        return self.finder.running
+
+    @property
+    def find_hits(self) -> list[tuple[int, QuoteMatch]]:
+        """The hits of the last find, in page order."""
+        return self.finder.hits
+
+    @property
+    def find_index(self) -> int:
+        return self.finder.current
+
+    def _find_changed(self, first: bool) -> None:
+        finder = self.finder
+        if finder.error is not None:  # the search took too long, or the file cannot be read
+            self.hits_label.setText(f" {finder.error}")
+        elif first:
+            self._go_to_hit(finder.current)
+        elif not finder.hits:
+            self.hits_label.setText(" no hits" if not finder.running and finder.text.strip() else "")
+        else:
+            self.hits_label.setText(self._hits_text())
             self._show_hits_on_page()
-            return 0
-        start = next((i for i, (page, _) in enumerate(self.find_hits) if page >= self.page), 0)
-        self._go_to_hit(start)
-        return len(self.find_hits)
+
+    def _hits_text(self) -> str:
+        more = "…" if self.finder.running else ""  # still counting
+        return f" {self.find_index + 1} of {len(self.find_hits)}{more}"
 
     def next_hit(self) -> None:
         if self.find_hits:
@@ -220,29 +248,31 @@ class SourceReader(QMainWindow):
     def _find_or_next(self) -> None:
         if self.find_hits:
             self.next_hit()
-        else:
+        elif not (self.finder.running and self.finder.text == self.find_box.text()):
             self.find(self.find_box.text())
 
     def _reset_find(self) -> None:
-        self.find_hits, self.find_index = [], -1
+        self.finder.cancel()
         self.hits_label.setText("")
         self._show_hits_on_page()
 
     def _go_to_hit(self, index: int) -> None:
-        self.find_index = index
+        self.finder.current = index
         page, match = self.find_hits[index]
         if page != self.page:
             self.go_to_page(page)
         else:
             self._show_hits_on_page()
-        self.hits_label.setText(f" {index + 1} of {len(self.find_hits)}")
+        self.hits_label.setText(self._hits_text())
         if match.regions:  # a page found whose words could not be placed has none
             self._scroll_to(union(match.regions))
 
     def _show_hits_on_page(self) -> None:
-        on_page = [(i, m) for i, (p, m) in enumerate(self.find_hits) if p == self.page]
-        self.page_widget.hits = [m.regions for _, m in on_page]
-        self.page_widget.current_hit = next((n for n, (i, _) in enumerate(on_page) if i == self.find_index), -1)
+        # Hits are in page order: this page's found by bisection (a find may hold 100,000s).
+        low = bisect.bisect_left(self.find_hits, self.page, key=lambda hit: hit[0])
+        high = bisect.bisect_right(self.find_hits, self.page, key=lambda hit: hit[0])
+        self.page_widget.hits = [m.regions for _, m in self.find_hits[low:high]]
+        self.page_widget.current_hit = self.find_index - low if low <= self.find_index < high else -1
         self.page_widget.update()
 
     # -- making cards --------------------------------------------------
@@ -266,7 +296,7 @@ class SourceReader(QMainWindow):
             return None
         return self._make(lambda: create_page_clip(self.service, self.source.id, self.page, clip, self.board_id))
 
-    def _make(self, create) -> str | None:
+    def _make(self, create: Callable[[], Changes]) -> str | None:
         try:
             card_id = create().created[0]
         except EvidenceBoardError as exc:
@@ -292,5 +322,6 @@ class SourceReader(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.finder.close()  # its search thread stopped and joined
         self.pages.release()
         super().closeEvent(event)

@@ -98,9 +98,9 @@ def test_zoom_renders_at_the_new_scale(qtbot, case, service, pdf_source):
     assert reader.zoom_label.text() == "67%"  # Ctrl+wheel zooms in one step
 
 
-def test_find_in_document_goes_from_hit_to_hit(qtbot, case, service, pdf_source):
+def test_find_in_document_goes_from_hit_to_hit(qtbot, case, service, pdf_source, found):
     reader = open_reader(qtbot, case, service, pdf_source)
-    assert reader.find("the") >= 4
+    assert found(reader, "the") >= 4
     pages = [page for page, _ in reader.find_hits]
     assert set(pages) == {1, 2, 3} and pages == sorted(pages)
     assert reader.page == 1 and reader.page_widget.current_hit == 0
@@ -109,17 +109,18 @@ def test_find_in_document_goes_from_hit_to_hit(qtbot, case, service, pdf_source)
     for _ in range(pages.count(1)):
         reader.next_hit()
     assert reader.page == 2
-    assert reader.find("international community") == 1  # across a line break
-    assert reader.find("nowhere in it") == 0 and reader.hits_label.text().strip() == "no hits"
+    assert found(reader, "international community") == 1  # across a line break
+    assert found(reader, "nowhere in it") == 0 and reader.hits_label.text().strip() == "no hits"
 
 
-def test_search_hit_opens_the_reader_with_the_words_highlighted(qtbot, case, service, pdf_source):
+def test_search_hit_opens_the_reader_with_the_words_highlighted(qtbot, case, service, pdf_source, found):
     [hit] = [h for h in case.search("Rivero") if h.kind == "page"]
     reader = open_reader(qtbot, case, service, hit.id, page=hit.page, find="Rivero")
+    found(reader)
     assert reader.page == 3 and len(reader.page_widget.hits) == 1
     # What was typed into the case search, phrases and all, is found term by term.
-    assert reader.find('"Raúl Rivero" prison inhumane', by_terms=True) == 3
-    assert reader.find('"twenty years"') == 1
+    assert found(reader, '"Raúl Rivero" prison inhumane', by_terms=True) == 3
+    assert found(reader, '"twenty years"') == 1
 
 
 def test_clip_a_rectangle_into_a_photo_card(qtbot, case, service, pdf_source):
@@ -134,11 +135,11 @@ def test_clip_a_rectangle_into_a_photo_card(qtbot, case, service, pdf_source):
     assert (round(x1 - x0), round(y1 - y0)) == (300, 100)  # 100% zoom: one pixel, one point
 
 
-def test_protected_source_opens_with_the_password_given_at_import(qtbot, tmp_path, case, service, board_id):
+def test_protected_source_opens_with_the_password_given_at_import(qtbot, tmp_path, case, service, board_id, found):
     path = write(tmp_path, "locked.pdf", encrypted_pdf("pw"))
     sid = import_files(service, [path], board_id, password="pw").files[0].source_id
     reader = open_reader(qtbot, case, service, sid, page=3)
-    assert reader.page == 3 and reader.find("Rivero") == 1
+    assert reader.page == 3 and found(reader, "Rivero") == 1
 
 
 def test_read_only_case_reads_but_makes_no_cards(qtbot, case, case_path, service, pdf_source):
