@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QWid
 
 Icon = QMessageBox.Icon
 Button = QMessageBox.StandardButton
+TOOLTIP_LINE = 80  # characters: a longer line of a tooltip wraps
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -37,7 +38,9 @@ def plain_tooltip(text: str) -> str:
     its white space; what shows is the text itself."""
     if not text:
         return ""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
+    # Qt wraps a rich tooltip to a narrow block; short lines stay whole, long ones wrap at spaces.
+    wrap = "pre-wrap" if max(len(line) for line in text.splitlines() or [text]) > TOOLTIP_LINE else "pre"
+    return f"<p style='white-space:{wrap}'>" + html.escape(text, quote=False) + "</p>"
 
 
 def menu_text(text: str) -> str:

@@ -91,7 +91,7 @@ def test_read_commands_print_case_text_with_controls_escaped(hostile_case, comma
 
 
 def test_writing_commands_and_their_reports_escape_too(hostile_case, tmp_path):
-    path, folder = hostile_case["path"], hostile_case["folder"]
+    path = hostile_case["path"]
     outputs = []
     for args in (["backups", str(path), "--now"], ["backups", str(path)],
                  ["copy", str(path), str(tmp_path / f"copy{ESC_TITLE}.evb")],

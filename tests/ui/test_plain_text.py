@@ -27,12 +27,11 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPoint, QTimer
 from PySide6.QtGui import Qt  # QtGui.Qt carries mightBeRichText
 from PySide6.QtGui import QAction, QContextMenuEvent, QImage, QTextDocument
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QApplication, QComboBox, QLabel, QMenu, QMessageBox, QTabBar, QToolTip,
+    QAbstractButton, QAbstractItemView, QApplication, QComboBox, QLabel, QMenu, QTabBar, QToolTip,
     QWidget,
 )
 
 from evidence_board.importers import import_files
-from evidence_board.model import CardKind
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
 from tests.ui.conftest import with_open_menu
