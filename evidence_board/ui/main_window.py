@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_board.errors import CaseFileError, EvidenceBoardError
-from evidence_board.model import CardKind, count_cards
+from evidence_board.model import CardKind, Region, count_cards
 from evidence_board.render.context import RenderContext
 from evidence_board.services import CaseService, Changes
 from evidence_board.store import CaseFile
@@ -432,7 +433,8 @@ class MainWindow(QMainWindow):
             return
         self.show_source(card.source_id, card.page, card.regions)
 
-    def show_source(self, source_id: str, page: int | None = None, regions=(), find: str | None = None) -> None:
+    def show_source(self, source_id: str, page: int | None = None, regions: Sequence[Region] = (),
+                    find: str | None = None) -> None:
         try:
             from evidence_board.ui.reader import show_in_source
         except ImportError:
@@ -450,7 +452,7 @@ class MainWindow(QMainWindow):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def run(self, call):
+    def run(self, call: Callable[[], object]) -> object:
         try:
             return call()
         except (EvidenceBoardError, sqlite3.Error) as exc:

@@ -8,12 +8,13 @@ desktop's conventions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
 
 from evidence_board.model import CardKind
 from evidence_board.ui import case_copies
@@ -23,6 +24,7 @@ from evidence_board.ui.plain_text import menu_text, plain_tooltip
 from evidence_board.ui.shortcuts import show_shortcuts
 
 if TYPE_CHECKING:
+    from evidence_board.ui.board_view import BoardView
     from evidence_board.ui.main_window import MainWindow
 
 Std = QKeySequence.StandardKey
@@ -145,7 +147,8 @@ class WindowActions:
         self.rebuild_recent()
         self.update_enabled()  # no case yet: nothing to edit, export, copy or check
 
-    def _add(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def _add(self, menu: QMenu, text: str, slot: Callable[[], object],
+             shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
         action = QAction(text, self.window)
         action.setProperty("plain_name", text.replace("&", "").rstrip(".…"))  # Undo's text changes
         if shortcut is not None:
@@ -156,7 +159,7 @@ class WindowActions:
         self.all.append(action)
         return action
 
-    def _view_call(self, call, edits: bool = True) -> None:
+    def _view_call(self, call: Callable[[BoardView], object], edits: bool = True) -> None:
         view = self.window.current_view()
         if view is None or (edits and self.window.read_only):
             return
