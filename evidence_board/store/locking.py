@@ -41,7 +41,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileExists
@@ -191,7 +191,7 @@ class CaseLock:
         # write after release() closed the descriptor (the number could
         # already name another file, such as the case itself).
         self._mutex = threading.Lock()
-        self._since = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        self._since = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         self.last_heartbeat = 0.0
         try:
             self.write_heartbeat()
