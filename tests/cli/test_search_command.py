@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,39 @@ def test_a_short_prefix_is_searched_whole_and_a_long_one_as_a_prefix(busy_case: 
     # "b1" is on the first two pages only; as a prefix it would be on hundreds (b10, b100, b1000...).
     assert pages("b1") == {1, 2}
     assert len(pages("b10")) > 100
+
+
+@pytest.fixture(scope="module")
+def large_case(tmp_path_factory) -> Path:
+    """20,000 pages of 100 words from 3,000 "termN": "ter" is the costliest query the bounds let through."""
+    path = tmp_path_factory.mktemp("large") / "large.evb"
+    rng = random.Random(12)
+    vocabulary = [f"term{n}" for n in range(3000)]
+    case = CaseFile.create(path, "Large", "Analyst")
+    service = CaseService(case, "Analyst")
+    for start in range(0, 20_000, 5_000):
+        service.add_source(f"%PDF-1.7 large {start}".encode(), f"large-{start}.pdf", "application/pdf",
+                           page_count=5_000, page_texts=[" ".join(rng.choices(vocabulary, k=100))
+                                                         for _ in range(5_000)])
+    case.close()
+    return path
+
+
+def test_the_costliest_query_the_bounds_allow_finishes_within_the_statement_limit(large_case: Path) -> None:
+    result = _search(large_case, "ter")  # a prefix of every word on every page
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 21  # the header and the 20 best
+
+
+def test_a_search_stopped_at_the_statement_limit_says_it_took_too_long(large_case: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from evidence_board.cli import main
+    from evidence_board.store import safety
+
+    monkeypatch.setattr(safety, "STATEMENT_SECONDS", 0.05)  # the same query, a limit it cannot meet
+    result = CliRunner().invoke(main, ["search", str(large_case), "ter"])
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert "took too long and was stopped" in message and "damaged" not in message
+    assert len(message.splitlines()) == 1

@@ -21,7 +21,7 @@ from evidence_board.model.search_text import Term, query_terms
 from evidence_board.ui.reader.pages import SourcePages
 from evidence_board.ui.search_worker import SearchResult, SearchWorker, pages_matching
 
-SLICE_MS = 12.0  # the longest the GUI thread places words before it handles events again
+SLICE_MS = 8.0  # the longest the GUI thread places words before it handles events again
 
 Hit = tuple[int, QuoteMatch]
 
@@ -31,7 +31,8 @@ class DocumentFind(QObject):
 
     ``changed(first)`` is emitted whenever hits were added (``first``: the
     first hit at or after the page the find started on has just been found,
-    at ``current``), and when the find is over (``running`` False).
+    at ``current``; ``placed`` holds the pages just done), and when the
+    find is over (``running`` False).
     """
 
     changed = Signal(bool)
@@ -47,6 +48,7 @@ class DocumentFind(QObject):
         self.text = ""
         self.hits: list[Hit] = []
         self.current = -1  # the index of the hit shown, kept as hits before it are added
+        self.placed: set[int] = set()  # the pages whose hits the last slice added
         self.error: str | None = None
         self.running = False
         self._terms: list[Term] = []
@@ -95,8 +97,10 @@ class DocumentFind(QObject):
     def _place_some(self) -> None:
         started = time.perf_counter()
         first = False
+        self.placed = set()
         while self._todo and (time.perf_counter() - started) * 1000 < SLICE_MS:
             page = self._todo.pop()
+            self.placed.add(page)
             at = bisect.bisect_left(self.hits, page, key=lambda hit: hit[0])
             found = [(page, match) for match in self.pages.hits_on(page, self._terms)]
             self.hits[at:at] = found
@@ -107,6 +111,7 @@ class DocumentFind(QObject):
                 # with none after it, the first of the document): go there.
                 self._first_found = first = True
                 self.current = at
+                break  # shown at once: going there renders a page
         if self._todo:
             self._timer.start(0)
         else:

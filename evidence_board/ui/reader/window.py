@@ -231,7 +231,8 @@ class SourceReader(QMainWindow):
             self.hits_label.setText(" no hits" if not finder.running and finder.text.strip() else "")
         else:
             self.hits_label.setText(self._hits_text())
-            self._show_hits_on_page()
+            if self.page in finder.placed:  # repainted only when this page's hits came
+                self._show_hits_on_page()
 
     def _hits_text(self) -> str:
         more = "…" if self.finder.running else ""  # still counting
