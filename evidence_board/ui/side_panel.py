@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from evidence_board.model import CardKind
+from evidence_board.model import CardKind, count_cards
 from evidence_board.render.context import Palette
 from evidence_board.services import CaseService, Changes
 from evidence_board.ui.plain_text import plain_tooltip
@@ -137,7 +137,9 @@ class SidePanel(QTabWidget):
             self.cards.addItem(item)
         self.cards.setUpdatesEnabled(True)
         shown = min(len(cards), LIST_LIMIT)
-        self.count_label.setText(f"{len(cards)} cards" + (f" (first {shown} shown)" if shown < len(cards) else ""))
+        # Counted as the status bar and the export dialog count ("48 cards and 4 groups").
+        counted = count_cards(card.kind for card in cards)
+        self.count_label.setText(counted + (f" (first {shown} shown)" if shown < len(cards) else ""))
 
     def _refill_sources(self) -> None:
         self.sources.clear()

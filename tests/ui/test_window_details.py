@@ -70,6 +70,7 @@ def test_the_export_dialog_and_the_status_bar_count_alike(window, qtbot):
     qtbot.addWidget(dialog)
     assert window.counts_label.text().startswith(expected + " · ")
     assert dialog.scope_board.text() == f"The whole board ({expected})"
+    assert window.side_panel.count_label.text() == expected  # the Cards list under the side panel too
     group = next(i for i in view.board_scene.cards.values() if i.is_group)
     members = [i.card_id for i in view.board_scene.members_of(group.card_id)][:2]
     chosen = ExportDialog(window.case, view.board_scene.board_id, [group.card_id, *members], window)
