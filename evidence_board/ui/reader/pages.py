@@ -19,6 +19,7 @@ from PySide6.QtGui import QImage
 from evidence_board.importers.quotes import QuoteMatch, Word, match_words, open_source, page_words
 from evidence_board.model import Region, Source
 from evidence_board.model.search_text import Term, find_spans
+from evidence_board.store import CaseFile
 
 CACHE_PAGES = 6
 
@@ -26,7 +27,7 @@ CACHE_PAGES = 6
 class SourcePages:
     """Pages of one stored PDF source, rendered and searched on demand."""
 
-    def __init__(self, case, source: Source, cache_pages: int = CACHE_PAGES) -> None:
+    def __init__(self, case: CaseFile, source: Source, cache_pages: int = CACHE_PAGES) -> None:
         self.case = case
         self.source = source
         self.doc: pymupdf.Document = open_source(case, source)
