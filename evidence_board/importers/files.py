@@ -135,19 +135,28 @@ def prepare_files(paths: Iterable[str | Path], *, extract_images: bool = False, 
         _check_cancel(cancelled)
         if progress:
             progress(f"Reading {path.name}", index * _STEPS, len(paths) * _STEPS)
-        data = read_file(path)
-        item = PreparedFile(path, data, hashlib.sha256(data).hexdigest(), detect.media_type_of(data, path.name))
-        already = known is not None and known(item.sha256)
-        if item.media_type == detect.PDF:
-            if not already or extract_images:
-                item.pdf = parse_pdf(data, path.name, password=password, extract_images=extract_images,
+        prepared.append(prepare_data(path, read_file(path), extract_images=extract_images, password=password,
                                      progress=_page_progress(progress, index, len(paths)), cancelled=cancelled,
-                                     limits=pdf_limits)
-                item.password = password if item.pdf.encrypted else None
-        else:  # quick, and a reused image may need its card made again
-            item.image = read_image(data, item.media_type, path.name)
-        prepared.append(item)
+                                     known=known, pdf_limits=pdf_limits))
     return prepared
+
+
+def prepare_data(path: Path, data: bytes, *, extract_images: bool = False, password: str | None = None,
+                 progress: Progress | None = None, cancelled: Cancelled | None = None,
+                 known: Callable[[str], bool] | None = None,
+                 pdf_limits: PdfLimits | None = None) -> PreparedFile:
+    """One file's bytes, already read, parsed as :func:`prepare_files` does
+    (the canvas importer reads its files itself, confined to the canvas folder)."""
+    item = PreparedFile(path, data, hashlib.sha256(data).hexdigest(), detect.media_type_of(data, path.name))
+    already = known is not None and known(item.sha256)
+    if item.media_type == detect.PDF:
+        if not already or extract_images:
+            item.pdf = parse_pdf(data, path.name, password=password, extract_images=extract_images,
+                                 progress=progress, cancelled=cancelled, limits=pdf_limits)
+            item.password = password if item.pdf.encrypted else None
+    else:  # quick, and a reused image may need its card made again
+        item.image = read_image(data, item.media_type, path.name)
+    return item
 
 
 def write_prepared(service: CaseService, prepared: Sequence[PreparedFile], board_id: str | None = None, *,

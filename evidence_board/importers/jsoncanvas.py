@@ -7,8 +7,10 @@ and fields. Where a node carries our own ``evidenceBoard`` object (see
 
 Files named by ``file`` nodes are read relative to the ``.canvas`` file, or to
 the Obsidian vault it sits in (the nearest folder above it holding
-``.obsidian``). Absolute paths and ``..`` are refused, so a canvas someone sent
-cannot pull arbitrary files from this computer into the case.
+``.obsidian``). Absolute paths and ``..`` are refused, and so is a name that
+leads out of those folders through a link, a name that is not a regular file
+and one over the size limit (:mod:`evidence_board.importers.canvas_files`), so
+a canvas someone sent cannot pull other files from this computer into the case.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from evidence_board.errors import InvalidInput
-from evidence_board.importers import UnsupportedFile, prepare_files
+from evidence_board.importers import UnsupportedFile
+from evidence_board.importers.canvas_files import CanvasFile, locate, read_confined
+from evidence_board.importers.files import prepare_data
 from evidence_board.importers.pdf import pdf_date
 from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
 from evidence_board.services import CaseService, Changes
@@ -100,12 +104,15 @@ def _geometry(node: dict[str, Any], extra: dict[str, Any], kind: CardKind) -> di
 
 
 class _CanvasReader:
-    def __init__(self, service: CaseService, canvas_path: Path, warnings: list[str]) -> None:
+    def __init__(self, service: CaseService, canvas_path: Path, warnings: list[str],
+                 max_file_bytes: int = MAX_FILE_BYTES) -> None:
         self.service = service
         self.case = service.case
         self.canvas_dir = canvas_path.resolve().parent
         self.roots = self._search_roots()
         self.warnings = warnings
+        self.max_file_bytes = max_file_bytes
+        self.skipped: dict[str, str] = {}  # name in the canvas -> why it was not read
         self._sources: dict[str, str | None] = {}
         self._display: dict[str, int] = {}  # source id -> normalised image attachment
 
@@ -120,36 +127,49 @@ class _CanvasReader:
             folder = parent
         return roots
 
-    def find_file(self, name: str) -> Path | None:
+    def find_file(self, name: str) -> CanvasFile | None:
+        """The file a node names, if it may be read; a refusal is warned about
+        once per name and kept in ``skipped``."""
         relative = PurePosixPath(name.replace("\\", "/"))
         if relative.is_absolute() or ".." in relative.parts or re.match(r"^[A-Za-z]:", name):
-            self.warnings.append(f"refused file path outside the canvas folder: {name}")
+            self._skip(name, f"refused file path outside the canvas folder: {name}", "a path outside the canvas folder")
             return None
-        for root in self.roots:
-            candidate = root.joinpath(*relative.parts)
-            if candidate.is_file():  # not a folder, device or pipe
-                return candidate
-        return None
+        found = locate(relative, self.roots)
+        if isinstance(found, str):
+            self._skip(name, f"skipped {name}: {found}", found)
+            return None
+        return found
 
-    def source_for(self, path: Path) -> str | None:
+    def read(self, found: CanvasFile, name: str) -> bytes | None:
+        data = read_confined(found, self.max_file_bytes)
+        if isinstance(data, str):
+            self._skip(name, f"skipped {name}: {data}", data)
+            return None
+        return data
+
+    def _skip(self, name: str, warning: str, reason: str) -> None:
+        if name not in self.skipped:
+            self.warnings.append(warning)
+            self.skipped[name] = reason
+
+    def source_for(self, found: CanvasFile, name: str, data: bytes | None = None) -> str | None:
         """Store a file as a source, parsed like any imported file (PDFs in the
         worker process); the same bytes twice give the same source. Its id."""
-        key = str(path)
+        key = str(found.real)
         if key not in self._sources:
-            self._sources[key] = self._add_file(path)
+            data = data if data is not None else self.read(found, name)
+            if data is None:
+                return None
+            self._sources[key] = self._add_file(found.named, data)
         return self._sources[key]
 
-    def _add_file(self, path: Path) -> str | None:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            self.warnings.append(f"{path.name}: larger than {MAX_FILE_BYTES // 2**20} MB, not imported")
-            return None
+    def _add_file(self, path: Path, data: bytes) -> str | None:
         known = self.case.source_by_sha256
         try:
-            item = prepare_files([path], known=lambda digest: known(digest) is not None)[0]
+            item = prepare_data(path, data, known=lambda digest: known(digest) is not None)
         except InvalidInput as exc:  # a type the importers do not parse: kept byte-exact all the same
             if not isinstance(exc, UnsupportedFile):
                 self.warnings.append(str(exc))
-            data = path.read_bytes()
             media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             changes = self.service.add_source(data, path.name, media, title=path.stem)
             return (changes.created or changes.reused)[0]
@@ -182,9 +202,9 @@ class _CanvasReader:
             if known is not None:
                 return known.id
         if isinstance(info.get("file"), str):
-            path = self.find_file(info["file"])
-            if path is not None:
-                return self.source_for(path)
+            found = self.find_file(info["file"])
+            if found is not None:
+                return self.source_for(found, info["file"])
         return None
 
     def card_spec(self, node: dict[str, Any]) -> dict[str, Any] | None:
@@ -214,21 +234,27 @@ class _CanvasReader:
 
     def _file_card(self, node: dict[str, Any], extra: dict[str, Any], spec: dict[str, Any]) -> None:
         name = _text(node.get("file"))
-        path = self.find_file(name) if name else None
-        if path is not None and path.suffix.lower() in (".md", ".txt") and path.stat().st_size <= MAX_NOTE_BYTES:
-            # An embedded Markdown note (Obsidian) becomes a note card with its text.
-            spec.update(kind=CardKind.NOTE, title=path.stem,
-                        text=path.read_bytes().decode("utf-8", errors="replace").strip())
-            return
-        source_id = self.source_for(path) if path is not None else None
+        found = self.find_file(name) if name else None
+        data = None
+        if found is not None and found.named.suffix.lower() in (".md", ".txt"):
+            data = self.read(found, name)
+            if data is not None and len(data) <= MAX_NOTE_BYTES:
+                # An embedded Markdown note (Obsidian) becomes a note card with its text.
+                spec.update(kind=CardKind.NOTE, title=found.named.stem,
+                            text=data.decode("utf-8", errors="replace").strip())
+                return
+        source_id = self.source_for(found, name, data) if found is not None and name not in self.skipped else None
         if source_id is None:
-            self.warnings.append(f"file not found beside the canvas: {name or '(no name)'}")
+            reason = self.skipped.get(name)
+            if reason is None:
+                self.warnings.append(f"file not found beside the canvas: {name or '(no name)'}")
             spec.update(kind=CardKind.NOTE, title=PurePosixPath(name).name or "Missing file",
-                        text=f"File not found when importing the canvas: {name}")
+                        text=f"Not imported from the canvas: {name} ({reason})" if reason
+                        else f"File not found when importing the canvas: {name}")
             return
         media = self.case.source(source_id).media_type
         kind = CardKind.PHOTO if media.startswith("image/") else CardKind.DOCUMENT
-        spec.update(kind=kind, title=path.stem, source_id=source_id)
+        spec.update(kind=kind, title=found.named.stem, source_id=source_id)
         if kind is CardKind.PHOTO:
             spec["attachment_id"] = self.picture_of(source_id)
         page = _PAGE.search(_text(node.get("subpath")))
@@ -334,12 +360,14 @@ def _group_members(nodes: list[dict[str, Any]], specs: list[dict[str, Any]], ids
 
 
 def import_canvas(service: CaseService, path: str | os.PathLike[str], board_name: str | None = None,
-                  warnings: list[str] | None = None) -> Changes:
+                  warnings: list[str] | None = None, *, max_file_bytes: int = MAX_FILE_BYTES) -> Changes:
     """Import a .canvas file as a new board: one transaction, one undo step.
 
     Returns the batch's Changes (the new board's id is ``changes.created[0]``).
-    Anything skipped (unknown node types, missing files, dangling edges) is
-    described in ``warnings`` when a list is given.
+    Anything skipped (unknown node types, missing files, files not read because
+    they lead out of the canvas's folder, are not regular files or are over
+    ``max_file_bytes``, dangling edges) is described in ``warnings`` when a
+    list is given.
     """
     path = Path(path)
     document = read_canvas(path)
@@ -353,7 +381,7 @@ def import_canvas(service: CaseService, path: str | os.PathLike[str], board_name
     try:
         with service.batch(f"Import {path.name}"):
             board_id = service.create_board(name).created[0]
-            reader = _CanvasReader(service, path, warnings)
+            reader = _CanvasReader(service, path, warnings, max_file_bytes)
             kept, specs = [], []
             for node in nodes:
                 spec = reader.card_spec(node)
