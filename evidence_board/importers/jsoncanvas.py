@@ -19,7 +19,6 @@ import json
 import mimetypes
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -375,31 +374,24 @@ def import_canvas(service: CaseService, path: str | os.PathLike[str], board_name
     nodes = [n for n in document.get("nodes", []) if isinstance(n, dict)]
     edges = [e for e in document.get("edges", []) if isinstance(e, dict)]
     name = _unique_board_name(service, board_name or path.stem or "Imported canvas")
-    captured: list[Changes] = []
-    listener: Callable[[Changes], None] = captured.append
-    service.subscribe(listener)
-    try:
-        with service.batch(f"Import {path.name}"):
-            board_id = service.create_board(name).created[0]
-            reader = _CanvasReader(service, path, warnings, max_file_bytes)
-            kept, specs = [], []
-            for node in nodes:
-                spec = reader.card_spec(node)
-                if spec is not None:
-                    kept.append(node)
-                    specs.append(spec)
-            new_ids = service.create_cards(specs, board_id).created if specs else []
-            ids = {str(node.get("id")): new_id for node, new_id in zip(kept, new_ids) if node.get("id") is not None}
-            for group_id, members in _group_members(kept, specs, ids, new_ids).items():
-                service.set_group(board_id, members, group_id)
-            links = [s for s in (_edge_spec(e, ids) for e in edges) if s is not None]
-            if len(links) < len(edges):
-                warnings.append(f"skipped {len(edges) - len(links)} edge(s) without two known, different ends")
-            if links:
-                service.create_links(links)
-    finally:
-        service.unsubscribe(listener)
-    changes = captured[-1] if captured else Changes()
+    with service.batch(f"Import {path.name}") as changes:
+        board_id = service.create_board(name).created[0]
+        reader = _CanvasReader(service, path, warnings, max_file_bytes)
+        kept, specs = [], []
+        for node in nodes:
+            spec = reader.card_spec(node)
+            if spec is not None:
+                kept.append(node)
+                specs.append(spec)
+        new_ids = service.create_cards(specs, board_id).created if specs else []
+        ids = {str(node.get("id")): new_id for node, new_id in zip(kept, new_ids) if node.get("id") is not None}
+        for group_id, members in _group_members(kept, specs, ids, new_ids).items():
+            service.set_group(board_id, members, group_id)
+        links = [s for s in (_edge_spec(e, ids) for e in edges) if s is not None]
+        if len(links) < len(edges):
+            warnings.append(f"skipped {len(edges) - len(links)} edge(s) without two known, different ends")
+        if links:
+            service.create_links(links)
     if board_id not in changes.created[:1]:
         changes.created = [board_id] + [c for c in changes.created if c != board_id]
     return changes

@@ -47,6 +47,11 @@ class Changes:
                 changes.case_info = True
         return changes
 
+    def fill(self, other: Changes) -> None:
+        """Take every field of ``other`` (a batch fills the Changes it yielded)."""
+        for name in self.__slots__:
+            setattr(self, name, getattr(other, name))
+
     def __bool__(self) -> bool:
         return bool(self.rows or self.reused)
 

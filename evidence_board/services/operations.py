@@ -104,22 +104,32 @@ class OperationRunner:
         return changes
 
     @contextlib.contextmanager
-    def batch(self, label: str) -> Iterator[None]:
+    def batch(self, label: str) -> Iterator[Changes]:
         """Make several service calls one transaction and one undo step.
 
-        If any call fails, the whole batch is rolled back.
+        If any call fails, the whole batch is rolled back. The block is given
+        an empty Changes that is filled in when the block ends, so a caller
+        learns what its batch made (``with service.batch(...) as made:``)
+        without listening to its own notification. A nested batch folds into
+        the outer one; its Changes names what was written inside it.
         """
+        made = Changes(label=label, action="batch")
         if self._batch is not None:  # nested batches fold into the outer one
-            yield
+            outer = self._batch
+            start, created, reused = len(outer.writer.changes), len(outer.created), len(outer.reused)
+            yield made
+            made.fill(Changes.from_rows(outer.writer.changes[start:], label, "batch"))
+            made.created, made.reused = outer.created[created:], outer.reused[reused:]
             return
         try:
             with self.case.transaction():
                 self._batch = batch = _Batch(label, RowWriter(self.case.conn, self._open_event(label, "batch")))
-                yield
+                yield made
                 event_id = self._close_event(batch.writer)
         finally:
             self._batch = None
-        changes = Changes.from_rows(batch.writer.changes, label, "batch")
+        changes = made
+        changes.fill(Changes.from_rows(batch.writer.changes, label, "batch"))
         changes.event_id, changes.created, changes.reused = event_id, batch.created, batch.reused
         if batch.writer.changes:
             self._push_undo(UndoStep(label, batch.writer.changes))
