@@ -116,7 +116,7 @@ class BoardCommands:
             height = min(360.0, width * image.height() / image.width() + 50)
         x, y = self.free_top_left(width, height, centre)
         with self.service.batch(f"Paste {title}"):
-            attachment = self.service.case.add_attachment(bytes(data.data()), "image/png")
+            attachment = self.service.add_attachment(bytes(data.data()), "image/png")
             changes = self.service.create_card(CardKind.PHOTO, board_id=self.board_id, title=title,
                                                attachment_id=attachment, x=x, y=y, width=width, height=height)
         card_id = changes.created[0]

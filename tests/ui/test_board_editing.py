@@ -257,3 +257,25 @@ def test_a_big_drag_moves_cards_and_links_together_and_hit_tests_still_find_them
     board.service.undo()
     assert first.pos() == QPointF(specs[0]["x"], specs[0]["y"])
     in_line()
+
+
+def test_a_pasted_image_is_one_audited_undo_step_through_the_service(board):
+    events_before = len(board.case.audit_page(limit=1000))
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#4b6fa5"))
+    mime = QMimeData()
+    mime.setImageData(image)
+    QGuiApplication.clipboard().setMimeData(mime)
+    board.view.commands.paste(QPointF(300, 1200))
+    photo_id = board.view.commands.selected_ids()[0]
+    assert board.service.undo_label == "Paste Pasted image"
+    events = board.case.audit_page(limit=1000)
+    assert len(events) == events_before + 1 and events[0].summary == "Paste Pasted image"
+    made = {c["key"] for c in events[0].changes if c["table"] == "cards" and c["before"] is None}
+    assert made == {photo_id}
+    assert events[0].changes[0]["after"]["attachment_id"] == board.case.card(photo_id).attachment_id
+    assert photo_id in board.scene.cards and _on_disk(board, photo_id) is not None
+    board.service.undo()
+    assert photo_id not in board.scene.cards and _on_disk(board, photo_id) is None
+    with reopen(board.case.path) as other:
+        assert photo_id not in {c.id for c in other.cards()}
