@@ -261,6 +261,8 @@ class BoardScene(QGraphicsScene):
                 self.cards[card.id].set_card(card)
             for card_id in set(changed_cards) - {card.id for card in current}:
                 self._remove_card(card_id)
+        if changes.sources:
+            self._forget_sources(changes.sources)
         created: set[LinkItem] = set()
         relinked = self._apply_links(link_ids, created)
         if relinked:
@@ -280,6 +282,18 @@ class BoardScene(QGraphicsScene):
         if changes.placements or changes.links or changes.cards:
             self._fit_scene_rect()
             self.contents_changed.emit()
+
+    def _forget_sources(self, source_ids: set[str]) -> None:
+        """A source's title and pages are drawn on every card citing it (a
+        document's name, a quote's citation): drop the context's copy of each
+        changed source and repaint those cards, or they keep the old title."""
+        for source_id in source_ids:
+            self.context.forget_source(source_id)
+        citing = [item for item in self.cards.values() if item.card.source_id in source_ids]
+        for item in citing:
+            item.update()
+        if citing:
+            self.overview.invalidate(self.sceneRect())
 
     def _reload_placements(self, card_ids: set[str], moved: set[str]) -> set[str]:
         """Placements that appeared, vanished or changed beyond geometry: read
