@@ -86,16 +86,22 @@ def meets(a: Rect, b: Rect, gap: float = 0.0) -> bool:
 
 
 def segment_meets(ends: Ends, rect: Rect, gap: float = 0.0) -> bool:
-    """Whether the segment passes through ``rect`` grown by ``gap`` (Liang-Barsky)."""
+    """Whether the segment passes through ``rect`` grown by ``gap``."""
+    return clip_segment_floats(ends, rect[0] - gap, rect[1] - gap,
+                               rect[0] + rect[2] + gap, rect[1] + rect[3] + gap) is not None
+
+
+def clip_segment_floats(ends: tuple[float, float, float, float], left: float, top: float, right: float,
+                        bottom: float) -> tuple[float, float] | None:
+    """The part of the segment (x0, y0, x1, y1) inside left, top, right, bottom, as
+    fractions (t0, t1) of its length, or None (Liang-Barsky)."""
     x0, y0, x1, y1 = ends
-    left, top = rect[0] - gap, rect[1] - gap
-    right, bottom = rect[0] + rect[2] + gap, rect[1] + rect[3] + gap
     dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
     for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
         if p == 0:
             if q < 0:
-                return False
+                return None
             continue
         t = q / p
         if p < 0:
@@ -103,8 +109,8 @@ def segment_meets(ends: Ends, rect: Rect, gap: float = 0.0) -> bool:
         else:
             t1 = min(t1, t)
         if t0 > t1:
-            return False
-    return True
+            return None
+    return t0, t1
 
 
 def landing(ends: Ends) -> Ends:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, Q
 
 from evidence_board.model import Direction, Link, Strength
 from evidence_board.render.context import RenderContext
+from evidence_board.render.label_geometry import clip_segment_floats
 from evidence_board.render.label_placement import PLATE_HEIGHT, PLATE_MAX_WIDTH, LabelSpot, arrow_boxes
 
 LANE_SPACING = 22.0
@@ -191,27 +192,6 @@ def clip_segment(start: QPointF, end: QPointF, rect: QRectF) -> tuple[float, flo
     """The part of the segment inside ``rect``, as fractions (t0, t1) of its length (Liang-Barsky)."""
     return clip_segment_floats((start.x(), start.y(), end.x(), end.y()),
                                rect.left(), rect.top(), rect.right(), rect.bottom())
-
-
-def clip_segment_floats(ends: tuple[float, float, float, float], left: float, top: float, right: float,
-                        bottom: float) -> tuple[float, float] | None:
-    """clip_segment on plain floats: (x0, y0, x1, y1) against left, top, right, bottom."""
-    x0, y0, x1, y1 = ends
-    dx, dy = x1 - x0, y1 - y0
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return None
-    return t0, t1
 
 
 def link_colour(link: Link, context: RenderContext, selected: bool = False) -> QColor:
