@@ -172,8 +172,8 @@ def measure(path: Path, cards: int) -> dict:
     from evidence_board.render.context import RenderContext
     from evidence_board.services import CaseService
     from evidence_board.store import CaseFile
-    from evidence_board.ui.board_scene import BoardScene
-    from evidence_board.ui.board_view import BoardView
+    from evidence_board.ui.board.scene import BoardScene
+    from evidence_board.ui.board.view import BoardView
 
     app = QApplication.instance() or QApplication([])
     start, start_cpu = time.perf_counter(), time.process_time()
@@ -192,8 +192,8 @@ def measure(path: Path, cards: int) -> dict:
     app.processEvents()
 
     # The window opens a board at its first view: readable titles over the
-    # densest part (ui/view_framing); here after the fit-all frame above.
-    from evidence_board.ui.view_framing import show_first_view
+    # densest part (ui/board/framing); here after the fit-all frame above.
+    from evidence_board.ui.board.framing import show_first_view
 
     start = time.perf_counter()
     show_first_view(view)

@@ -53,17 +53,20 @@ def test_the_import_contracts_are_kept() -> None:
 
 
 def test_the_contracts_name_an_import_that_runs_back_up_the_layers(tmp_path: Path) -> None:
-    """A copy of the package where the store imports the services and the
-    model imports Qt: lint-imports fails and names both imports."""
+    """A copy of the package where the store imports the services, the
+    model imports Qt and the board canvas imports the main window:
+    lint-imports fails and names all three imports."""
     copy = tmp_path / "evidence_board"
     shutil.copytree(ROOT / "evidence_board", copy, ignore=shutil.ignore_patterns("__pycache__", "*.evb"))
     (copy / "store" / "upward.py").write_text("from evidence_board.services import CaseService\n")
     (copy / "model" / "painted.py").write_text("from PySide6.QtGui import QColor\n")
+    (copy / "ui" / "board" / "windowed.py").write_text("from evidence_board.ui.main_window import MainWindow\n")
     result = _lint_imports(tmp_path, pythonpath=tmp_path)
     assert result.returncode != 0
-    assert "Contracts: 0 kept, 2 broken." in result.stdout, result.stdout + result.stderr
+    assert "Contracts: 0 kept, 3 broken." in result.stdout, result.stdout + result.stderr
     assert "evidence_board.store.upward -> evidence_board.services" in result.stdout
     assert "evidence_board.model.painted -> PySide6" in result.stdout
+    assert "evidence_board.ui.board.windowed -> evidence_board.ui.main_window" in result.stdout
 
 
 def test_importing_the_core_loads_no_qt() -> None:

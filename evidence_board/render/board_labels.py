@@ -3,7 +3,7 @@
 ``ContentsLabelSource`` answers the placer's questions from a
 ``BoardContents``: the cards, group titles and arrowheads in a region, and
 the labelled links near it. The board window has its own source that asks
-its scene (``ui/label_layer``); both describe obstacles with the functions
+its scene (``ui/board/label_layer``); both describe obstacles with the functions
 here, so a plate keeps off the same things on screen and on paper.
 """
 

@@ -24,17 +24,17 @@ from evidence_board.model import CardKind, Region, count_cards
 from evidence_board.render.context import RenderContext
 from evidence_board.services import CaseService, Changes
 from evidence_board.store import CaseFile
-from evidence_board.ui.board_scene import BoardScene
-from evidence_board.ui.board_placing import place_card_here
-from evidence_board.ui.board_view import BoardView
+from evidence_board.ui.board.scene import BoardScene
+from evidence_board.ui.board.placing import place_card_here
+from evidence_board.ui.board.view import BoardView
 from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner, open_case_file
 from evidence_board.ui.history_panel import HistoryPanel
 from evidence_board.ui.plain_text import ask_yes_no, inform, menu_text, warn, window_title
 from evidence_board.ui.inspector import Inspector
-from evidence_board.ui.minimap import Minimap
+from evidence_board.ui.board.minimap import Minimap
 from evidence_board.ui.search_results import run_search, stop_searching
 from evidence_board.ui.side_panel import SidePanel
-from evidence_board.ui.view_framing import show_first_view
+from evidence_board.ui.board.framing import show_first_view
 from evidence_board.ui.window_actions import WindowActions
 
 RECENT_LIMIT = 10
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.actions_.update_enabled()
         self._update_status()
-        # Titles readable, the densest part of the board in view (ui/view_framing).
+        # Titles readable, the densest part of the board in view (ui/board/framing).
         QTimer.singleShot(0, lambda: self.current_view() and show_first_view(self.current_view()))
         self.upkeep.follow(case)
 

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
 
 from evidence_board.model import CardKind
 from evidence_board.ui import case_copies
-from evidence_board.ui.board_placing import paste_same_cards
+from evidence_board.ui.board.placing import paste_same_cards
 from evidence_board.ui.export_dialog import show_export_dialog
 from evidence_board.ui.plain_text import menu_text, plain_tooltip
 from evidence_board.ui.shortcuts import show_shortcuts
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_view import BoardView
+    from evidence_board.ui.board.view import BoardView
     from evidence_board.ui.main_window import MainWindow
 
 Std = QKeySequence.StandardKey

@@ -346,7 +346,7 @@ def _show_sources_and_scenes(label: str, case: CaseFile, result: ValueFuzzResult
     from PySide6.QtGui import QImage, QPainter
 
     from evidence_board.render.context import RenderContext
-    from evidence_board.ui.board_scene import BoardScene
+    from evidence_board.ui.board.scene import BoardScene
     from evidence_board.ui.history_panel import CASE_SCOPE, HistoryPanel
     from evidence_board.ui.reader import show_in_source
 

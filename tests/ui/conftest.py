@@ -13,8 +13,8 @@ from evidence_board.render.context import RenderContext
 from evidence_board.render.specimen import build_specimen_board
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
-from evidence_board.ui.board_scene import BoardScene
-from evidence_board.ui.board_view import BoardView
+from evidence_board.ui.board.scene import BoardScene
+from evidence_board.ui.board.view import BoardView
 
 
 @dataclass

@@ -199,8 +199,8 @@ def test_grouping_the_selection_frames_it_in_one_step(board):
 
 def test_a_big_board_shows_first_and_makes_its_link_items_while_idle(qtbot, case, service, board_id):
     from evidence_board.render.context import RenderContext
-    from evidence_board.ui import board_scene
-    from evidence_board.ui.board_scene import BoardScene
+    from evidence_board.ui.board import scene as board_scene
+    from evidence_board.ui.board.scene import BoardScene
 
     specs = [dict(kind="note", title=f"n{i}", x=(i % 40) * 250, y=(i // 40) * 150) for i in range(400)]
     ids = service.create_cards(specs, board_id).created

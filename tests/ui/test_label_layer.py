@@ -15,8 +15,8 @@ from evidence_board.render.context import RenderContext
 from evidence_board.sample import sample_case_path
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
-from evidence_board.ui.board_scene import BoardScene
-from evidence_board.ui.board_view import BoardView
+from evidence_board.ui.board.scene import BoardScene
+from evidence_board.ui.board.view import BoardView
 from tests.render.label_checks import overdrawn_plates
 from tests.ui.conftest import Board
 

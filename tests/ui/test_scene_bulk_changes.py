@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from evidence_board.render.context import RenderContext
-from evidence_board.ui import board_scene
-from evidence_board.ui.board_scene import BoardScene
+from evidence_board.ui.board import scene as board_scene
+from evidence_board.ui.board.scene import BoardScene
 
 
 def _layout(scene: BoardScene) -> dict:

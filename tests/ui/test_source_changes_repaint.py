@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtGui import QImage
 
 from evidence_board.render.context import RenderContext
-from evidence_board.ui.board_scene import BoardScene
-from evidence_board.ui.board_view import BoardView
+from evidence_board.ui.board.scene import BoardScene
+from evidence_board.ui.board.view import BoardView
 
 
 def _crop(view: BoardView, scene: BoardScene, card_id: str) -> QImage:

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWid
 from evidence_board.errors import EvidenceBoardError
 from evidence_board.model import CardKind
 from evidence_board.render.link_painter import LABEL_DETAIL
-from evidence_board.ui.board_commands import NUDGE, BoardCommands
-from evidence_board.ui.board_items import CardItem, LinkItem
-from evidence_board.ui.board_placing import add_card_menu_entries, paste_same_cards
-from evidence_board.ui.board_scene import BoardScene
-from evidence_board.ui.interactions import Interaction, MoveDrag, NewLinkDrag, Pan, ResizeDrag, RubberBand
-from evidence_board.ui.overview_layer import OVERVIEW_SCALE
+from evidence_board.ui.board.commands import NUDGE, BoardCommands
+from evidence_board.ui.board.items import CardItem, LinkItem
+from evidence_board.ui.board.placing import add_card_menu_entries, paste_same_cards
+from evidence_board.ui.board.scene import BoardScene
+from evidence_board.ui.board.interactions import Interaction, MoveDrag, NewLinkDrag, Pan, ResizeDrag, RubberBand
+from evidence_board.ui.board.overview_layer import OVERVIEW_SCALE
 
 MIN_SCALE, MAX_SCALE = 0.01, 4.0
 DRAG_THRESHOLD = 4
@@ -439,7 +439,7 @@ class BoardView(QGraphicsView):
 
     def show_cards(self, card_ids: list[str]) -> None:
         """Scroll (zooming out if need be) to show these cards: what an import or a paste made."""
-        from evidence_board.ui.view_framing import show_cards
+        from evidence_board.ui.board.framing import show_cards
 
         show_cards(self, card_ids)
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
-from evidence_board.ui.board_view import BoardView
+from evidence_board.ui.board.view import BoardView
 
 
 class Minimap(QWidget):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from evidence_board.render.card_painter import BLOCK_DETAIL
 from evidence_board.render.context import RenderContext
-from evidence_board.ui.board_items import CardItem
+from evidence_board.ui.board.items import CardItem
 
 OVERVIEW_SCALE = BLOCK_DETAIL
 

@@ -33,7 +33,7 @@ from evidence_board.model import Direction
 from evidence_board.render.link_painter import ARROW_LENGTH, LABEL_DETAIL, link_arrow_boxes, paint_label, paint_leader
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_items import CardItem, LinkItem
+    from evidence_board.ui.board.items import CardItem, LinkItem
 
 LABEL_Z = 1e15  # above every card, whatever "bring to front" gave it
 MAX_KEPT_PLATES = 4000
@@ -55,7 +55,7 @@ class SceneLabelSource:
     def load_many(self, rects: list[Rect]) -> list[tuple[list[Rect], list[Rect], list[str]]]:
         """``load`` for several rectangles with one question to the scene's index: the long
         links whose bounding boxes meet any region are most of what it returns."""
-        from evidence_board.ui.board_items import CardItem, LinkItem
+        from evidence_board.ui.board.items import CardItem, LinkItem
 
         found: list[tuple[list[Rect], list[Rect], list[str]]] = [([], [], []) for _ in rects]
         nears = [(r[0] - REACH, r[1] - REACH, r[2] + 2 * REACH, r[3] + 2 * REACH) for r in rects]

@@ -23,7 +23,7 @@ from evidence_board.render.context import LINK_Z
 from evidence_board.render.link_painter import LABEL_MAX_WIDTH
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_items import LinkItem
+    from evidence_board.ui.board.items import LinkItem
 
 # Long links are found through a grid of cells their lines cross: by its
 # bounding box, a long diagonal link meets nearly every strip a pan exposes.
@@ -202,7 +202,7 @@ class LinkLayer(QGraphicsItem):
             painter.end()
 
     def _draw_links(self, painter: QPainter, exposed: QRectF, transform: QTransform) -> None:
-        from evidence_board.ui.board_items import LinkItem
+        from evidence_board.ui.board.items import LinkItem
 
         scene = self.scene()
         if scene is None:

@@ -18,12 +18,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from evidence_board.model import DEFAULT_SIZES, Board
-from evidence_board.ui.board_commands import CARDS_MIME, BoardCommands
-from evidence_board.ui.board_scene import BoardScene
+from evidence_board.ui.board.commands import CARDS_MIME, BoardCommands
+from evidence_board.ui.board.scene import BoardScene
 from evidence_board.ui.plain_text import menu_text, plain_tooltip
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_view import BoardView
+    from evidence_board.ui.board.view import BoardView
 
 
 def _what(scene: BoardScene, card_ids: list[str]) -> str:

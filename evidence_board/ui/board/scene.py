@@ -21,10 +21,10 @@ from evidence_board.model import Card, Link, Placement
 from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
-from evidence_board.ui.board_items import CardItem, LinkItem
-from evidence_board.ui.label_layer import LabelLayer
-from evidence_board.ui.link_layer import LinkLayer
-from evidence_board.ui.overview_layer import OverviewItem
+from evidence_board.ui.board.items import CardItem, LinkItem
+from evidence_board.ui.board.label_layer import LabelLayer
+from evidence_board.ui.board.link_layer import LinkLayer
+from evidence_board.ui.board.overview_layer import OverviewItem
 
 SCENE_MARGIN = 4000.0
 EAGER_LINKS = 3000  # a board with more links makes their items after its first frame

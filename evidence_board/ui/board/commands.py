@@ -20,8 +20,8 @@ from PySide6.QtGui import QGuiApplication, QImage
 from evidence_board.model import DEFAULT_SIZES, Card, CardKind
 from evidence_board.model.placement import Rect, nearest_free
 from evidence_board.services import Changes
-from evidence_board.ui.board_items import CardItem
-from evidence_board.ui.board_scene import BoardScene
+from evidence_board.ui.board.items import CardItem
+from evidence_board.ui.board.scene import BoardScene
 
 CARDS_MIME = "application/x-evidence-board-cards"
 NUDGE = 10.0

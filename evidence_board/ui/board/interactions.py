@@ -16,11 +16,11 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem
 
 from evidence_board.errors import EvidenceBoardError
-from evidence_board.ui.board_items import CardItem
-from evidence_board.ui.board_scene import BULK_ITEMS
+from evidence_board.ui.board.items import CardItem
+from evidence_board.ui.board.scene import BULK_ITEMS
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_view import BoardView
+    from evidence_board.ui.board.view import BoardView
 
 MIN_SIZE = 40.0
 LIVE_SELECTION_LIMIT = 3000  # above this many cards the rubber band selects on release only

@@ -20,8 +20,8 @@ from evidence_board.render.link_painter import (
     LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats,
     link_shape, link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
 )
-from evidence_board.ui.label_layer import LabelLayer
-from evidence_board.ui.link_layer import LinkLayer
+from evidence_board.ui.board.label_layer import LabelLayer
+from evidence_board.ui.board.link_layer import LinkLayer
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _CARD_FLAGS = _Flag.ItemIsSelectable

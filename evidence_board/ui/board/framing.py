@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF
 from evidence_board.model.placement import densest_window
 
 if TYPE_CHECKING:
-    from evidence_board.ui.board_view import BoardView
+    from evidence_board.ui.board.view import BoardView
 
 READABLE_TITLE_PX = 8.0  # a card title this tall on screen can be read (14 px titles: 57 % zoom)
 MARGIN = 40.0  # board units kept clear around what a view is framed on
