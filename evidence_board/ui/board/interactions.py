@@ -9,6 +9,7 @@ subscription then finds the items already where the file says they are.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -18,6 +19,11 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem
 from evidence_board.errors import EvidenceBoardError
 from evidence_board.ui.board.items import CardItem
 from evidence_board.ui.board.scene import BULK_ITEMS
+
+# What the services raise when a gesture's change does not reach the file: a
+# refusal of ours, or SQLite's own (another program holds the write lock, the
+# disk failed). The gesture reports it once and the scene shows the file again.
+REFUSED = (EvidenceBoardError, sqlite3.Error)
 
 if TYPE_CHECKING:
     from evidence_board.ui.board.view import BoardView
@@ -112,8 +118,8 @@ class MoveDrag(Interaction):
                         service.set_group(board_id, card_ids, group_id)
             else:
                 service.move_cards(board_id, positions)
-        except EvidenceBoardError as exc:
-            self.cancel()
+        except REFUSED as exc:
+            self.scene.show_what_the_file_holds(self.origins)
             self.view.report_error(str(exc))
 
     def _regroup(self) -> dict[str | None, list[str]]:
@@ -165,8 +171,8 @@ class ResizeDrag(Interaction):
         try:
             self.scene.service.set_geometry(self.scene.board_id, self.item.card_id, rect.x(), rect.y(),
                                             rect.width(), rect.height())
-        except EvidenceBoardError as exc:
-            self.cancel()
+        except REFUSED as exc:
+            self.scene.show_what_the_file_holds([self.item.card_id])
             self.view.report_error(str(exc))
 
     def cancel(self) -> None:
@@ -200,7 +206,7 @@ class NewLinkDrag(Interaction):
             return
         try:
             changes = self.scene.service.create_link(self.source.card_id, self.target.card_id, "")
-        except EvidenceBoardError as exc:
+        except REFUSED as exc:
             self.view.report_error(str(exc))
             return
         link_item = self.scene.links.get(changes.created[0])

@@ -283,6 +283,20 @@ class BoardScene(QGraphicsScene):
             self._fit_scene_rect()
             self.contents_changed.emit()
 
+    def show_what_the_file_holds(self, card_ids: Iterable[str]) -> None:
+        """Put these cards (and their links) back where the case file has them:
+        after the services refused a gesture's change, the screen must not
+        keep what the drag showed."""
+        moved: set[str] = set()
+        link_ids = self._reload_placements(set(card_ids), moved)
+        created: set[LinkItem] = set()
+        self._apply_links(link_ids, created)
+        for link in {link for card_id in moved if card_id in self.cards for link in self.cards[card_id].links}:
+            link.refresh()
+        self.overview.invalidate(self.sceneRect())
+        self._fit_scene_rect()
+        self.contents_changed.emit()
+
     def _forget_sources(self, source_ids: set[str]) -> None:
         """A source's title and pages are drawn on every card citing it (a
         document's name, a quote's citation): drop the context's copy of each
