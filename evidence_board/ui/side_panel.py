@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from evidence_board.model import CardKind, count_cards
 from evidence_board.render.context import Palette
 from evidence_board.services import CaseService, Changes
+from evidence_board.store import queries
 from evidence_board.ui.plain_text import plain_tooltip
 
 LIST_LIMIT = 5000  # a list longer than this is cut; the filters narrow it
@@ -101,8 +102,7 @@ class SidePanel(QTabWidget):
 
     def _refill_tags(self) -> None:
         current = self.tag_filter.currentData()
-        tags = sorted({t for (t,) in self.case.conn.execute(
-            "SELECT DISTINCT value FROM cards, json_each(cards.tags)")}, key=str.casefold)
+        tags = queries.card_tags(self.case.conn)
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
         self.tag_filter.addItem("All tags", None)
