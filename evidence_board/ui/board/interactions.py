@@ -10,7 +10,8 @@ subscription then finds the items already where the file says they are.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
@@ -24,6 +25,7 @@ from evidence_board.ui.board.scene import BULK_ITEMS
 # refusal of ours, or SQLite's own (another program holds the write lock, the
 # disk failed). The gesture reports it once and the scene shows the file again.
 REFUSED = (EvidenceBoardError, sqlite3.Error)
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from evidence_board.ui.board.view import BoardView
@@ -48,6 +50,16 @@ class Interaction:
 
     def cancel(self) -> None:
         pass
+
+    def commit(self, write: Callable[[], T], card_ids: Iterable[str]) -> T | None:
+        """Make the gesture's one service call; if the file refuses it, report
+        that once and show these cards where the file has them (None)."""
+        try:
+            return write()
+        except REFUSED as exc:
+            self.scene.show_what_the_file_holds(card_ids)
+            self.view.report_error(str(exc))
+            return None
 
 
 class MoveDrag(Interaction):
@@ -109,18 +121,18 @@ class MoveDrag(Interaction):
         positions = {item.card_id: item.geometry[:2] for item in self.items}
         regroup = self._regroup()
         service, board_id = self.scene.service, self.scene.board_id
-        try:
-            if regroup:
-                label = "Move card" if len(positions) == 1 else f"Move {len(positions)} cards"
-                with service.batch(label):
-                    service.move_cards(board_id, positions)
-                    for group_id, card_ids in regroup.items():
-                        service.set_group(board_id, card_ids, group_id)
-            else:
+
+        def write() -> None:
+            if not regroup:
                 service.move_cards(board_id, positions)
-        except REFUSED as exc:
-            self.scene.show_what_the_file_holds(self.origins)
-            self.view.report_error(str(exc))
+                return
+            label = "Move card" if len(positions) == 1 else f"Move {len(positions)} cards"
+            with service.batch(label):
+                service.move_cards(board_id, positions)
+                for group_id, card_ids in regroup.items():
+                    service.set_group(board_id, card_ids, group_id)
+
+        self.commit(write, self.origins)
 
     def _regroup(self) -> dict[str | None, list[str]]:
         """Dropping cards into (or out of) a group frame changes what the group holds."""
@@ -168,12 +180,9 @@ class ResizeDrag(Interaction):
         rect = self.item.card_rect()
         if rect.size() == self.origin.size():
             return
-        try:
-            self.scene.service.set_geometry(self.scene.board_id, self.item.card_id, rect.x(), rect.y(),
-                                            rect.width(), rect.height())
-        except REFUSED as exc:
-            self.scene.show_what_the_file_holds([self.item.card_id])
-            self.view.report_error(str(exc))
+        self.commit(lambda: self.scene.service.set_geometry(self.scene.board_id, self.item.card_id, rect.x(),
+                                                            rect.y(), rect.width(), rect.height()),
+                    [self.item.card_id])
 
     def cancel(self) -> None:
         self.item.set_size(self.origin.width(), self.origin.height())
@@ -204,10 +213,9 @@ class NewLinkDrag(Interaction):
         self.scene.removeItem(self.line)
         if self.target is None:
             return
-        try:
-            changes = self.scene.service.create_link(self.source.card_id, self.target.card_id, "")
-        except REFUSED as exc:
-            self.view.report_error(str(exc))
+        changes = self.commit(lambda: self.scene.service.create_link(self.source.card_id, self.target.card_id, ""),
+                              [])
+        if changes is None:
             return
         link_item = self.scene.links.get(changes.created[0])
         if link_item is not None:
