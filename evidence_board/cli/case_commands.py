@@ -14,7 +14,7 @@ from evidence_board.errors import InvalidInput
 from evidence_board.model import DEFAULT_SIZES, Board, CardKind, Direction, EntityType, Strength
 from evidence_board.model.grading import grade_label
 from evidence_board.services import CaseService
-from evidence_board.store import CaseFile
+from evidence_board.store import CaseFile, queries
 
 CASE = click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -88,7 +88,7 @@ def boards(case: Path, as_json: bool) -> None:
     """List the boards of a case."""
     with open_case(case, read_only=True) as opened:
         rows = opened.boards()
-        counts = dict(opened.conn.execute("SELECT board_id, count(*) FROM placements GROUP BY board_id"))
+        counts = queries.placement_counts_by_board(opened.conn)
     if as_json:
         emit_json([{**plain(b), "cards": counts.get(b.id, 0)} for b in rows])
     else:
@@ -121,7 +121,7 @@ def links(case: Path, as_json: bool) -> None:
     """List the links of a case."""
     with open_case(case, read_only=True) as opened:
         found = opened.links()
-        titles = dict(opened.conn.execute("SELECT id, coalesce(nullif(title, ''), substr(text, 1, 40)) FROM cards"))
+        titles = queries.card_labels(opened.conn)
     if as_json:
         emit_json(found)
         return

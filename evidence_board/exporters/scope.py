@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from evidence_board.errors import InvalidInput
 from evidence_board.model import Board, Card, CardKind, Link, Placement, Source, limits
 from evidence_board.model.grading import grade_label
-from evidence_board.store import CaseFile
+from evidence_board.store import CaseFile, queries
 from evidence_board.store.reading import BoardContents
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in board coordinates
@@ -77,9 +77,7 @@ class ExportScope:
                 max(p.x + p.width for p in places) + margin, max(p.y + p.height for p in places) + margin)
 
     def attachment_media_type(self, attachment_id: int) -> str:
-        row = self.case.conn.execute("SELECT media_type FROM attachments WHERE id = ?",
-                                     (attachment_id,)).fetchone()
-        return row[0] if row else "application/octet-stream"
+        return queries.attachment_media_type(self.case.conn, attachment_id) or "application/octet-stream"
 
 
 def number_cards(contents: BoardContents, card_ids: Iterable[str]) -> dict[str, int]:

@@ -9,7 +9,7 @@ from evidence_board.model import DEFAULT_SIZES, CardKind, new_id
 from evidence_board.services import validation as v
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
-from evidence_board.store import now_iso
+from evidence_board.store import now_iso, queries
 from evidence_board.store.writer import RowWriter
 
 Point = tuple[float, float]
@@ -31,7 +31,7 @@ class BoardOperations(OperationRunner):
         name = self._check_board_name(name)
 
         def work(w: RowWriter, ch: Changes) -> None:
-            order = w.conn.execute("SELECT coalesce(max(sort_order), -1) + 1 FROM boards").fetchone()[0]
+            order = queries.next_board_order(w.conn)
             board_id = new_id()
             w.insert("boards", {"id": board_id, "name": name, "sort_order": order,
                                 "created_at": now_iso(), "created_by": self.author})
@@ -53,11 +53,9 @@ class BoardOperations(OperationRunner):
 
         def work(w: RowWriter, ch: Changes) -> None:
             board = self._require(w, "boards", (board_id,), "board")
-            if w.conn.execute("SELECT count(*) FROM boards").fetchone()[0] <= 1:
+            if queries.board_count(w.conn) <= 1:
                 raise InvalidInput(f"cannot delete {board['name']!r}: a case keeps at least one board")
-            for (card_id,) in w.conn.execute(
-                "SELECT card_id FROM placements WHERE board_id = ?", (board_id,)
-            ).fetchall():
+            for card_id in queries.card_ids_on_board(w.conn, board_id):
                 w.delete("placements", (board_id, card_id))
             w.delete("boards", (board_id,))
 
@@ -77,15 +75,14 @@ class BoardOperations(OperationRunner):
 
         def work(w: RowWriter, ch: Changes) -> None:
             board = self._require(w, "boards", (board_id,), "board")
-            z = w.conn.execute("SELECT coalesce(max(z), 0) FROM placements WHERE board_id = ?",
-                               (board_id,)).fetchone()[0]
+            z = queries.max_z(w.conn, board_id)
+            z = 0 if z is None else z
             for card_id, (x, y) in positions.items():
                 card = self._require(w, "cards", (card_id,), "card")
                 if w.fetch("placements", (board_id, card_id)) is not None:
                     raise InvalidInput(f"{card['title'] or card_id!r} is already on {board['name']!r}")
                 width, height = DEFAULT_SIZES[CardKind(card["kind"])]
-                other = w.conn.execute("SELECT width, height FROM placements WHERE card_id = ? LIMIT 1",
-                                       (card_id,)).fetchone()
+                other = queries.size_elsewhere(w.conn, card_id)
                 if other:  # keep the size it has elsewhere
                     width, height = other
                 z += 1
@@ -126,9 +123,7 @@ class BoardOperations(OperationRunner):
             for card_id in ids:
                 self._require(w, "placements", (board_id, card_id), "card on this board")
             for card_id in ids:
-                for (member,) in w.conn.execute(
-                    "SELECT card_id FROM placements WHERE board_id = ? AND group_id = ?", (board_id, card_id)
-                ).fetchall():
+                for member in queries.members_of_group(w.conn, board_id, card_id):
                     w.update("placements", (board_id, member), {"group_id": None})
                 w.delete("placements", (board_id, card_id))
 
@@ -169,8 +164,7 @@ class BoardOperations(OperationRunner):
         ids = v.ids(card_ids)
 
         def work(w: RowWriter, ch: Changes) -> None:
-            lo, hi = w.conn.execute("SELECT coalesce(min(z), 0), coalesce(max(z), 0) FROM placements "
-                                    "WHERE board_id = ?", (board_id,)).fetchone()
+            lo, hi = queries.z_range(w.conn, board_id)
             rows = [self._require(w, "placements", (board_id, c), "card on this board") for c in ids]
             rows.sort(key=lambda r: r["z"])
             for i, row in enumerate(rows):

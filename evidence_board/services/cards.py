@@ -11,7 +11,7 @@ from evidence_board.model import DEFAULT_SIZES, CardKind, new_ids
 from evidence_board.services import validation as v
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
-from evidence_board.store import now_iso
+from evidence_board.store import now_iso, queries
 from evidence_board.store.writer import RowWriter
 
 _UNCHANGED: Any = object()
@@ -81,13 +81,12 @@ class CardOperations(OperationRunner):
             self._require(w, "sources", (row["source_id"],), "source")
             known.add(("s", row["source_id"]))
         if row.get("attachment_id") is not None and ("a", row["attachment_id"]) not in known:
-            if w.conn.execute("SELECT 1 FROM attachments WHERE id = ?", (row["attachment_id"],)).fetchone() is None:
+            if not queries.attachment_exists(w.conn, row["attachment_id"]):
                 raise UnknownId(f"no attachment with id {row['attachment_id']}")
             known.add(("a", row["attachment_id"]))
 
     def _top_z(self, board_id: str) -> float:
-        row = self.case.conn.execute("SELECT max(z) FROM placements WHERE board_id = ?", (board_id,)).fetchone()
-        return float(row[0] or 0.0)
+        return float(queries.max_z(self.case.conn, board_id) or 0.0)
 
     def update_card(self, card_id: str, **fields: Any) -> Changes:
         """Change any card fields (title, text, tags, grading, dates...); kind stays."""
@@ -136,8 +135,7 @@ class CardOperations(OperationRunner):
             w.update("cards", (card_id,), {**cols, "modified_at": now_iso(), "modified_by": self.author})
 
     def _card_title(self, card_id: str) -> str:
-        row = self.case.conn.execute("SELECT title FROM cards WHERE id = ?", (card_id,)).fetchone()
-        return row[0] if row else ""
+        return queries.card_title(self.case.conn, card_id)
 
     def tag_cards(self, card_ids: str | Iterable[str], add: Iterable[str] = (),
                   remove: Iterable[str] = ()) -> Changes:
@@ -180,7 +178,7 @@ class CardOperations(OperationRunner):
             raise InvalidInput("no cards to delete")
 
         def work(w: RowWriter, ch: Changes) -> None:
-            found = {row[0] for row in w.select_in("SELECT id FROM cards WHERE id IN ({marks})", ids)}
+            found = queries.existing_card_ids(w.conn, ids)
             for card_id in ids:
                 if card_id not in found:
                     raise UnknownId(f"no card with id {card_id}")
@@ -194,9 +192,9 @@ class CardOperations(OperationRunner):
         written in bulk (selecting all of a big board and deleting it is one
         call): their links, the placements they frame (freed, not deleted),
         then their own placements, then the cards."""
-        links = w.select_in("SELECT id FROM links WHERE from_card IN ({marks}) OR to_card IN ({marks})", ids)
-        framed = w.select_in("SELECT board_id, card_id FROM placements WHERE group_id IN ({marks})", ids)
-        placed = w.select_in("SELECT board_id, card_id FROM placements WHERE card_id IN ({marks})", ids)
+        links = queries.link_keys_touching(w.conn, ids)
+        framed = queries.placement_keys_framed_by(w.conn, ids)
+        placed = queries.placement_keys_of(w.conn, ids)
         w.delete_many("links", links)
         w.update_many("placements", {key: {"group_id": None} for key in framed})
         w.delete_many("placements", placed)

@@ -10,7 +10,7 @@ from evidence_board.model import new_ids
 from evidence_board.services import validation as v
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
-from evidence_board.store import now_iso
+from evidence_board.store import now_iso, queries
 from evidence_board.store.writer import RowWriter
 
 
@@ -35,7 +35,7 @@ class LinkOperations(OperationRunner):
         at = now_iso()
         # Check every end card exists with one query per 500, not one per link.
         ends = list({c for s in specs for c in (s.get("from_card"), s.get("to_card")) if c})
-        known = {row[0] for row in w.select_in("SELECT id FROM cards WHERE id IN ({marks})", ends)}
+        known = queries.existing_card_ids(w.conn, ends)
         fresh = iter(new_ids(len(specs)))
         rows = []
         for spec in specs:

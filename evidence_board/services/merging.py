@@ -30,7 +30,7 @@ from evidence_board.errors import InvalidInput
 from evidence_board.model import limits, new_id
 from evidence_board.services.changes import Changes
 from evidence_board.services.operations import OperationRunner
-from evidence_board.store import CaseFile, now_iso
+from evidence_board.store import CaseFile, now_iso, queries
 from evidence_board.store.casefile import needs_upgrade
 from evidence_board.store.writer import RowWriter
 
@@ -83,23 +83,17 @@ def _conflict_label(label: str) -> str:
     return f"{label} ({CONFLICT_TAG})".strip()
 
 
-def _rows(conn: Any, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
 class _Side:
     """One case's rows and the hashes that identify its sources and attachments."""
 
     def __init__(self, case: CaseFile) -> None:
         self.case = case
         conn = case.conn
-        self.attachment_sha = dict(conn.execute("SELECT id, sha256 FROM attachments"))
-        self.source_sha = dict(conn.execute("SELECT id, sha256 FROM sources"))
-        self.cards = {r["id"]: r for r in _rows(conn, "SELECT * FROM cards")}
-        self.links = {r["id"]: r for r in _rows(conn, "SELECT * FROM links")}
-        self.boards = {r["id"]: r for r in _rows(conn, "SELECT * FROM boards ORDER BY sort_order")}
+        self.attachment_sha = queries.attachment_sha256s(conn)
+        self.source_sha = queries.source_sha256s(conn)
+        self.cards = {r["id"]: r for r in queries.card_rows(conn)}
+        self.links = {r["id"]: r for r in queries.link_rows(conn)}
+        self.boards = {r["id"]: r for r in queries.board_rows(conn)}
 
     def content(self, row: dict[str, Any], columns: tuple[str, ...], defaults: dict[str, Any]) -> tuple:
         """A row's content in terms both files share: sources and attachments by hash."""
@@ -116,10 +110,7 @@ class _Side:
         """Every version a row went through, rebuilt from the audit trail."""
         states: set[tuple] = set()
         state: dict[str, Any] | None = None
-        for before, after in self.case.conn.execute(
-            "SELECT before, after FROM audit_changes WHERE table_name = ? AND row_key = ? ORDER BY rowid",
-            (table, row_id),
-        ):
+        for before, after in queries.audit_images(self.case.conn, table, row_id):
             try:
                 after_row = json.loads(after) if after else None
                 if before is None and after_row is not None:
@@ -280,29 +271,25 @@ class _Merger:
             if hashlib.sha256(data).hexdigest() != self.theirs.attachment_sha.get(their_id):
                 raise InvalidInput(f"{self.theirs.case.path}: attachment {their_id} does not match its "
                                    "recorded SHA-256; run 'evidence-board check' on it")
-            media = self.theirs.case.conn.execute(
-                "SELECT media_type FROM attachments WHERE id = ?", (their_id,)).fetchone()[0]
+            media = queries.attachment_media_type(self.theirs.case.conn, their_id)
             self.attachment_map[their_id] = self.service.case.add_attachment(data, media)
         return self.attachment_map[their_id]
 
     def _copy_sources(self, w: RowWriter, ch: Changes) -> None:
         ours_by_sha = {sha: sid for sid, sha in self.ours.source_sha.items()}
-        for source in _rows(self.theirs.case.conn, "SELECT * FROM sources ORDER BY imported_at, id"):
+        for source in queries.source_rows(self.theirs.case.conn):
             if source["sha256"] in ours_by_sha:
                 self.source_map[source["id"]] = ours_by_sha[source["sha256"]]
                 ch.reused.append(ours_by_sha[source["sha256"]])
                 continue
             source_id = source["id"] if source["id"] not in self.ours.source_sha else new_id()
             attachment = self._attachment(source["attachment_id"])
-            if self.service.case.conn.execute("SELECT sha256 FROM attachments WHERE id = ?",
-                                              (attachment,)).fetchone()[0] != source["sha256"]:
+            if queries.attachment_sha256(self.service.case.conn, attachment) != source["sha256"]:
                 raise InvalidInput(f"{self.theirs.case.path}: source {source['file_name']!r} does not match "
                                    "its recorded SHA-256; run 'evidence-board check' on it")
             w.insert("sources", {**source, "id": source_id, "attachment_id": attachment,
                                  "thumbnail_id": self._attachment(source["thumbnail_id"])})
-            for page in _rows(self.theirs.case.conn,
-                              "SELECT page, text FROM source_pages WHERE source_id = ? ORDER BY page",
-                              (source["id"],)):
+            for page in queries.source_page_rows(self.theirs.case.conn, source["id"]):
                 w.insert("source_pages", {"source_id": source_id, **page})
             self.source_map[source["id"]] = source_id
             ours_by_sha[source["sha256"]] = source_id
@@ -342,16 +329,16 @@ class _Merger:
                            "modified_by": self.service.author})
         # Beside ours wherever ours sits, so both versions are seen together
         # (at the board's edge, on it: a merge writes nothing opening would refuse).
-        for p in _rows(w.conn, "SELECT * FROM placements WHERE card_id = ?", (ours_id,)):
+        for p in queries.placement_rows_of(w.conn, ours_id):
             w.insert("placements", {**p, "card_id": copy_id, "x": min(p["x"] + p["width"] + 40, limits.BOARD_EXTENT),
                                     "z": p["z"] + 1, "group_id": None})
             self.report.placements_added += 1
 
     def _copy_placements(self, w: RowWriter) -> None:
-        present = {tuple(r) for r in w.conn.execute("SELECT board_id, card_id FROM placements")}
-        cards = {r[0] for r in w.conn.execute("SELECT id FROM cards")}
-        groups = {r[0] for r in w.conn.execute("SELECT id FROM cards WHERE kind = 'group'")}
-        for p in _rows(self.theirs.case.conn, "SELECT * FROM placements ORDER BY board_id, z"):
+        present = queries.placement_keys(w.conn)
+        cards = queries.all_card_ids(w.conn)
+        groups = queries.group_card_ids(w.conn)
+        for p in queries.placement_rows(self.theirs.case.conn):
             board = self.board_map.get(p["board_id"])
             if board is None or p["card_id"] not in cards or (board, p["card_id"]) in present:
                 continue

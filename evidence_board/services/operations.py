@@ -92,9 +92,9 @@ class OperationRunner:
             changes.created, changes.reused = extra.created, extra.reused
             return changes
         with self.case.transaction():
-            writer = RowWriter(self.case.conn, self._open_event(label, action))
+            writer = self._open_event(label, action)
             work(writer, extra)
-            event_id = self._close_event(writer)
+            event_id = writer.close_event()
         changes = Changes.from_rows(writer.changes, label, action)
         changes.event_id, changes.created, changes.reused = event_id, extra.created, extra.reused
         if writer.changes:
@@ -123,9 +123,9 @@ class OperationRunner:
             return
         try:
             with self.case.transaction():
-                self._batch = batch = _Batch(label, RowWriter(self.case.conn, self._open_event(label, "batch")))
+                self._batch = batch = _Batch(label, self._open_event(label, "batch"))
                 yield made
-                event_id = self._close_event(batch.writer)
+                event_id = batch.writer.close_event()
         finally:
             self._batch = None
         changes = made
@@ -136,26 +136,10 @@ class OperationRunner:
         if changes:
             self._notify(changes)
 
-    def _open_event(self, label: str, action: str) -> int:
-        """Start the audit event of an operation, inside its transaction.
-
-        It exists before the writes so bulk inserts can file their audit rows
-        under it as they go; _close_event removes it if nothing changed.
-        """
-        cur = self.case.conn.execute(
-            "INSERT INTO audit_events(at, author, action, summary) VALUES (?, ?, ?, ?)",
-            (now_iso(), self.author, action, label),
-        )
-        return int(cur.lastrowid)
-
-    def _close_event(self, writer: RowWriter) -> int | None:
-        """File the audit rows not yet written; None (and no event) if nothing changed."""
-        conn, event_id = self.case.conn, writer.event_id
-        if not writer.changes:
-            conn.execute("DELETE FROM audit_events WHERE id = ?", (event_id,))
-            return None
-        writer.write_audit()
-        return event_id
+    def _open_event(self, label: str, action: str) -> RowWriter:
+        """The writer of an operation, its audit event started inside the
+        transaction (see RowWriter.for_event); its close_event ends it."""
+        return RowWriter.for_event(self.case.conn, now_iso(), self.author, action, label)
 
     # -- undo and redo -------------------------------------------------
 
@@ -209,9 +193,9 @@ class OperationRunner:
         label = f"{action.capitalize()} {step.label}"
         try:
             with self.case.transaction():
-                writer = RowWriter(self.case.conn, self._open_event(label, action))
+                writer = self._open_event(label, action)
                 replay(writer, step.rows, forward)
-                event_id = self._close_event(writer)
+                event_id = writer.close_event()
         except (RowConflict, sqlite3.DatabaseError) as exc:
             # The file changed under us (another window or process): refuse
             # rather than apply half a step; the transaction rolled back.

@@ -12,7 +12,7 @@ from evidence_board.model.grading import validate_reliability
 from evidence_board.services.changes import Changes
 from evidence_board.services.validation import MAX_PAGE_TEXT, MAX_SHORT_TEXT, text
 from evidence_board.services.operations import OperationRunner
-from evidence_board.store import now_iso
+from evidence_board.store import now_iso, queries
 from evidence_board.store.rows import dumps
 from evidence_board.store.writer import RowWriter
 
@@ -140,14 +140,12 @@ class SourceOperations(OperationRunner):
             if w.fetch("sources", (source_id,)) is None:
                 raise UnknownId(f"no source with id {source_id}")
             # Read again inside the transaction: what cites it now goes with it.
-            cards = [row[0] for row in w.select_in("SELECT id FROM cards WHERE source_id IN ({marks})",
-                                                   [source_id])]
+            cards = queries.cards_citing(w.conn, source_id)
             if cards and not with_cards:
                 raise SourceInUse(f"{name}: {len(cards)} card(s) cite this source; nothing was deleted", cards)
             if cards:
                 self._delete_card_rows(w, cards)  # type: ignore[attr-defined] - CardOperations, same service
-            pages = w.select_in("SELECT source_id, page FROM source_pages WHERE source_id IN ({marks})",
-                                [source_id])
+            pages = queries.source_page_keys(w.conn, source_id)
             w.delete_many("source_pages", pages)
             w.delete("sources", (source_id,))
 

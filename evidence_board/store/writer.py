@@ -141,6 +141,25 @@ class RowWriter:
         self.changes: list[RowChange] = []
         self._filed = 0  # changes[:_filed] are in audit_changes
 
+    @classmethod
+    def for_event(cls, conn: sqlite3.Connection, at: str, author: str, action: str, summary: str) -> RowWriter:
+        """A writer filing its changes under a new audit event, inside the
+        caller's transaction. The event exists before the writes so bulk
+        inserts can file their audit rows under it as they go; close_event
+        removes it again if nothing changed."""
+        cur = conn.execute("INSERT INTO audit_events(at, author, action, summary) VALUES (?, ?, ?, ?)",
+                           (at, author, action, summary))
+        return cls(conn, int(cur.lastrowid))
+
+    def close_event(self) -> int | None:
+        """File the audit rows not yet written and return the event's id;
+        None (and no event left) if nothing changed."""
+        if not self.changes:
+            self.conn.execute("DELETE FROM audit_events WHERE id = ?", (self.event_id,))
+            return None
+        self.write_audit()
+        return self.event_id
+
     def write_audit(self) -> None:
         """File the changes made since the last call in audit_changes."""
         pending, self._filed = self.changes[self._filed:], len(self.changes)
@@ -257,17 +276,6 @@ class RowWriter:
         )
         self.changes.append(change)
         return change
-
-    def select_in(self, sql: str, ids: list[Any]) -> list[tuple]:
-        """Rows of ``sql`` for many ids, 500 at a time (``{marks}`` is where
-        the ids go, as often as it appears), each row once."""
-        found: dict[tuple, None] = {}
-        uses = sql.count("{marks}")
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for row in self.conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk * uses):
-                found[tuple(row)] = None
-        return list(found)
 
     def fetch_many(self, table: str, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
         """The current rows of ``keys`` (those that exist), read 500 at a time
