@@ -1,11 +1,12 @@
 """JSON Canvas 1.0 (``.canvas``, Obsidian Canvas) export.
 
-Cards become nodes: notes, quotes and entities are ``text`` nodes written as
-Markdown, documents and photos ``file`` nodes pointing into a folder written
-beside the ``.canvas`` file (``<stem>_files/``, relative paths), notes that hold
-a ``url`` attribute ``link`` nodes, and group frames ``group`` nodes. Links
-become edges with their label, colour, both sides (always written) and ends
-from their direction.
+Cards become nodes of the type their kind's descriptor names
+(``export.canvas_node`` in :mod:`evidence_board.model.card_kinds`): notes,
+quotes and entities are ``text`` nodes written as Markdown, documents and
+photos ``file`` nodes pointing into a folder written beside the ``.canvas``
+file (``<stem>_files/``, relative paths), notes that hold a ``url`` attribute
+``link`` nodes, and group frames ``group`` nodes. Links become edges with
+their label, colour, both sides (always written) and ends from their direction.
 
 What JSON Canvas has no field for (the card kind, title and exact text, tags,
 grading, entity type and attributes, dates, quote page and regions, the exact
@@ -27,7 +28,7 @@ from typing import Any
 from evidence_board.exporters.files import atomic_write_bytes
 from evidence_board.exporters.scope import ExportScope
 from evidence_board.importers.jsoncanvas import EXTRA  # what our importer reads back
-from evidence_board.model import Card, CardKind, Direction, Placement, Source
+from evidence_board.model import CARD_KINDS, Card, Direction, Placement, Source
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 
@@ -79,16 +80,18 @@ class _AttachmentFolder:
 
 
 def _markdown(card: Card, source: Source | None) -> str:
-    """How a text card reads in Obsidian: a heading, the text, and for a quote its citation."""
+    """How a text card reads in Obsidian: a heading, the text, and for a quote its citation
+    (the shape is the descriptor's ``export.canvas_text``)."""
     parts = []
-    if card.kind is CardKind.QUOTE:
+    shape = CARD_KINDS[card.kind].export.canvas_text
+    if shape == "quote":
         if card.title:
             parts.append(f"## {card.title}")
         parts.append("\n".join("> " + line for line in card.text.splitlines() or [""]))
         if source is not None:
             where = source.title or source.file_name
             parts.append(f"— {where}" + (f", p. {card.page}" if card.page else ""))
-    elif card.kind is CardKind.ENTITY:
+    elif shape == "entity":
         kind = card.entity_type.value if card.entity_type else "entity"
         parts.append(f"## {card.title}\n*{kind}*")
         if card.text:
@@ -130,20 +133,22 @@ def _node(scope: ExportScope, card: Card, place: Placement, files: _AttachmentFo
         source_file = files.write(("source", source.id), source.file_name,
                                   lambda: scope.case.attachment(source.attachment_id))
         extra["source"]["file"] = source_file
-    if card.kind is CardKind.GROUP:
+    node_type = CARD_KINDS[card.kind].export.canvas_node
+    if node_type == "group":
         node.update(type="group", label=card.title)
-    elif card.kind is CardKind.PHOTO and source_file is None and card.attachment_id is not None:
+    elif node_type == "file" and source_file is None and card.attachment_id is not None:
+        # A photo's own image (a clip, a pasted picture) when it has no source file.
         media = scope.attachment_media_type(card.attachment_id)
         ext = mimetypes.guess_extension(media) or ".bin"
-        name = _safe_name(card.title or "photo")
+        name = _safe_name(card.title or card.kind.value)
         name = name if name.lower().endswith(ext) else name + ext
         node.update(type="file", file=files.write(("attachment", card.attachment_id), name,
                                                   lambda: scope.case.attachment(card.attachment_id)))
-    elif card.kind in (CardKind.DOCUMENT, CardKind.PHOTO) and source_file is not None:
+    elif node_type == "file" and source_file is not None:
         node.update(type="file", file=source_file)
         if card.page and source is not None and source.media_type == "application/pdf":
             node["subpath"] = f"#page={card.page}"
-    elif card.kind is CardKind.NOTE and card.attributes.get("url"):
+    elif node_type == "link" and card.attributes.get("url"):
         node.update(type="link", url=card.attributes["url"])
     else:
         node.update(type="text", text=_markdown(card, source))

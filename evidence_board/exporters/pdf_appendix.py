@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPdfWriter, QPen, QStaticText
 
 from evidence_board.exporters.pdf_layout import MARGIN
 from evidence_board.exporters.scope import ExportScope
-from evidence_board.model import Card, CardKind, Direction, Link, Source, Strength
+from evidence_board.model import CARD_KINDS, Card, Direction, Link, Source, Strength
 from evidence_board.model.grading import CREDIBILITY, RELIABILITY, grade_label
 from evidence_board.render.context import RenderContext, without_ligatures
 
@@ -329,9 +329,10 @@ def plan_appendix(scope: ExportScope, context: RenderContext, page_width: float,
             continue
         if card.source_id:
             cards_by_source.setdefault(card.source_id, []).append(number)
-        if card.kind is CardKind.QUOTE:
+        section = CARD_KINDS[card.kind].export.appendix
+        if section == "quotes":
             quotes.append(card)
-        elif card.kind is CardKind.ENTITY:
+        elif section == "entities":
             entities.append(card)
     _sources_section(flow, scope, result, cards_by_source)
     flow.y += 10

@@ -152,13 +152,3 @@ class Source:
     thumbnail_id: int | None = None
     imported_at: str = ""
     imported_by: str = ""
-
-
-DEFAULT_SIZES: dict[CardKind, tuple[float, float]] = {
-    CardKind.DOCUMENT: (200.0, 260.0),
-    CardKind.QUOTE: (260.0, 150.0),
-    CardKind.PHOTO: (220.0, 200.0),
-    CardKind.NOTE: (200.0, 120.0),
-    CardKind.ENTITY: (200.0, 90.0),
-    CardKind.GROUP: (600.0, 400.0),
-}

@@ -20,7 +20,7 @@ import math
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
-from evidence_board.model import Card, CardKind
+from evidence_board.model import CARD_KINDS, Card
 from evidence_board.model.grading import grade_label
 from evidence_board.render.context import RenderContext, fit_rect
 from evidence_board.render.icons import draw_entity_icon
@@ -36,15 +36,16 @@ def paint_card(painter: QPainter, card: Card, rect: QRectF, *, detail: float, co
                number: int | None = None, selected: bool = False) -> None:
     """Draw ``card`` into ``rect`` at the given level of detail (see the module docstring)."""
     palette = context.palette
-    if card.kind is CardKind.GROUP:
+    look = CARD_KINDS[card.kind].look
+    if look.style == "frame":
         _paint_group(painter, card, rect, detail, context)
     elif detail < BLOCK_DETAIL:
         painter.fillRect(rect, palette.accent(card))
     else:
         full = detail >= TITLE_DETAIL
-        _paint_body(painter, card, rect, context, full)
+        _paint_body(painter, card, look.paper, rect, context, full)
         body = rect.adjusted(PAD, BAND + PAD - 2, -PAD, -PAD + 2)
-        _KIND_PAINTERS[card.kind](painter, card, body, context, full)
+        STYLE_PAINTERS[look.style](painter, card, body, context, full)
     if number is not None and detail >= BLOCK_DETAIL:
         _paint_number(painter, number, rect, context)
     if selected:
@@ -58,7 +59,8 @@ def paint_card(painter: QPainter, card: Card, rect: QRectF, *, detail: float, co
 # -- the card itself -----------------------------------------------------
 
 
-def _paint_body(painter: QPainter, card: Card, rect: QRectF, context: RenderContext, full: bool) -> None:
+def _paint_body(painter: QPainter, card: Card, paper: str, rect: QRectF, context: RenderContext,
+                full: bool) -> None:
     palette = context.palette
     painter.setPen(Qt.PenStyle.NoPen)
     if full:
@@ -66,9 +68,9 @@ def _paint_body(painter: QPainter, card: Card, rect: QRectF, context: RenderCont
         painter.drawRoundedRect(rect.translated(0, 2).adjusted(-0.5, 0, 0.5, 1), RADIUS, RADIUS)
     painter.setBrush(palette.accent(card))
     painter.drawRoundedRect(rect, RADIUS, RADIUS)
-    is_note = card.kind is CardKind.NOTE
-    painter.setBrush(palette.note if is_note else palette.card)
-    painter.setPen(QPen(palette.note_border if is_note else palette.card_border, 1))
+    fill, border = palette.paper(paper)
+    painter.setBrush(fill)
+    painter.setPen(QPen(border, 1))
     painter.drawRoundedRect(rect.adjusted(0, BAND, 0, 0), RADIUS, RADIUS)
     if full:
         grade = grade_label(card.reliability, card.credibility)
@@ -183,13 +185,18 @@ def _placeholder(painter: QPainter, target: QRectF, context: RenderContext) -> N
     painter.drawRoundedRect(target, 3, 3)
 
 
-# -- per kind --------------------------------------------------------------
+# -- per look style (model/card_kinds.py names each kind's) ----------------
+
+
+def _fallback_title(card: Card) -> str:
+    """What a card without a title (and, for a document, without a named source) is called."""
+    return CARD_KINDS[card.kind].label
 
 
 def _paint_document(painter: QPainter, card: Card, body: QRectF, context: RenderContext, full: bool) -> None:
     palette = context.palette
     source = context.source(card.source_id)
-    title = card.title or (source.title or source.file_name if source else "Document")
+    title = card.title or (source.title or source.file_name if source else _fallback_title(card))
     meta_parts = []
     if source is not None:
         if source.page_count:
@@ -272,7 +279,7 @@ def _paint_quote(painter: QPainter, card: Card, body: QRectF, context: RenderCon
 
 def _paint_photo(painter: QPainter, card: Card, body: QRectF, context: RenderContext, full: bool) -> None:
     palette, fonts = context.palette, context.fonts
-    title = card.title or "Photo"
+    title = card.title or _fallback_title(card)
     # A name too long for one line gets two, so "<document>, p. 5, image 2"
     # still shows which page and image it is, not just the document's name.
     title_lines = 1 if context.text_width(title, fonts.title) <= body.width() else 2
@@ -379,7 +386,7 @@ def _group_title_font(rect: QRectF, detail: float, context: RenderContext) -> QF
 def group_title_rect(card: Card, rect: QRectF, detail: float, context: RenderContext) -> QRectF:
     """Where a group's title (and the line under it) is drawn at ``detail``: its words, not the frame's width."""
     font = _group_title_font(rect, detail, context)
-    title = " ".join((card.title or "Group").split())
+    title = " ".join((card.title or _fallback_title(card)).split())
     width = min(rect.width() - 28, context.text_width(title, font))
     height = context.metrics(font).height()
     if detail >= TITLE_DETAIL and card.text:
@@ -408,7 +415,7 @@ def paint_group_title(painter: QPainter, card: Card, rect: QRectF, detail: float
         painter.setBrush(backing)
         painter.drawRoundedRect(group_title_rect(card, rect, detail, context).adjusted(-6, -3, 6, 3), 4, 4)
     title_box = QRectF(rect.left() + 14, rect.top() + 10, rect.width() - 28, height)
-    height = _text_line(painter, card.title or "Group", font, accent.darker(135), title_box, context)
+    height = _text_line(painter, card.title or _fallback_title(card), font, accent.darker(135), title_box, context)
     if detail >= TITLE_DETAIL and card.text:
         _text_line(painter, card.text, fonts.small, palette.muted,
                    QRectF(title_box.left(), title_box.top() + height + 2, title_box.width(), 18), context)
@@ -423,12 +430,14 @@ def group_backing(card: Card, context: RenderContext) -> QColor:
                   round(board.blue() + (accent.blue() - board.blue()) * alpha))
 
 
-_KIND_PAINTERS = {
-    CardKind.DOCUMENT: _paint_document,
-    CardKind.QUOTE: _paint_quote,
-    CardKind.PHOTO: _paint_photo,
-    CardKind.NOTE: _paint_note,
-    CardKind.ENTITY: _paint_entity,
+# The contents of a card by its descriptor's look.style ("frame", a group, is drawn apart:
+# its frame under the cards, its title above them).
+STYLE_PAINTERS = {
+    "document": _paint_document,
+    "quote": _paint_quote,
+    "photo": _paint_photo,
+    "note": _paint_note,
+    "entity": _paint_entity,
 }
 
 

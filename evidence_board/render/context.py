@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QStaticText, QTextLayout, QTextOption, QTransform
 
-from evidence_board.model import Card, CardKind, EntityType, Placement, Source
+from evidence_board.model import CARD_KINDS, ENTITY_LOOKS, Card, CardKind, EntityType, Placement, Source
 
 if TYPE_CHECKING:
     from evidence_board.store import CaseFile
@@ -53,23 +53,11 @@ class Palette:
     label_border: QColor = field(default_factory=lambda: QColor("#c9d0d8"))
     image_placeholder: QColor = field(default_factory=lambda: QColor("#dde2e8"))
     badge: QColor = field(default_factory=lambda: QColor("#37474f"))
+    # One accent per kind and per entity type, from the kind descriptors (model/card_kinds.py).
     kinds: dict[CardKind, QColor] = field(default_factory=lambda: {
-        CardKind.DOCUMENT: QColor("#4c6a92"),
-        CardKind.QUOTE: QColor("#b7812e"),
-        CardKind.PHOTO: QColor("#3f8a83"),
-        CardKind.NOTE: QColor("#c9ad3c"),
-        CardKind.ENTITY: QColor("#6b5b95"),
-        CardKind.GROUP: QColor("#8a96a5"),
-    })
+        kind: QColor(descriptor.look.accent) for kind, descriptor in CARD_KINDS.items()})
     entities: dict[EntityType, QColor] = field(default_factory=lambda: {
-        EntityType.PERSON: QColor("#6b5b95"),
-        EntityType.ORGANISATION: QColor("#3c6e9f"),
-        EntityType.PLACE: QColor("#3f8a5a"),
-        EntityType.EVENT: QColor("#b5573b"),
-        EntityType.VEHICLE: QColor("#5d6d7e"),
-        EntityType.ACCOUNT: QColor("#8a6d3b"),
-        EntityType.OTHER: QColor("#7a7f87"),
-    })
+        entity_type: QColor(look.accent) for entity_type, look in ENTITY_LOOKS.items()})
 
     def accent(self, card: Card) -> QColor:
         """A card's own colour if it has one, else its kind's (or entity type's)."""
@@ -80,6 +68,15 @@ class Palette:
         if card.kind is CardKind.ENTITY and card.entity_type is not None:
             return self.entities.get(card.entity_type, self.kinds[CardKind.ENTITY])
         return self.kinds[card.kind]
+
+    def paper(self, paper: str) -> tuple[QColor, QColor]:
+        """The fill and border of a card drawn on ``paper`` (a descriptor's ``look.paper``);
+        a group's "frame" is tinted from its accent by the group painter instead."""
+        if paper == "card":
+            return self.card, self.card_border
+        if paper == "note":
+            return self.note, self.note_border
+        raise KeyError(paper)
 
 
 LIGATURE_FEATURES = ("liga", "clig")

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_board.errors import EvidenceBoardError
-from evidence_board.model import CREDIBILITY, RELIABILITY, Card, CardKind, Direction, EntityType, Link, Strength
+from evidence_board.model import (
+    CARD_KINDS, CREDIBILITY, ENTITY_LOOKS, RELIABILITY, Card, Direction, EntityType, Link, Strength,
+)
 from evidence_board.services import CaseService, Changes
 
 
@@ -106,7 +108,7 @@ class Inspector(QWidget):
         for label in (self.source_label, self.boards_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # titles and names are case text, never markup
         self.source_button = QPushButton("Show in source")
-        self.entity_type = _combo([(t.value.capitalize(), t.value) for t in EntityType])
+        self.entity_type = _combo([(ENTITY_LOOKS[t].label, t.value) for t in EntityType])
         self.attributes = QPlainTextEdit()
         self.attributes.setTabChangesFocus(True)
         self.attributes.setPlaceholderText("one per line, as name: value")
@@ -135,6 +137,14 @@ class Inspector(QWidget):
                               ("Reliability", self.reliability), ("Credibility", self.credibility)):
             form.addRow(label, widget)
         form.addRow("Colour", colour_row)
+        # Each row by its name in model/card_kinds.py; a kind's descriptor says which it shows.
+        self.card_rows: dict[str, QWidget | QHBoxLayout] = {
+            "title": self.title, "text": self.text, "source": self.source_label,
+            "show_in_source": self.source_button, "boards": self.boards_label,
+            "entity_type": self.entity_type, "attributes": self.attributes, "date_start": self.date_start,
+            "date_end": self.date_end, "tags": self.tags, "reliability": self.reliability,
+            "credibility": self.credibility, "colour": colour_row,
+        }
         self.title.editingFinished.connect(lambda: self._commit_card(title=self.title.text()))
         self.text.installEventFilter(_CommitOnFocusOut(lambda: self._commit_card(text=self.text.toPlainText()),
                                                        self.text))
@@ -211,10 +221,12 @@ class Inspector(QWidget):
             self._filling = False
 
     def _fill_card(self, card: Card) -> None:
-        kind = card.kind
-        is_entity = kind is CardKind.ENTITY
-        self.kind_label.setText(kind.value.capitalize() + (f" · {card.entity_type.value}"
-                                                           if is_entity and card.entity_type else ""))
+        descriptor = CARD_KINDS[card.kind]
+        shown = set(descriptor.inspector)
+        for name, row in self.card_rows.items():
+            self.card_form.setRowVisible(row, name in shown)
+        self.kind_label.setText(descriptor.label + (f" · {card.entity_type.value}"
+                                                    if "entity_type" in shown and card.entity_type else ""))
         self._set_line(self.title, card.title)
         if not self.text.hasFocus():
             self.text.setPlainText(card.text)
@@ -225,16 +237,15 @@ class Inspector(QWidget):
             if card.page:
                 where += f", p. {card.page}"
         self.source_label.setText(where)
-        self.card_form.setRowVisible(self.source_label, bool(where))
-        self.card_form.setRowVisible(self.source_button, kind is CardKind.QUOTE and source is not None)
+        # The source rows only when there is a source to name or to show.
+        self.card_form.setRowVisible(self.source_label, "source" in shown and bool(where))
+        self.card_form.setRowVisible(self.source_button, "show_in_source" in shown and source is not None)
         self._fill_boards(card.id)
-        for widget in (self.entity_type, self.attributes):
-            self.card_form.setRowVisible(widget, is_entity)
-        if is_entity:
+        if "entity_type" in shown:
             self.entity_type.setCurrentIndex(max(0, self.entity_type.findData(
                 card.entity_type.value if card.entity_type else "other")))
-            if not self.attributes.hasFocus():
-                self.attributes.setPlainText(_attributes_text(card.attributes))
+        if "attributes" in shown and not self.attributes.hasFocus():
+            self.attributes.setPlainText(_attributes_text(card.attributes))
         self._set_line(self.date_start, card.date_start or "")
         self._set_line(self.date_end, card.date_end or "")
         self._set_line(self.tags, ", ".join(card.tags))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from evidence_board.model import CardKind, count_cards
+from evidence_board.model import CARD_KINDS, CardKind, count_cards
 from evidence_board.render.context import Palette
 from evidence_board.services import CaseService, Changes
 from evidence_board.store import queries
@@ -43,8 +43,8 @@ class SidePanel(QTabWidget):
         self.cards.itemActivated.connect(lambda item: self.card_picked.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.kind_filter = QComboBox()
         self.kind_filter.addItem("All kinds", None)
-        for kind in CardKind:
-            self.kind_filter.addItem(kind.value.capitalize(), kind.value)
+        for descriptor in CARD_KINDS.values():
+            self.kind_filter.addItem(descriptor.label, descriptor.name)
         self.tag_filter = QComboBox()
         self.tag_filter.addItem("All tags", None)
         self.count_label = QLabel()

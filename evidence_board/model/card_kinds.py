@@ -1,0 +1,150 @@
+"""One descriptor per card kind: how it looks, what the inspector edits, what each export writes.
+
+Plain data, no Qt: the painter and the palette (``render/``), the inspector
+and the side panel (``ui/``) and the exporters read this table instead of
+keeping their own per-kind tables, so a kind's colours, fields and export
+shape are decided in one place. ``tests/model/test_card_kinds.py`` fails
+when a kind the case file allows has no descriptor here, or a descriptor
+leaves a part empty; the render and UI tests check that the painter and the
+inspector know every style and field named here.
+
+Adding a kind: its value in :class:`~evidence_board.model.records.CardKind`
+and the schema, and one row here (plus a painter style in
+``render/card_painter.py`` if none of the existing ones fits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from evidence_board.model.records import CardKind, EntityType
+
+# -- the parts of a descriptor ------------------------------------------------------
+
+PAPERS = ("card", "note", "frame")
+"""What a card is drawn on: white card stock, note paper, or (a group) a tinted frame."""
+
+STYLES = ("document", "quote", "photo", "note", "entity", "frame")
+"""How a card's contents are laid out; each is one painter in ``render/card_painter.py``."""
+
+INSPECTOR_FIELDS = (
+    "title", "text", "source", "show_in_source", "boards", "entity_type", "attributes",
+    "date_start", "date_end", "tags", "reliability", "credibility", "colour",
+)
+"""Every row the inspector can show for a card, in its order; a kind shows some of them."""
+
+CANVAS_NODES = ("text", "file", "link", "group")
+"""JSON Canvas node types. A ``file`` kind falls back to ``text`` when it has no file
+to point at, a ``link`` kind (a note) when it holds no ``url`` attribute."""
+
+CANVAS_TEXTS = ("plain", "quote", "entity")
+"""How a card written as a JSON Canvas text node reads in Markdown."""
+
+APPENDIX_SECTIONS = ("board", "quotes", "entities")
+"""Where the PDF lists a card besides its number on the board pages: nowhere else
+(``board``), in full in the quotes appendix, or in the entities appendix."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardLook:
+    """How a card of this kind is drawn on the board, in PNG, SVG and PDF alike."""
+
+    accent: str  # "#rrggbb": the band across its top, its block when far away, its side-panel swatch
+    paper: str  # one of PAPERS
+    style: str  # one of STYLES
+
+
+@dataclass(frozen=True, slots=True)
+class KindExport:
+    """What the exports write for a card of this kind, beyond the fields every card has.
+
+    Every format writes ``kind`` (the descriptor's name): CSV and the graph
+    formats as a column or attribute, JSON Canvas in its ``evidenceBoard``
+    object. PNG, SVG and the PDF's board pages draw the card's look.
+    """
+
+    fill: str  # "#rrggbb": the node colour of GraphML and GEXF when the card has none of its own
+    canvas_node: str  # one of CANVAS_NODES
+    canvas_text: str  # one of CANVAS_TEXTS
+    appendix: str  # one of APPENDIX_SECTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class KindDescriptor:
+    """Everything the program decides per card kind, in one row."""
+
+    kind: CardKind
+    label: str  # for people: the inspector's heading, the side panel's filter, a drawn card's fallback title
+    size: tuple[float, float]  # a new card's width and height, in board units
+    look: CardLook
+    inspector: tuple[str, ...]  # the rows of INSPECTOR_FIELDS the inspector shows, in its order
+    export: KindExport
+
+    @property
+    def name(self) -> str:
+        """The kind as the case file, CSV and the graph formats spell it."""
+        return self.kind.value
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLook:
+    """An entity type's own accent (an entity card's look depends on its type) and its label."""
+
+    label: str
+    accent: str  # "#rrggbb"
+
+
+# -- the table ----------------------------------------------------------------------------
+
+# Every kind has these rows; dates and grading apply to any card (an event's
+# dates, a photo's reliability), so only the source button and the entity rows differ.
+_COMMON_FIELDS = ("title", "text", "source", "boards", "date_start", "date_end", "tags", "reliability",
+                  "credibility", "colour")
+
+
+def _fields(*extra: str) -> tuple[str, ...]:
+    """The common rows plus ``extra``, in the inspector's order."""
+    chosen = set(_COMMON_FIELDS) | set(extra)
+    return tuple(name for name in INSPECTOR_FIELDS if name in chosen)
+
+
+_DESCRIPTORS = (
+    KindDescriptor(CardKind.DOCUMENT, "Document", (200.0, 260.0),
+                   CardLook(accent="#4c6a92", paper="card", style="document"), _fields(),
+                   KindExport(fill="#f4f1ea", canvas_node="file", canvas_text="plain", appendix="board")),
+    KindDescriptor(CardKind.QUOTE, "Quote", (260.0, 150.0),
+                   CardLook(accent="#b7812e", paper="card", style="quote"), _fields("show_in_source"),
+                   KindExport(fill="#fff4c2", canvas_node="text", canvas_text="quote", appendix="quotes")),
+    KindDescriptor(CardKind.PHOTO, "Photo", (220.0, 200.0),
+                   CardLook(accent="#3f8a83", paper="card", style="photo"), _fields(),
+                   KindExport(fill="#e8eef4", canvas_node="file", canvas_text="plain", appendix="board")),
+    KindDescriptor(CardKind.NOTE, "Note", (200.0, 120.0),
+                   CardLook(accent="#c9ad3c", paper="note", style="note"), _fields(),
+                   KindExport(fill="#fdf6b2", canvas_node="link", canvas_text="plain", appendix="board")),
+    KindDescriptor(CardKind.ENTITY, "Entity", (200.0, 90.0),
+                   CardLook(accent="#6b5b95", paper="card", style="entity"), _fields("entity_type", "attributes"),
+                   KindExport(fill="#dcebfa", canvas_node="text", canvas_text="entity", appendix="entities")),
+    KindDescriptor(CardKind.GROUP, "Group", (600.0, 400.0),
+                   CardLook(accent="#8a96a5", paper="frame", style="frame"), _fields(),
+                   KindExport(fill="#eeeeee", canvas_node="group", canvas_text="plain", appendix="board")),
+)
+
+CARD_KINDS: Mapping[CardKind, KindDescriptor] = MappingProxyType({d.kind: d for d in _DESCRIPTORS})
+"""The descriptor of each card kind, in CardKind's order."""
+
+ENTITY_LOOKS: Mapping[EntityType, EntityLook] = MappingProxyType({
+    EntityType.PERSON: EntityLook("Person", "#6b5b95"),
+    EntityType.ORGANISATION: EntityLook("Organisation", "#3c6e9f"),
+    EntityType.PLACE: EntityLook("Place", "#3f8a5a"),
+    EntityType.EVENT: EntityLook("Event", "#b5573b"),
+    EntityType.VEHICLE: EntityLook("Vehicle", "#5d6d7e"),
+    EntityType.ACCOUNT: EntityLook("Account", "#8a6d3b"),
+    EntityType.OTHER: EntityLook("Other", "#7a7f87"),
+})
+"""An entity card's accent by its type (its icon is drawn in ``render/icons.py``)."""
+
+DEFAULT_SIZES: Mapping[CardKind, tuple[float, float]] = MappingProxyType(
+    {kind: d.size for kind, d in CARD_KINDS.items()})
+"""A new card's size by kind (the descriptors' ``size``), for the services and importers."""

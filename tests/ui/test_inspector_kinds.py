@@ -1,0 +1,54 @@
+"""The inspector shows, for each card kind, the rows its descriptor (model/card_kinds.py) names."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence_board.model import CARD_KINDS, CardKind
+from evidence_board.model.card_kinds import INSPECTOR_FIELDS
+from evidence_board.ui.inspector import Inspector
+
+SPECS = {
+    CardKind.DOCUMENT: dict(title="Harbour log"),
+    CardKind.QUOTE: dict(text="The Aurora left at 02:40.", page=2),
+    CardKind.PHOTO: dict(title="Quay"),
+    CardKind.NOTE: dict(title="Open question"),
+    CardKind.ENTITY: dict(title="MV Aurora", entity_type="vehicle"),
+    CardKind.GROUP: dict(title="The night of 12 March"),
+}
+
+
+@pytest.fixture
+def inspector(qtbot, service):
+    widget = Inspector(service)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _visible_rows(inspector: Inspector) -> list[str]:
+    return [name for name, row in inspector.card_rows.items() if inspector.card_form.isRowVisible(row)]
+
+
+def test_the_inspector_has_a_row_for_every_field_a_descriptor_may_name(inspector):
+    assert list(inspector.card_rows) == list(INSPECTOR_FIELDS)
+
+
+@pytest.mark.parametrize("kind", list(CardKind))
+def test_each_kind_shows_its_descriptors_rows(inspector, service, board_id, kind):
+    assert set(SPECS) == set(CardKind)  # a new kind needs its case here too
+    source_id = service.add_source(b"%PDF-1.4 log\n", "log.pdf", "application/pdf", title="Harbour log",
+                                   page_count=2).created[0]
+    card_id = service.create_card(kind, board_id=board_id, source_id=source_id, **SPECS[kind]).created[0]
+    inspector.show_selection([card_id], [])
+    descriptor = CARD_KINDS[kind]
+    assert _visible_rows(inspector) == list(descriptor.inspector)
+    assert inspector.kind_label.text().startswith(descriptor.label)
+
+
+def test_source_rows_hide_when_there_is_no_source(inspector, service, board_id):
+    card_id = service.create_card(CardKind.NOTE, board_id=board_id, title="Loose note").created[0]
+    inspector.show_selection([card_id], [])
+    rows = _visible_rows(inspector)
+    assert "source" not in rows and "show_in_source" not in rows and "entity_type" not in rows
+    assert "title" in rows and "colour" in rows
