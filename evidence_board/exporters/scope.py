@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from evidence_board.errors import InvalidInput
-from evidence_board.model import Board, Card, CardKind, Link, Placement, Source, limits
+from evidence_board.model import CARD_KINDS, Board, Card, CardKind, Link, Placement, Source, limits
 from evidence_board.model.grading import grade_label
 from evidence_board.store import CaseFile, queries
 from evidence_board.store.reading import BoardContents
@@ -118,16 +118,10 @@ def board_scope(case: CaseFile, board_name_or_id: str | None = None,
     return ExportScope(case, contents, ids, [lk.id for lk in links], number_cards(contents, ids))
 
 
-# Fill colours for cards without their own colour, by kind: the graph formats
-# need one, and these echo the board's card colours.
-KIND_COLOURS: dict[CardKind, str] = {
-    CardKind.DOCUMENT: "#f4f1ea", CardKind.QUOTE: "#fff4c2", CardKind.PHOTO: "#e8eef4",
-    CardKind.NOTE: "#fdf6b2", CardKind.ENTITY: "#dcebfa", CardKind.GROUP: "#eeeeee",
-}
-
-
 def card_colour(card: Card) -> str:
-    return card.colour if limits.is_colour(card.colour) else KIND_COLOURS[card.kind]
+    """A card's fill in the graph formats: its own colour, else its kind's (``export.fill`` of its
+    descriptor in model/card_kinds.py, echoing the board's card colours)."""
+    return card.colour if limits.is_colour(card.colour) else CARD_KINDS[card.kind].export.fill
 
 
 def card_record(scope: ExportScope, card: Card, place: Placement) -> dict[str, str | float | int | None]:
