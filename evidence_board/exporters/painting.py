@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from PySide6.QtGui import QFontMetricsF, QImage
 
 from evidence_board.exporters.scope import ExportScope
-from evidence_board.model import CardKind
-from evidence_board.render.card_painter import BLOCK_DETAIL, TITLE_DETAIL
+from evidence_board.model import CARD_KINDS
+from evidence_board.render.card_painter import BLOCK_DETAIL, PICTURE_STYLES, TITLE_DETAIL
 from evidence_board.render.context import Fonts, RenderContext
 from evidence_board.store import CaseFile
 
@@ -57,7 +57,7 @@ def image_edge_for(scope: ExportScope, points_per_unit: float, dpi: float = PRIN
     ``points_per_unit`` is the print scale; for a pixel image at ``s`` pixels
     per board unit pass ``s`` with ``dpi=72`` (a pixel counted as a point).
     """
-    edge = max((max(p.width, p.height) for c, p in scope.cards() if c.kind in (CardKind.PHOTO, CardKind.DOCUMENT)),
+    edge = max((max(p.width, p.height) for c, p in scope.cards() if CARD_KINDS[c.kind].look.style in PICTURE_STYLES),
                default=0.0)
     return int(min(MAX_IMAGE_EDGE, max(64, math.ceil(edge * points_per_unit / 72 * dpi))))
 

@@ -81,6 +81,10 @@ class KindDescriptor:
     look: CardLook
     inspector: tuple[str, ...]  # the rows of INSPECTOR_FIELDS the inspector shows, in its order
     export: KindExport
+    # What a card of this kind cannot do without, checked by the services on every write: each
+    # tuple names Card fields of which one at least must be set (title and text not blank).
+    needs: tuple[tuple[str, ...], ...]
+    needs_message: str  # the one-line refusal when they are missing
 
     @property
     def name(self) -> str:
@@ -113,22 +117,28 @@ def _fields(*extra: str) -> tuple[str, ...]:
 _DESCRIPTORS = (
     KindDescriptor(CardKind.DOCUMENT, "Document", (200.0, 260.0),
                    CardLook(accent="#4c6a92", paper="card", style="document"), _fields(),
-                   KindExport(fill="#f4f1ea", canvas_node="file", canvas_text="plain", appendix="board")),
+                   KindExport(fill="#f4f1ea", canvas_node="file", canvas_text="plain", appendix="board"),
+                   needs=(("source_id",),), needs_message="a document card needs a source"),
     KindDescriptor(CardKind.QUOTE, "Quote", (260.0, 150.0),
                    CardLook(accent="#b7812e", paper="card", style="quote"), _fields("show_in_source"),
-                   KindExport(fill="#fff4c2", canvas_node="text", canvas_text="quote", appendix="quotes")),
+                   KindExport(fill="#fff4c2", canvas_node="text", canvas_text="quote", appendix="quotes"),
+                   needs=(("text",), ("source_id",)), needs_message="a quote card needs its text and its source"),
     KindDescriptor(CardKind.PHOTO, "Photo", (220.0, 200.0),
                    CardLook(accent="#3f8a83", paper="card", style="photo"), _fields(),
-                   KindExport(fill="#e8eef4", canvas_node="file", canvas_text="plain", appendix="board")),
+                   KindExport(fill="#e8eef4", canvas_node="file", canvas_text="plain", appendix="board"),
+                   needs=(("attachment_id", "source_id"),), needs_message="a photo card needs an image or a source"),
     KindDescriptor(CardKind.NOTE, "Note", (200.0, 120.0),
                    CardLook(accent="#c9ad3c", paper="note", style="note"), _fields(),
-                   KindExport(fill="#fdf6b2", canvas_node="link", canvas_text="plain", appendix="board")),
+                   KindExport(fill="#fdf6b2", canvas_node="link", canvas_text="plain", appendix="board"),
+                   needs=(("title", "text"),), needs_message="a note needs a title or some text"),
     KindDescriptor(CardKind.ENTITY, "Entity", (200.0, 90.0),
                    CardLook(accent="#6b5b95", paper="card", style="entity"), _fields("entity_type", "attributes"),
-                   KindExport(fill="#dcebfa", canvas_node="text", canvas_text="entity", appendix="entities")),
+                   KindExport(fill="#dcebfa", canvas_node="text", canvas_text="entity", appendix="entities"),
+                   needs=(("title",),), needs_message="an entity card needs a title"),
     KindDescriptor(CardKind.GROUP, "Group", (600.0, 400.0),
                    CardLook(accent="#8a96a5", paper="frame", style="frame"), _fields(),
-                   KindExport(fill="#eeeeee", canvas_node="group", canvas_text="plain", appendix="board")),
+                   KindExport(fill="#eeeeee", canvas_node="group", canvas_text="plain", appendix="board"),
+                   needs=(("title",),), needs_message="a group needs a title"),
 )
 
 CARD_KINDS: Mapping[CardKind, KindDescriptor] = MappingProxyType({d.kind: d for d in _DESCRIPTORS})

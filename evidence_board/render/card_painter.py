@@ -439,6 +439,7 @@ STYLE_PAINTERS = {
     "note": _paint_note,
     "entity": _paint_entity,
 }
+PICTURE_STYLES = frozenset({"document", "photo"})  # the styles that draw an image (a thumbnail, a photo)
 
 
 def card_shape(rect: QRectF) -> QPainterPath:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from evidence_board.errors import InvalidInput
-from evidence_board.model import CardKind, Direction, EntityType, Strength, limits
+from evidence_board.model import CARD_KINDS, CardKind, Direction, EntityType, Strength, limits
 from evidence_board.model.grading import validate_credibility, validate_reliability
 from evidence_board.store.rows import dumps
 
@@ -179,19 +179,11 @@ def _converted(values: Mapping[str, Any], converters: Mapping[str, Any], what: s
 
 
 def check_card(kind: CardKind, row: Mapping[str, Any]) -> None:
-    """The fields each kind of card cannot do without."""
-    title, text = row.get("title", "").strip(), row.get("text", "").strip()
-    if kind is CardKind.NOTE and not (title or text):
-        raise InvalidInput("a note needs a title or some text")
-    if kind in (CardKind.ENTITY, CardKind.GROUP) and not title:
-        raise InvalidInput(f"an {kind.value} card needs a title" if kind is CardKind.ENTITY
-                           else "a group needs a title")
-    if kind is CardKind.DOCUMENT and not row.get("source_id"):
-        raise InvalidInput("a document card needs a source")
-    if kind is CardKind.QUOTE and not (text and row.get("source_id")):
-        raise InvalidInput("a quote card needs its text and its source")
-    if kind is CardKind.PHOTO and not (row.get("attachment_id") or row.get("source_id")):
-        raise InvalidInput("a photo card needs an image or a source")
+    """The fields each kind of card cannot do without (its descriptor's ``needs``)."""
+    descriptor = CARD_KINDS[kind]
+    present = dict(row, title=row.get("title", "").strip(), text=row.get("text", "").strip())
+    if not all(any(present.get(name) for name in one_of) for one_of in descriptor.needs):
+        raise InvalidInput(descriptor.needs_message)
     if row.get("date_start") and row.get("date_end") and row["date_end"] < row["date_start"]:
         raise InvalidInput("the end date is before the start date")
 

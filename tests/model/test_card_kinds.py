@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_board.model import CARD_KINDS, DEFAULT_SIZES, ENTITY_LOOKS, CardKind, EntityType, limits
+from evidence_board.model import CARD_KINDS, DEFAULT_SIZES, ENTITY_LOOKS, Card, CardKind, EntityType, limits
 from evidence_board.model import card_kinds
 from evidence_board.model.card_kinds import KindDescriptor
 from evidence_board.store import CaseFile
@@ -58,6 +58,11 @@ def descriptor_problems(table: dict[CardKind, KindDescriptor]) -> list[str]:
             problems.append(f"{where}: inspector fields {d.inspector} (unknown: {unknown})")
         if list(d.inspector) != sorted(d.inspector, key=card_kinds.INSPECTOR_FIELDS.index):
             problems.append(f"{where}: inspector fields out of the inspector's order")
+        card_fields = {f.name for f in fields(Card)}
+        if not d.needs or not all(one_of and set(one_of) <= card_fields for one_of in d.needs):
+            problems.append(f"{where}: needs {d.needs} are not Card fields")
+        if not d.needs_message.strip():
+            problems.append(f"{where}: no needs_message")
     return problems
 
 
@@ -108,3 +113,13 @@ def test_the_kind_parts_users_see_are_the_ones_they_saw_before():
 def test_descriptors_are_frozen(kind):
     with pytest.raises(AttributeError):
         CARD_KINDS[kind].look.accent = "#000000"  # type: ignore[misc]
+
+
+def test_a_card_missing_what_its_kind_needs_is_refused_with_its_message(service, board_id):
+    # The services check each kind's needs from its descriptor, and say its message.
+    from evidence_board.errors import InvalidInput
+
+    for kind, descriptor in CARD_KINDS.items():
+        with pytest.raises(InvalidInput) as refused:
+            service.create_card(kind, board_id=board_id, title="  ", text="")
+        assert str(refused.value) == descriptor.needs_message
