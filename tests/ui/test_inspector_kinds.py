@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPointF
 
 from evidence_board.model import CARD_KINDS, CardKind
 from evidence_board.model.card_kinds import INSPECTOR_FIELDS
@@ -52,3 +53,12 @@ def test_source_rows_hide_when_there_is_no_source(inspector, service, board_id):
     rows = _visible_rows(inspector)
     assert "source" not in rows and "show_in_source" not in rows and "entity_type" not in rows
     assert "title" in rows and "colour" in rows
+
+
+@pytest.mark.parametrize("kind", [CardKind.NOTE, CardKind.ENTITY, CardKind.GROUP])
+def test_a_card_made_on_the_board_is_named_and_sized_by_its_kind(board, kind):
+    card_id = board.view.commands.add_card(kind, board.scene.cards_bounds().bottomRight() + QPointF(900, 900))
+    card = board.case.card(card_id)
+    placement = board.scene.cards[card_id].placement
+    assert card.title == {CardKind.NOTE: "New note", CardKind.ENTITY: "New entity", CardKind.GROUP: "New group"}[kind]
+    assert (placement.width, placement.height) == CARD_KINDS[kind].size

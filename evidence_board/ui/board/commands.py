@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication, QImage
 
-from evidence_board.model import DEFAULT_SIZES, Card, CardKind
+from evidence_board.model import CARD_KINDS, DEFAULT_SIZES, Card, CardKind
 from evidence_board.model.placement import Rect, nearest_free
 from evidence_board.services import Changes
 from evidence_board.ui.board.items import CardItem
@@ -26,12 +26,6 @@ from evidence_board.ui.board.scene import BoardScene
 CARDS_MIME = "application/x-evidence-board-cards"
 NUDGE = 10.0
 PASTE_OFFSET = 30.0
-
-NEW_CARD_TITLES = {
-    CardKind.NOTE: "New note",
-    CardKind.ENTITY: "New entity",
-    CardKind.GROUP: "New group",
-}
 
 _COPIED_FIELDS = ("title", "text", "colour", "tags", "reliability", "credibility", "source_id", "page",
                   "regions", "entity_type", "attributes", "date_start", "date_end", "attachment_id")
@@ -77,7 +71,7 @@ class BoardCommands:
     def add_card(self, kind: CardKind, centre: QPointF, **fields: Any) -> str:
         """A new card centred on ``centre``; returns its id and selects it."""
         width, height = DEFAULT_SIZES[kind]
-        fields.setdefault("title", NEW_CARD_TITLES.get(kind, ""))
+        fields.setdefault("title", f"New {CARD_KINDS[kind].label.lower()}")  # "New note", "New group"
         if kind is CardKind.ENTITY:
             fields.setdefault("entity_type", "person")
         x, y = self.free_top_left(width, height, centre)
