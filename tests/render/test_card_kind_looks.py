@@ -80,3 +80,12 @@ def test_a_changed_accent_changes_the_drawing(qapp):
     paint_card(painter, _card(CardKind.NOTE), RECT, detail=BLOCK_DETAIL / 2, context=RenderContext(palette=palette))
     painter.end()
     assert QColor(image.pixel(110, 70)) == QColor("#ff0000")
+
+
+def test_every_entity_type_with_a_look_has_its_own_icon(qapp):
+    from evidence_board.render.icons import _BUILDERS
+
+    assert set(_BUILDERS) == set(ENTITY_LOOKS)  # a new type needs its accent and its icon
+    outlines = {entity_type: _BUILDERS[entity_type]().toFillPolygon().toList() for entity_type in ENTITY_LOOKS}
+    assert all(outlines.values())
+    assert len({tuple((p.x(), p.y()) for p in points) for points in outlines.values()}) == len(outlines)
