@@ -6,7 +6,8 @@ the export stops with a message saying which scale would fit. Without a scale
 or DPI, scale 1 is used, or less when that would pass 40 megapixels.
 
 SVG: one SVG pixel per board unit, text as ``<text>`` and links as paths
-(QtSvg's QSvgGenerator, part of PySide6-Essentials).
+(QtSvg's QSvgGenerator, part of PySide6-Essentials), each image once
+(``svg_images``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from evidence_board.exporters.painting import (
     FULL_DETAIL, ExportRenderContext, image_edge_for, missing_characters_warning,
 )
 from evidence_board.exporters.scope import ExportScope
+from evidence_board.exporters.svg_images import SvgImagePainter, embed_images
 from evidence_board.exporters.xml_text import make_file_xml_safe
 from evidence_board.render.board_painter import paint_board
 
@@ -116,7 +118,7 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
     path = Path(path)
     source = _source(scope)
     width, height = math.ceil(source.width()), math.ceil(source.height())
-    # Two pixels per board unit (sharp on a high-DPI screen); QSvgGenerator PNG-encodes an image each time it is drawn.
+    # Two pixels per board unit (sharp on a high-DPI screen); each image is embedded once (svg_images).
     context = ExportRenderContext(scope.case, image_edge_for(scope, 2.0, dpi=72))
 
     def write(tmp: Path) -> None:
@@ -127,7 +129,7 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
         generator.setResolution(round(SCREEN_DPI))
         generator.setTitle(f"{scope.case.title}: {scope.board.name}")
         generator.setDescription("Exported by Evidence Board")
-        painter = QPainter()
+        painter = SvgImagePainter()
         if not painter.begin(generator):
             raise OSError(f"could not write the SVG {path}")
         try:
@@ -135,6 +137,7 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
                         detail=FULL_DETAIL, numbers=scope.numbers if numbers else None)
         finally:
             painter.end()
+        embed_images(tmp, painter)
         make_file_xml_safe(tmp)  # QSvgGenerator writes control characters as they are
 
     atomic_write(path, write)
