@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QTreeView, QVBoxLayout, QWidget,
 )
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.services import CaseService, Changes
 from evidence_board.store.reading import AuditEvent
 from evidence_board.ui.history_text import Names, describe, local_time, restorable_card
+from evidence_board.ui.operation import run_change
 
 PAGE = 100  # events read at a time
 CHANGES_SHOWN = 50  # changes listed under one event (an import has thousands)
@@ -228,10 +228,8 @@ class HistoryPanel(QWidget):
         event_id, card_id = self._current()
         if self.read_only or event_id is None or card_id is None:
             return
-        try:
-            changes = self.service.restore_card_version(card_id, event_id)
-        except EvidenceBoardError as exc:
-            self.error.emit(str(exc))
+        changes = run_change(self.error.emit, lambda: self.service.restore_card_version(card_id, event_id))
+        if changes is None:  # refused: reported once, by the window
             return
         if not changes:
             self.heading.setText("The card already has the values of that version: nothing to restore.")

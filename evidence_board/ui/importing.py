@@ -19,7 +19,6 @@ second edit half-way through an import.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QApplication, QCheckBox, QFileDialog, QGridLayout, QLineEdit, QMainWindow, QProgressDialog, QWidget,
 )
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.importers import (
     ImportCancelled, ImportReport, PasswordRequired, PreparedFile, prepare_files, write_prepared,
 )
@@ -38,6 +36,7 @@ from evidence_board.importers.formats import (
 )
 from evidence_board.importers.pdf import PdfLimits
 from evidence_board.services import CaseService
+from evidence_board.ui.operation import REFUSED, refusal_text
 from evidence_board.ui.plain_text import ask_text, plain_label, warn
 
 FILE_FILTER = file_filters()  # from the importer table: everything importable, each format, all files
@@ -133,8 +132,8 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
             continue
         except ImportCancelled:
             return None
-        except EvidenceBoardError as exc:
-            warn(parent, "Import", str(exc))
+        except REFUSED as exc:  # the write stage too: another program holding the lock is one box
+            warn(parent, "Import", refusal_text(exc))
             return None
         _tell(parent, report)
         return report
@@ -225,8 +224,8 @@ def _run_on_ui_thread(parent: QWidget | None, service: CaseService, importer: Im
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
         return importer.run(service, paths, request)
-    except (EvidenceBoardError, sqlite3.Error, OSError) as exc:
-        failure = str(exc)
+    except REFUSED as exc:
+        failure = refusal_text(exc)
     finally:
         QApplication.restoreOverrideCursor()
     warn(parent, "Import", failure)  # after the cursor is back: the box waits for the user

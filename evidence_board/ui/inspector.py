@@ -14,15 +14,15 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+    QApplication, QColorDialog, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.model import (
     CARD_KINDS, CREDIBILITY, ENTITY_LOOKS, RELIABILITY, Card, Direction, EntityType, Link, Strength,
 )
 from evidence_board.services import CaseService, Changes
+from evidence_board.ui.operation import run_change
 
 
 class _CommitOnFocusOut(QObject):
@@ -291,11 +291,21 @@ class Inspector(QWidget):
     # -- committing ----------------------------------------------------------------
 
     def _run(self, call: Callable[[], object]) -> None:
-        try:
-            call()
-        except EvidenceBoardError as exc:
-            self.error.emit(str(exc))
-            self._fill()  # put back what the file holds
+        run_change(self.error.emit, call, after_refusal=self._show_what_the_file_holds)
+
+    def _show_what_the_file_holds(self) -> None:
+        """After a refused edit every field shows the file again, the one just
+        typed in too (a focused field is otherwise left alone by _fill)."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            self._filling = True  # leaving the field must not commit it again
+            try:
+                focused.clearFocus()
+            finally:
+                self._filling = False
+        self.card = self.service.case.card(self.card.id) if self.card is not None else None
+        self.link = self.service.case.link(self.link.id) if self.link is not None else None
+        self._fill()
 
     def _commit_card(self, **fields: Any) -> None:
         card = self.card

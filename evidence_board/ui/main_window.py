@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
-from evidence_board.errors import CaseFileError, EvidenceBoardError
+from evidence_board.errors import CaseFileError
 from evidence_board.model import CardKind, Region, count_cards
 from evidence_board.render.context import RenderContext
 from evidence_board.services import CaseService, Changes
@@ -31,6 +31,7 @@ from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner
 from evidence_board.ui.history_panel import HistoryPanel
 from evidence_board.ui.plain_text import ask_yes_no, inform, menu_text, warn, window_title
 from evidence_board.ui.inspector import Inspector
+from evidence_board.ui.operation import run_change
 from evidence_board.ui.board.minimap import Minimap
 from evidence_board.ui.search_results import run_search, stop_searching
 from evidence_board.ui.side_panel import SidePanel
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(self.service)
         self.side_panel.card_picked.connect(self.reveal_card)
         self.side_panel.source_opened.connect(lambda source_id: self.show_source(source_id))
+        self.side_panel.error.connect(self.show_error)
         self.left_dock.setWidget(self.side_panel)
         self.inspector = Inspector(self.service)
         self.inspector.read_only = self.read_only
@@ -453,13 +455,12 @@ class MainWindow(QMainWindow):
     # -- helpers ----------------------------------------------------------------------------
 
     def run(self, call: Callable[[], object]) -> object:
-        try:
-            return call()
-        except (EvidenceBoardError, sqlite3.Error) as exc:
-            self.show_error(str(exc))
-            return None
+        """A window-level edit (boards, undo) on the one path to the services (ui/operation)."""
+        return run_change(self.show_error, call)
 
     def show_error(self, message: str) -> None:
+        """The window's one way of showing a refusal: every panel's ``error``
+        signal and every helper's ``report`` end here."""
         self.statusBar().showMessage(message, 8000)
         warn(self, "Evidence Board", message)
 

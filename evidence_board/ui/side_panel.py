@@ -27,6 +27,7 @@ class SidePanel(QTabWidget):
 
     card_picked = Signal(str)
     source_opened = Signal(str)
+    error = Signal(str)  # a refused change (Delete source…), shown by the window
 
     def __init__(self, service: CaseService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +80,8 @@ class SidePanel(QTabWidget):
 
         menu = QMenu(self)
         menu.addAction("Open source", lambda: self.source_opened.emit(source_id))
-        delete = menu.addAction("Delete source…", lambda: delete_source_asking(self, self.service, source_id))
+        delete = menu.addAction("Delete source…",
+                                lambda: delete_source_asking(self, self.service, source_id, self.error.emit))
         delete.setEnabled(not self.case.read_only)
         return menu
 

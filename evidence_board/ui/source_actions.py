@@ -10,11 +10,13 @@ and a reader open on the source closes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.model import Card, Source
 from evidence_board.services import CaseService, Changes
+from evidence_board.ui.operation import run_change
 from evidence_board.ui.plain_text import message_box, warn
 
 _NAMED = 8  # cards named in the question; more are counted
@@ -43,8 +45,12 @@ def delete_question(source: Source, cards: list[Card]) -> tuple[str, str]:
     return text, f"Delete source and {len(cards)} card(s)"
 
 
-def delete_source_asking(parent: QWidget | None, service: CaseService, source_id: str) -> Changes | None:
-    """Ask, then delete the source with the cards citing it; None if not deleted."""
+def delete_source_asking(parent: QWidget | None, service: CaseService, source_id: str,
+                         report: Callable[[str], None] | None = None) -> Changes | None:
+    """Ask, then delete the source with the cards citing it; None if not deleted
+    (a refusal goes to ``report``: the window's error display, or a box)."""
+    if report is None:
+        report = lambda message: warn(parent, "Source not deleted", message)  # noqa: E731
     source = service.case.source(source_id)
     if source is None or service.case.read_only:
         return None
@@ -56,10 +62,8 @@ def delete_source_asking(parent: QWidget | None, service: CaseService, source_id
     box.exec()
     if box.clickedButton() is not button:
         return None
-    try:
-        changes = service.delete_source(source_id, with_cards=True)
-    except EvidenceBoardError as exc:
-        warn(parent, "Source not deleted", str(exc))
+    changes = run_change(report, lambda: service.delete_source(source_id, with_cards=True))
+    if changes is None:
         return None
     _close_readers_of(parent, source_id)
     return changes

@@ -9,7 +9,6 @@ subscription then finds the items already where the file says they are.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,14 +16,10 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.ui.board.items import CardItem
 from evidence_board.ui.board.scene import BULK_ITEMS
+from evidence_board.ui.operation import run_change
 
-# What the services raise when a gesture's change does not reach the file: a
-# refusal of ours, or SQLite's own (another program holds the write lock, the
-# disk failed). The gesture reports it once and the scene shows the file again.
-REFUSED = (EvidenceBoardError, sqlite3.Error)
 T = TypeVar("T")
 
 if TYPE_CHECKING:
@@ -53,13 +48,10 @@ class Interaction:
 
     def commit(self, write: Callable[[], T], card_ids: Iterable[str]) -> T | None:
         """Make the gesture's one service call; if the file refuses it, report
-        that once and show these cards where the file has them (None)."""
-        try:
-            return write()
-        except REFUSED as exc:
-            self.scene.show_what_the_file_holds(card_ids)
-            self.view.report_error(str(exc))
-            return None
+        that once and show these cards where the file has them (None).
+        The same path as every other edit of the window (ui/operation)."""
+        return run_change(self.view.report_error, write,
+                          after_refusal=lambda: self.scene.show_what_the_file_holds(card_ids))
 
 
 class MoveDrag(Interaction):

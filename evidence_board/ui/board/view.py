@@ -12,7 +12,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.model import CardKind
 from evidence_board.render.link_painter import LABEL_DETAIL
 from evidence_board.ui.board.commands import NUDGE, BoardCommands
@@ -21,6 +20,7 @@ from evidence_board.ui.board.placing import add_card_menu_entries, paste_same_ca
 from evidence_board.ui.board.scene import BoardScene
 from evidence_board.ui.board.interactions import Interaction, MoveDrag, NewLinkDrag, Pan, ResizeDrag, RubberBand
 from evidence_board.ui.board.overview_layer import OVERVIEW_SCALE
+from evidence_board.ui.operation import run_change
 
 MIN_SCALE, MAX_SCALE = 0.01, 4.0
 DRAG_THRESHOLD = 4
@@ -446,12 +446,12 @@ class BoardView(QGraphicsView):
     # -- errors ----------------------------------------------------------------------
 
     def run(self, call: Callable[[], object]) -> object:
-        """Run an edit; a refused change (bad value, changed elsewhere) becomes a message, not a crash."""
-        try:
-            return call()
-        except EvidenceBoardError as exc:
-            self.report_error(str(exc))
-            return None
+        """Run an edit (a menu, key or context-menu command) on the window's one
+        path to the services (ui/operation): a refused change is one message,
+        not a crash, and the cards it was about show as the file holds them."""
+        scene = self.board_scene
+        return run_change(self.report_error, call, after_refusal=lambda: scene.show_what_the_file_holds(
+            [item.card_id for item in scene.with_members(scene.selected_cards())]))
 
     def report_error(self, message: str) -> None:
         self.error.emit(message)

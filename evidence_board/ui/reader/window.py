@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QMainWindow, QScrollArea, QSpinBox, QToolBar, QWidget,
 )
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.importers.quotes import QuoteMatch, citation, create_page_clip, create_quote
 from evidence_board.model import Region, Source
 from evidence_board.model.search_text import QueryTooLong
 from evidence_board.services import CaseService, Changes
 from evidence_board.store import CaseFile
+from evidence_board.ui.operation import run_change
 from evidence_board.ui.plain_text import plain_label, plain_tooltip, warn, window_title
 from evidence_board.ui.reader.finding import DocumentFind
 from evidence_board.ui.reader.page_widget import PageWidget, SelectMode
@@ -298,11 +298,11 @@ class SourceReader(QMainWindow):
         return self._make(lambda: create_page_clip(self.service, self.source.id, self.page, clip, self.board_id))
 
     def _make(self, create: Callable[[], Changes]) -> str | None:
-        try:
-            card_id = create().created[0]
-        except EvidenceBoardError as exc:
-            warn(self, "Evidence Board", str(exc))
+        # The reader is a window of its own: its refusals show in a box over it.
+        changes = run_change(lambda message: warn(self, "Evidence Board", message), create)
+        if changes is None:
             return None
+        card_id = changes.created[0]
         self.page_widget.clear_selection()
         card = self.case.card(card_id)
         self.statusBar().showMessage(f"Made a {card.kind.value} card: {card.title}", 6000)
