@@ -42,6 +42,10 @@ to point at, a ``link`` kind (a note) when it holds no ``url`` attribute."""
 CANVAS_TEXTS = ("plain", "quote", "entity")
 """How a card written as a JSON Canvas text node reads in Markdown."""
 
+DOUBLE_CLICKS = ("read_source", "edit")
+"""What double-clicking a card on the board does: open its source in the reader
+(when it has one; else as ``edit``), or bring up the inspector to edit it."""
+
 APPENDIX_SECTIONS = ("board", "quotes", "entities")
 """Where the PDF lists a card besides its number on the board pages: nowhere else
 (``board``), in full in the quotes appendix, or in the entities appendix."""
@@ -80,6 +84,7 @@ class KindDescriptor:
     size: tuple[float, float]  # a new card's width and height, in board units
     look: CardLook
     inspector: tuple[str, ...]  # the rows of INSPECTOR_FIELDS the inspector shows, in its order
+    double_click: str  # one of DOUBLE_CLICKS
     export: KindExport
     # What a card of this kind cannot do without, checked by the services on every write: each
     # tuple names Card fields of which one at least must be set (title and text not blank).
@@ -115,30 +120,42 @@ def _fields(*extra: str) -> tuple[str, ...]:
 
 
 _DESCRIPTORS = (
-    KindDescriptor(CardKind.DOCUMENT, "Document", (200.0, 260.0),
-                   CardLook(accent="#4c6a92", paper="card", style="document"), _fields(),
-                   KindExport(fill="#f4f1ea", canvas_node="file", canvas_text="plain", appendix="board"),
-                   needs=(("source_id",),), needs_message="a document card needs a source"),
-    KindDescriptor(CardKind.QUOTE, "Quote", (260.0, 150.0),
-                   CardLook(accent="#b7812e", paper="card", style="quote"), _fields("show_in_source"),
-                   KindExport(fill="#fff4c2", canvas_node="text", canvas_text="quote", appendix="quotes"),
-                   needs=(("text",), ("source_id",)), needs_message="a quote card needs its text and its source"),
-    KindDescriptor(CardKind.PHOTO, "Photo", (220.0, 200.0),
-                   CardLook(accent="#3f8a83", paper="card", style="photo"), _fields(),
-                   KindExport(fill="#e8eef4", canvas_node="file", canvas_text="plain", appendix="board"),
-                   needs=(("attachment_id", "source_id"),), needs_message="a photo card needs an image or a source"),
-    KindDescriptor(CardKind.NOTE, "Note", (200.0, 120.0),
-                   CardLook(accent="#c9ad3c", paper="note", style="note"), _fields(),
-                   KindExport(fill="#fdf6b2", canvas_node="link", canvas_text="plain", appendix="board"),
-                   needs=(("title", "text"),), needs_message="a note needs a title or some text"),
-    KindDescriptor(CardKind.ENTITY, "Entity", (200.0, 90.0),
-                   CardLook(accent="#6b5b95", paper="card", style="entity"), _fields("entity_type", "attributes"),
-                   KindExport(fill="#dcebfa", canvas_node="text", canvas_text="entity", appendix="entities"),
-                   needs=(("title",),), needs_message="an entity card needs a title"),
-    KindDescriptor(CardKind.GROUP, "Group", (600.0, 400.0),
-                   CardLook(accent="#8a96a5", paper="frame", style="frame"), _fields(),
-                   KindExport(fill="#eeeeee", canvas_node="group", canvas_text="plain", appendix="board"),
-                   needs=(("title",),), needs_message="a group needs a title"),
+    KindDescriptor(
+        CardKind.DOCUMENT, "Document", size=(200.0, 260.0),
+        look=CardLook(accent="#4c6a92", paper="card", style="document"),
+        inspector=_fields(), double_click="read_source",
+        export=KindExport(fill="#f4f1ea", canvas_node="file", canvas_text="plain", appendix="board"),
+        needs=(("source_id",),), needs_message="a document card needs a source"),
+    KindDescriptor(
+        CardKind.QUOTE, "Quote", size=(260.0, 150.0),
+        look=CardLook(accent="#b7812e", paper="card", style="quote"),
+        inspector=_fields("show_in_source"), double_click="edit",
+        export=KindExport(fill="#fff4c2", canvas_node="text", canvas_text="quote", appendix="quotes"),
+        needs=(("text",), ("source_id",)), needs_message="a quote card needs its text and its source"),
+    KindDescriptor(
+        CardKind.PHOTO, "Photo", size=(220.0, 200.0),
+        look=CardLook(accent="#3f8a83", paper="card", style="photo"),
+        inspector=_fields(), double_click="read_source",
+        export=KindExport(fill="#e8eef4", canvas_node="file", canvas_text="plain", appendix="board"),
+        needs=(("attachment_id", "source_id"),), needs_message="a photo card needs an image or a source"),
+    KindDescriptor(
+        CardKind.NOTE, "Note", size=(200.0, 120.0),
+        look=CardLook(accent="#c9ad3c", paper="note", style="note"),
+        inspector=_fields(), double_click="edit",
+        export=KindExport(fill="#fdf6b2", canvas_node="link", canvas_text="plain", appendix="board"),
+        needs=(("title", "text"),), needs_message="a note needs a title or some text"),
+    KindDescriptor(
+        CardKind.ENTITY, "Entity", size=(200.0, 90.0),
+        look=CardLook(accent="#6b5b95", paper="card", style="entity"),
+        inspector=_fields("entity_type", "attributes"), double_click="edit",
+        export=KindExport(fill="#dcebfa", canvas_node="text", canvas_text="entity", appendix="entities"),
+        needs=(("title",),), needs_message="an entity card needs a title"),
+    KindDescriptor(
+        CardKind.GROUP, "Group", size=(600.0, 400.0),
+        look=CardLook(accent="#8a96a5", paper="frame", style="frame"),
+        inspector=_fields(), double_click="edit",
+        export=KindExport(fill="#eeeeee", canvas_node="group", canvas_text="plain", appendix="board"),
+        needs=(("title",),), needs_message="a group needs a title"),
 )
 
 CARD_KINDS: Mapping[CardKind, KindDescriptor] = MappingProxyType({d.kind: d for d in _DESCRIPTORS})

@@ -12,7 +12,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QMenu, QMessageBox, QWidget
 
-from evidence_board.model import CardKind
+from evidence_board.model import CARD_KINDS, CardKind
 from evidence_board.render.link_painter import LABEL_DETAIL
 from evidence_board.ui.board.commands import NUDGE, BoardCommands
 from evidence_board.ui.board.items import CardItem, LinkItem
@@ -25,7 +25,6 @@ from evidence_board.ui.operation import run_change
 MIN_SCALE, MAX_SCALE = 0.01, 4.0
 DRAG_THRESHOLD = 4
 DOT_BLOCK = 32  # grid dots per side of the block drawBackground stamps
-OPENS_IN_READER = (CardKind.DOCUMENT, CardKind.PHOTO)  # double-click reads the card's source
 EMPTY_BOARD_HINT = "Drop PDFs and images here to import them\nor double-click to add a note"
 
 
@@ -289,7 +288,7 @@ class BoardView(QGraphicsView):
             return
         item = self.board_scene.card_at(pos)
         if item is not None:
-            if item.card.kind in OPENS_IN_READER and item.card.source_id:
+            if CARD_KINDS[item.card.kind].double_click == "read_source" and item.card.source_id:
                 self.show_in_source_requested.emit(item.card_id)  # read what the card shows
             else:
                 self.card_activated.emit(item.card_id)
@@ -382,7 +381,9 @@ class BoardView(QGraphicsView):
                 self.board_scene.clearSelection()
                 item.setSelected(True)
             if item.card.source_id:
-                text = "Show in source" if item.card.kind is CardKind.QUOTE else "Open source"
+                # A quote shows its own region of the source; other cards open the source at its start.
+                in_source = "show_in_source" in CARD_KINDS[item.card.kind].inspector
+                text = "Show in source" if in_source else "Open source"
                 menu.addAction(text, lambda: self.show_in_source_requested.emit(item.card_id))
                 menu.addSeparator()
             for text, call in (("Duplicate", self.commands.duplicate_selection),
