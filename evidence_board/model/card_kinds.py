@@ -42,6 +42,9 @@ to point at, a ``link`` kind (a note) when it holds no ``url`` attribute."""
 CANVAS_TEXTS = ("plain", "quote", "entity")
 """How a card written as a JSON Canvas text node reads in Markdown."""
 
+MADE = ("by_hand", "from_source")
+"""How a card of a kind comes to be: made from nothing on the board, or from a source."""
+
 DOUBLE_CLICKS = ("read_source", "edit")
 """What double-clicking a card on the board does: open its source in the reader
 (when it has one; else as ``edit``), or bring up the inspector to edit it."""
@@ -85,6 +88,9 @@ class KindDescriptor:
     look: CardLook
     inspector: tuple[str, ...]  # the rows of INSPECTOR_FIELDS the inspector shows, in its order
     double_click: str  # one of DOUBLE_CLICKS
+    # Made from nothing on the board (its menu, Insert): "by_hand"; or only from what
+    # is imported (a PDF, an image, a marked passage): "from_source".
+    made: str
     export: KindExport
     # What a card of this kind cannot do without, checked by the services on every write: each
     # tuple names Card fields of which one at least must be set (title and text not blank).
@@ -123,37 +129,37 @@ _DESCRIPTORS = (
     KindDescriptor(
         CardKind.DOCUMENT, "Document", size=(200.0, 260.0),
         look=CardLook(accent="#4c6a92", paper="card", style="document"),
-        inspector=_fields(), double_click="read_source",
+        inspector=_fields(), double_click="read_source", made="from_source",
         export=KindExport(fill="#f4f1ea", canvas_node="file", canvas_text="plain", appendix="board"),
         needs=(("source_id",),), needs_message="a document card needs a source"),
     KindDescriptor(
         CardKind.QUOTE, "Quote", size=(260.0, 150.0),
         look=CardLook(accent="#b7812e", paper="card", style="quote"),
-        inspector=_fields("show_in_source"), double_click="edit",
+        inspector=_fields("show_in_source"), double_click="edit", made="from_source",
         export=KindExport(fill="#fff4c2", canvas_node="text", canvas_text="quote", appendix="quotes"),
         needs=(("text",), ("source_id",)), needs_message="a quote card needs its text and its source"),
     KindDescriptor(
         CardKind.PHOTO, "Photo", size=(220.0, 200.0),
         look=CardLook(accent="#3f8a83", paper="card", style="photo"),
-        inspector=_fields(), double_click="read_source",
+        inspector=_fields(), double_click="read_source", made="from_source",
         export=KindExport(fill="#e8eef4", canvas_node="file", canvas_text="plain", appendix="board"),
         needs=(("attachment_id", "source_id"),), needs_message="a photo card needs an image or a source"),
     KindDescriptor(
         CardKind.NOTE, "Note", size=(200.0, 120.0),
         look=CardLook(accent="#c9ad3c", paper="note", style="note"),
-        inspector=_fields(), double_click="edit",
+        inspector=_fields(), double_click="edit", made="by_hand",
         export=KindExport(fill="#fdf6b2", canvas_node="link", canvas_text="plain", appendix="board"),
         needs=(("title", "text"),), needs_message="a note needs a title or some text"),
     KindDescriptor(
         CardKind.ENTITY, "Entity", size=(200.0, 90.0),
         look=CardLook(accent="#6b5b95", paper="card", style="entity"),
-        inspector=_fields("entity_type", "attributes"), double_click="edit",
+        inspector=_fields("entity_type", "attributes"), double_click="edit", made="by_hand",
         export=KindExport(fill="#dcebfa", canvas_node="text", canvas_text="entity", appendix="entities"),
         needs=(("title",),), needs_message="an entity card needs a title"),
     KindDescriptor(
         CardKind.GROUP, "Group", size=(600.0, 400.0),
         look=CardLook(accent="#8a96a5", paper="frame", style="frame"),
-        inspector=_fields(), double_click="edit",
+        inspector=_fields(), double_click="edit", made="by_hand",
         export=KindExport(fill="#eeeeee", canvas_node="group", canvas_text="plain", appendix="board"),
         needs=(("title",),), needs_message="a group needs a title"),
 )

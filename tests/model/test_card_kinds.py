@@ -49,6 +49,7 @@ def descriptor_problems(table: dict[CardKind, KindDescriptor]) -> list[str]:
         for part, value, allowed in (("look.paper", d.look.paper, card_kinds.PAPERS),
                                      ("look.style", d.look.style, card_kinds.STYLES),
                                      ("double_click", d.double_click, card_kinds.DOUBLE_CLICKS),
+                                     ("made", d.made, card_kinds.MADE),
                                      ("export.canvas_node", d.export.canvas_node, card_kinds.CANVAS_NODES),
                                      ("export.canvas_text", d.export.canvas_text, card_kinds.CANVAS_TEXTS),
                                      ("export.appendix", d.export.appendix, card_kinds.APPENDIX_SECTIONS)):

@@ -1,13 +1,16 @@
-"""The inspector shows, for each card kind, the rows its descriptor (model/card_kinds.py) names."""
+"""The window follows each card kind's descriptor (model/card_kinds.py): the inspector's rows, new cards, menus."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication
 
 from evidence_board.model import CARD_KINDS, CardKind
 from evidence_board.model.card_kinds import INSPECTOR_FIELDS
 from evidence_board.ui.inspector import Inspector
+from tests.ui.conftest import with_open_menu
 
 SPECS = {
     CardKind.DOCUMENT: dict(title="Harbour log"),
@@ -62,3 +65,21 @@ def test_a_card_made_on_the_board_is_named_and_sized_by_its_kind(board, kind):
     placement = board.scene.cards[card_id].placement
     assert card.title == {CardKind.NOTE: "New note", CardKind.ENTITY: "New entity", CardKind.GROUP: "New group"}[kind]
     assert (placement.width, placement.height) == CARD_KINDS[kind].size
+
+
+def test_the_boards_menu_offers_each_kind_made_by_hand_and_makes_it(qtbot, board):
+    empty = board.scene.cards_bounds().bottomRight() + QPointF(400, 400)
+    board.view.centerOn(empty)
+    point = board.view.mapFromScene(empty)
+    seen: list[str] = []
+
+    def add_entity(menu) -> None:
+        seen.extend(a.text() for a in menu.actions() if a.text())
+        next(a for a in menu.actions() if a.text() == "Add entity here").trigger()
+
+    with_open_menu(lambda: QApplication.sendEvent(board.view.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, board.view.viewport().mapToGlobal(point))), add_entity)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[:3] == ["Add note here", "Add entity here", "Add group here"]
+    made = [board.case.card(i) for i in board.view.commands.selected_ids()]
+    assert [(c.kind, c.title) for c in made] == [(CardKind.ENTITY, "New entity")]

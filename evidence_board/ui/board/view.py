@@ -393,9 +393,9 @@ class BoardView(QGraphicsView):
             menu.addSeparator()
             add_card_menu_entries(self, menu)
         else:
-            for kind, text in ((CardKind.NOTE, "Add note here"), (CardKind.ENTITY, "Add entity here"),
-                               (CardKind.GROUP, "Add group here")):
-                menu.addAction(text, lambda kind=kind: self.run(lambda: self.commands.add_card(kind, pos))
+            for kind in [kind for kind, d in CARD_KINDS.items() if d.made == "by_hand"]:  # note, entity, group
+                menu.addAction(f"Add {CARD_KINDS[kind].label.lower()} here",
+                               lambda kind=kind: self.run(lambda: self.commands.add_card(kind, pos))
                                ).setEnabled(writable)
             menu.addSeparator()
             menu.addAction("Paste here", lambda: self.run(lambda: self.commands.paste(pos))).setEnabled(writable)
