@@ -2,14 +2,13 @@
 
 Each is a thin window over the core (``store/copying.py``, ``store/checking.py``,
 ``services/merging.py``): choose a file, run the call with a wait cursor,
-show the result or the one-line refusal as plain text.
+show the result, or the one-line refusal through the window's one error
+display (``WindowParts.run``). They get the window's parts, not the window.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
@@ -17,12 +16,9 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
-from evidence_board.errors import EvidenceBoardError
 from evidence_board.model import Source
-from evidence_board.ui.case_dialogs import busy, show_refusal
-
-if TYPE_CHECKING:
-    from evidence_board.ui.main_window import MainWindow
+from evidence_board.ui.case_dialogs import busy
+from evidence_board.ui.window_parts import WindowParts
 
 CASE_FILTER = "Case files (*.evb)"
 SHARE_TEMPLATE = (
@@ -62,38 +58,39 @@ def _save_path(window: QWidget, title: str, suggested: Path) -> Path | None:
     return path if path.suffix == ".evb" else path.with_name(path.name + ".evb")
 
 
-def _write_copy(window: MainWindow, out: Path, scrub: bool) -> Path | None:
+def _write_copy(parts: WindowParts, out: Path, scrub: bool) -> Path | None:
     from evidence_board.store.copying import copy_open_case
 
-    if window.case is None:
+    case = parts.case()
+    if case is None:
         return None
-    try:
-        with busy(window, f"Writing {out.name}…"):
+
+    def write() -> Path:
+        with busy(parts.parent, f"Writing {out.name}…"):
             # The file dialog already asked before overwriting.
-            return copy_open_case(window.case, out, scrub=scrub, overwrite=out.exists())
-    except (EvidenceBoardError, OSError, sqlite3.Error) as exc:
-        show_refusal(window, "Copy not written", str(exc))
-        return None
+            return copy_open_case(case, out, scrub=scrub, overwrite=out.exists())
+
+    return parts.run(write, lead="Copy not written")
 
 
-def _copy_to_chosen_path(window: MainWindow, title: str, suggested_name: str, scrub: bool,
+def _copy_to_chosen_path(parts: WindowParts, title: str, suggested_name: str, scrub: bool,
                          done: str) -> Path | None:
     """Ask where, write the (scrubbed) copy and say so in the status bar."""
-    path = window.case.path
-    out = _save_path(window, title, path.with_name(suggested_name.format(stem=path.stem)))
+    path = parts.case().path
+    out = _save_path(parts.parent, title, path.with_name(suggested_name.format(stem=path.stem)))
     if out is None:
         return None
-    written = _write_copy(window, out, scrub=scrub)
+    written = _write_copy(parts, out, scrub=scrub)
     if written is not None:
-        window.statusBar().showMessage(f"{done} {written}", 8000)
+        parts.say(f"{done} {written}", 8000)
     return written
 
 
-def save_a_copy(window: MainWindow) -> Path | None:
+def save_a_copy(parts: WindowParts) -> Path | None:
     """File > Save a Copy: a consistent, verified copy; this window stays on the case."""
-    if window.case is None:
+    if parts.case() is None:
         return None
-    return _copy_to_chosen_path(window, "Save a copy of the case", "{stem} copy.evb", False,
+    return _copy_to_chosen_path(parts, "Save a copy of the case", "{stem} copy.evb", False,
                                 "Saved a copy as")
 
 
@@ -122,13 +119,14 @@ class ShareDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def share_case(window: MainWindow) -> Path | None:
+def share_case(parts: WindowParts) -> Path | None:
     """File > Share: explain, then write a scrubbed copy."""
-    if window.case is None:
+    case = parts.case()
+    if case is None:
         return None
-    if ShareDialog(window, window.case.sources_without_cards()).exec() != QDialog.DialogCode.Accepted:
+    if ShareDialog(parts.parent, case.sources_without_cards()).exec() != QDialog.DialogCode.Accepted:
         return None
-    return _copy_to_chosen_path(window, "Share a scrubbed copy", "{stem} (shared).evb", True,
+    return _copy_to_chosen_path(parts, "Share a scrubbed copy", "{stem} (shared).evb", True,
                                 "Wrote a scrubbed copy to share:")
 
 
@@ -159,50 +157,58 @@ class ReportDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def check_case(window: MainWindow) -> ReportDialog | None:
+def check_case(parts: WindowParts) -> ReportDialog | None:
     """Tools > Check Case: integrity, hashes, references, shown as the CLI prints them."""
-    from evidence_board.store.checking import check_case as run_check
+    from evidence_board.store.checking import CheckReport, check_case as run_check
 
-    if window.case is None:
+    case = parts.case()
+    if case is None:
         return None
-    try:
-        with busy(window, "Checking the case…"):
-            report = run_check(window.case.path)
-    except (EvidenceBoardError, OSError, sqlite3.Error) as exc:
-        show_refusal(window, "Check not finished", str(exc))
+
+    def check() -> CheckReport:
+        with busy(parts.parent, "Checking the case…"):
+            return run_check(case.path)
+
+    report = parts.run(check, lead="Check not finished")
+    if report is None:
         return None
     headline = ("No problems found." if report.ok else
                 f"{len(report.problems)} problem(s) found. Save a Copy or the backups can help; "
                 "the file itself has not been changed.")
-    dialog = ReportDialog("Check case", headline, report.lines(), window)
+    dialog = ReportDialog("Check case", headline, report.lines(), parts.parent)
     dialog.open()
     return dialog
 
 
-def merge_case(window: MainWindow, path: Path | None = None) -> ReportDialog | None:
+def merge_case(parts: WindowParts, path: Path | None = None) -> ReportDialog | None:
     """File > Merge Case: bring another case in as one undo step and say what came in."""
-    from evidence_board.services.merging import merge_case as run_merge
+    from evidence_board.services import Changes
+    from evidence_board.services.merging import MergeReport, merge_case as run_merge
 
-    if window.case is None or window.service is None or window.read_only:
+    case, service = parts.case(), parts.service()
+    if case is None or service is None or parts.read_only():
         return None
     if path is None:
-        chosen, _ = QFileDialog.getOpenFileName(window, "Merge another case into this one",
-                                                str(window.case.path.parent), f"{CASE_FILTER};;All files (*)")
+        chosen, _ = QFileDialog.getOpenFileName(parts.parent, "Merge another case into this one",
+                                                str(case.path.parent), f"{CASE_FILTER};;All files (*)")
         if not chosen:
             return None
         path = Path(chosen)
-    try:
-        with busy(window, f"Merging {path.name}…"):
-            report, _changes = run_merge(window.service, path)
-    except (EvidenceBoardError, OSError, sqlite3.Error) as exc:
-        show_refusal(window, "Case not merged", str(exc))
+
+    def merge() -> tuple[MergeReport, Changes]:
+        with busy(parts.parent, f"Merging {path.name}…"):
+            return run_merge(service, path)
+
+    merged = parts.run(merge, lead="Case not merged")
+    if merged is None:
         return None
+    report, _changes = merged
     conflicts = len(report.card_conflicts) + len(report.link_conflicts)
     headline = f"Merged {report.source_title or path.name}. Edit > Undo takes the whole merge back."
     if conflicts:
         headline += (f"\n{conflicts} item(s) were changed on both sides: both versions are kept, theirs "
                      "tagged “merge conflict” next to yours.")
-    dialog = ReportDialog("Merge case", headline, report.lines(), window)
+    dialog = ReportDialog("Merge case", headline, report.lines(), parts.parent)
     dialog.open()
     return dialog
 

@@ -33,7 +33,9 @@ from evidence_board.exporters.pdf_layout import PAGE_SIZES, PageLayout
 from evidence_board.exporters.scope import ExportScope, board_scope
 from evidence_board.model import CardKind, count_cards
 from evidence_board.store import CaseFile
+from evidence_board.ui.operation import refusal_text
 from evidence_board.ui.plain_text import plain_label
+from evidence_board.ui.window_parts import WindowParts
 
 SCREEN_DPI = 96.0  # a board unit is 1/96 inch (pictures.SCREEN_DPI)
 
@@ -446,20 +448,20 @@ class ExportDialog(QDialog):
         return f"Exported to {out}" + (f": {written.detail}" if written.detail else "")
 
 
-def show_export_dialog(window) -> ExportDialog | None:  # noqa: ANN001 - MainWindow
+def show_export_dialog(parts: WindowParts) -> ExportDialog | None:
     """File > Export...: the current board, the selection on it if any."""
-    view = window.current_view()
-    if window.case is None or view is None:
+    view, case = parts.current_view(), parts.case()
+    if case is None or view is None:
         return None
     selection = [item.card_id for item in view.board_scene.selected_cards()]
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # reading a board of 10,000 cards takes a second
     try:
-        dialog = ExportDialog(window.case, view.board_scene.board_id, selection, window)
+        dialog = ExportDialog(case, view.board_scene.board_id, selection, parts.parent)
     except (EvidenceBoardError, sqlite3.Error) as exc:
         QApplication.restoreOverrideCursor()
-        window.show_error(str(exc))
+        parts.report(refusal_text(exc))
         return None
     QApplication.restoreOverrideCursor()
     if dialog.exec() == QDialog.DialogCode.Accepted and dialog.summary:
-        window.statusBar().showMessage(dialog.summary, 10000)
+        parts.say(dialog.summary, 10000)
     return dialog

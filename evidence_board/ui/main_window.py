@@ -31,12 +31,12 @@ from evidence_board.ui.case_dialogs import BY_CHOICE, CaseUpkeep, ReadOnlyBanner
 from evidence_board.ui.history_panel import HistoryPanel
 from evidence_board.ui.plain_text import ask_yes_no, inform, menu_text, warn, window_title
 from evidence_board.ui.inspector import Inspector
-from evidence_board.ui.operation import run_change
 from evidence_board.ui.board.minimap import Minimap
 from evidence_board.ui.search_results import run_search, stop_searching
 from evidence_board.ui.side_panel import SidePanel
 from evidence_board.ui.board.framing import show_first_view
-from evidence_board.ui.window_actions import WindowActions
+from evidence_board.ui.window_actions import Panels, WindowActions
+from evidence_board.ui.window_parts import WindowParts
 
 RECENT_LIMIT = 10
 
@@ -103,7 +103,13 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
-        self.actions_ = WindowActions(self)
+        # What the menus and the File/Tools helpers use of this window (ui/window_parts).
+        self.parts = WindowParts(parent=self, case=lambda: self.case, service=lambda: self.service,
+                                 read_only=lambda: self.read_only, current_view=self.current_view,
+                                 views=self.views, report=self.show_error,
+                                 say=lambda message, ms: self.statusBar().showMessage(message, ms))
+        self.actions_ = WindowActions(self, self.parts, self,
+                                      Panels(self.left_dock, self.right_dock, self.history_dock, self.search_box))
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
@@ -384,7 +390,12 @@ class MainWindow(QMainWindow):
                 self.reveal_card(card_id)
 
     def _card_activated(self, card_id: str) -> None:
-        if self.inspector is not None and card_id:
+        if card_id:
+            self.edit_card_title()
+
+    def edit_card_title(self) -> None:
+        """The selected card's title in the inspector, ready to type over (F2, a new card)."""
+        if self.inspector is not None:
             self.right_dock.show()
             self.inspector.title.setFocus()
             self.inspector.title.selectAll()
@@ -456,7 +467,7 @@ class MainWindow(QMainWindow):
 
     def run(self, call: Callable[[], object]) -> object:
         """A window-level edit (boards, undo) on the one path to the services (ui/operation)."""
-        return run_change(self.show_error, call)
+        return self.parts.run(call)
 
     def show_error(self, message: str) -> None:
         """The window's one way of showing a refusal: every panel's ``error``

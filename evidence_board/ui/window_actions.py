@@ -4,17 +4,23 @@ Every action works on the current board view; which ones are enabled
 follows the selection, the undo history and whether the case is read-only.
 Standard keys come from QKeySequence's standard keys, so they match each
 desktop's conventions.
+
+The actions get what they use, not the ``MainWindow``: the window's parts
+(ui/window_parts: case, service, views, the one error display), the
+``QMainWindow`` that carries the menu bar and toolbar, the panels they
+toggle, and the window's own commands (``WindowCommands``) they trigger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLineEdit, QMainWindow, QMenu, QMessageBox, QToolBar
 
 from evidence_board.model import CardKind
 from evidence_board.ui import case_copies
@@ -22,20 +28,45 @@ from evidence_board.ui.board.placing import paste_same_cards
 from evidence_board.ui.export_dialog import show_export_dialog
 from evidence_board.ui.plain_text import menu_text, plain_tooltip
 from evidence_board.ui.shortcuts import show_shortcuts
+from evidence_board.ui.window_parts import WindowParts
 
 if TYPE_CHECKING:
     from evidence_board.ui.board.view import BoardView
-    from evidence_board.ui.main_window import MainWindow
 
 Std = QKeySequence.StandardKey
 
 
+class WindowCommands(Protocol):
+    """The window's own commands its menus trigger (the main window has them)."""
+
+    def new_case(self, path: Path) -> bool: ...
+    def open_case(self, path: Path, read_only: bool = False) -> bool: ...
+    def recent_files(self) -> list[str]: ...
+    def add_card(self, kind: CardKind) -> None: ...
+    def add_photo_from_file(self) -> None: ...
+    def link_selected(self) -> None: ...
+    def add_board(self) -> None: ...
+    def rename_board(self, index: int | None = None) -> None: ...
+    def delete_board(self) -> None: ...
+    def edit_card_title(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Panels:
+    """The docks the View menu shows and hides, and the search box on the toolbar."""
+
+    case: QDockWidget
+    inspector: QDockWidget
+    history: QDockWidget
+    search_box: QLineEdit
+
+
 class WindowActions:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, host: QMainWindow, parts: WindowParts, commands: WindowCommands, panels: Panels) -> None:
+        self.host, self.parts, self.commands, self.panels = host, parts, commands, panels
         self.all: list[QAction] = []
-        bar = window.menuBar()
-        w = window
+        bar = host.menuBar()
+        w = commands
 
         file_menu = bar.addMenu("&File")
         self.new = self._add(file_menu, "&New case…", self.new_case, Std.New)
@@ -44,13 +75,13 @@ class WindowActions:
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
         self.import_ = self._add(file_menu, "&Import files…", self.import_files, "Ctrl+I")
-        self.export = self._add(file_menu, "&Export…", lambda: show_export_dialog(w), "Ctrl+E")
+        self.export = self._add(file_menu, "&Export…", lambda: show_export_dialog(parts), "Ctrl+E")
         file_menu.addSeparator()
-        self.save_copy = self._add(file_menu, "Save a &copy…", lambda: case_copies.save_a_copy(w))
-        self.share = self._add(file_menu, "S&hare…", lambda: case_copies.share_case(w))
-        self.merge = self._add(file_menu, "&Merge case…", lambda: case_copies.merge_case(w))
+        self.save_copy = self._add(file_menu, "Save a &copy…", lambda: case_copies.save_a_copy(parts))
+        self.share = self._add(file_menu, "S&hare…", lambda: case_copies.share_case(parts))
+        self.merge = self._add(file_menu, "&Merge case…", lambda: case_copies.merge_case(parts))
         file_menu.addSeparator()
-        self._add(file_menu, "&Quit", w.close, Std.Quit)
+        self._add(file_menu, "&Quit", host.close, Std.Quit)
 
         edit = bar.addMenu("&Edit")
         self.undo = self._add(edit, "&Undo", self.undo_step, Std.Undo)
@@ -81,9 +112,9 @@ class WindowActions:
         self.snap = self._add(view, "&Snap to grid", self.set_snap)
         self.snap.setCheckable(True)
         view.addSeparator()
-        view.addAction(w.left_dock.toggleViewAction())
-        view.addAction(w.right_dock.toggleViewAction())
-        self.history = w.history_dock.toggleViewAction()
+        view.addAction(panels.case.toggleViewAction())
+        view.addAction(panels.inspector.toggleViewAction())
+        self.history = panels.history.toggleViewAction()
         self.history.setShortcut(QKeySequence("Ctrl+H"))
         view.addAction(self.history)
         self.all.append(self.history)
@@ -121,10 +152,10 @@ class WindowActions:
         self.delete_board = self._add(board, "&Delete board…", w.delete_board)
 
         tools = bar.addMenu("&Tools")
-        self.check = self._add(tools, "&Check case", lambda: case_copies.check_case(w))
+        self.check = self._add(tools, "&Check case", lambda: case_copies.check_case(parts))
 
         help_menu = bar.addMenu("&Help")
-        self._add(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(w, self.all), Std.HelpContents)
+        self._add(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(host, self.all), Std.HelpContents)
         self._add(help_menu, "&About Evidence Board", self.about)
 
         toolbar = QToolBar("Board")
@@ -142,14 +173,14 @@ class WindowActions:
         toolbar.addSeparator()
         toolbar.addAction(self.fit)
         toolbar.addSeparator()
-        toolbar.addWidget(w.search_box)
-        w.addToolBar(toolbar)
+        toolbar.addWidget(panels.search_box)
+        host.addToolBar(toolbar)
         self.rebuild_recent()
         self.update_enabled()  # no case yet: nothing to edit, export, copy or check
 
     def _add(self, menu: QMenu, text: str, slot: Callable[[], object],
              shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.host)
         action.setProperty("plain_name", text.replace("&", "").rstrip(".…"))  # Undo's text changes
         if shortcut is not None:
             action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Std)
@@ -160,16 +191,16 @@ class WindowActions:
         return action
 
     def _view_call(self, call: Callable[[BoardView], object], edits: bool = True) -> None:
-        view = self.window.current_view()
-        if view is None or (edits and self.window.read_only):
+        view = self.parts.current_view()
+        if view is None or (edits and self.parts.read_only()):
             return
         view.run(lambda: call(view))
 
     # -- state ---------------------------------------------------------------------
 
     def update_undo(self) -> None:
-        service = self.window.service
-        writable = service is not None and not self.window.read_only
+        service = self.parts.service()
+        writable = service is not None and not self.parts.read_only()
         can_undo = writable and service.can_undo()
         can_redo = writable and service.can_redo()
         self.undo.setEnabled(can_undo)
@@ -181,8 +212,8 @@ class WindowActions:
             action.setToolTip(plain_tooltip(f"{word} {label}" if label else word))
 
     def update_enabled(self) -> None:
-        view = self.window.current_view()
-        writable = view is not None and not self.window.read_only
+        view = self.parts.current_view()
+        writable = view is not None and not self.parts.read_only()
         selected = view.board_scene.selected_cards() if view is not None else []
         anything = bool(view is not None and view.board_scene.selectedItems())
         for action in (self.add_note, self.add_entity, self.add_group, self.add_photo, self.paste, self.paste_same,
@@ -190,8 +221,8 @@ class WindowActions:
                        self.new_board, self.rename_board, self.delete_board, self.rename):
             action.setEnabled(writable)
         self.remove_overlaps.setEnabled(writable)
-        has_case = self.window.case is not None
-        self.merge.setEnabled(has_case and not self.window.read_only)
+        has_case = self.parts.case() is not None
+        self.merge.setEnabled(has_case and not self.parts.read_only())
         for action in (self.save_copy, self.share, self.check):
             action.setEnabled(has_case)
         self.export.setEnabled(view is not None)
@@ -206,10 +237,10 @@ class WindowActions:
 
     def rebuild_recent(self) -> None:
         self.recent_menu.clear()
-        files = [f for f in self.window.recent_files() if Path(f).exists()]
+        files = [f for f in self.commands.recent_files() if Path(f).exists()]
         for path in files:
             self.recent_menu.addAction(menu_text(Path(path).name),
-                                       lambda p=path: self.window.open_case(Path(p))).setToolTip(plain_tooltip(path))
+                                       lambda p=path: self.commands.open_case(Path(p))).setToolTip(plain_tooltip(path))
         self.recent_menu.setEnabled(bool(files))
 
     # -- slots ---------------------------------------------------------------------
@@ -218,86 +249,85 @@ class WindowActions:
         return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
     def new_case(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "New case", self._folder(), "Case files (*.evb)")
+        path, _ = QFileDialog.getSaveFileName(self.parts.parent, "New case", self._folder(), "Case files (*.evb)")
         if path:
             if not path.endswith(".evb"):
                 path += ".evb"
-            self.window.new_case(Path(path))
+            self.commands.new_case(Path(path))
 
     def open_case(self, read_only: bool = False) -> None:
         title = "Open case read-only" if read_only else "Open case"
-        path, _ = QFileDialog.getOpenFileName(self.window, title, self._folder(), "Case files (*.evb);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.parts.parent, title, self._folder(),
+                                              "Case files (*.evb);;All files (*)")
         if path:
-            self.window.open_case(Path(path), read_only=read_only)
+            self.commands.open_case(Path(path), read_only=read_only)
 
     def import_files(self) -> None:
-        view = self.window.current_view()
-        if view is None or self.window.read_only:
+        view = self.parts.current_view()
+        if view is None or self.parts.read_only():
             return
         try:
             from evidence_board.ui.importing import choose_and_import
         except ImportError:
-            QMessageBox.information(self.window, "Import not available",
+            QMessageBox.information(self.parts.parent, "Import not available",
                                     "Importing PDFs and images is not available in this version yet.")
             return
-        report = choose_and_import(self.window, self.window.service, view.board_scene.board_id,
+        report = choose_and_import(self.parts.parent, self.parts.service(), view.board_scene.board_id,
                                    view.visible_scene_rect().center())
         if report is not None:
             view.show_cards(report.card_ids)
 
     def undo_step(self) -> None:
-        service = self.window.service
+        service = self.parts.service()
         if service is not None and service.can_undo():
-            self.window.run(service.undo)
+            self.parts.run(service.undo)
 
     def redo_step(self) -> None:
-        service = self.window.service
+        service = self.parts.service()
         if service is not None and service.can_redo():
-            self.window.run(service.redo)
+            self.parts.run(service.redo)
 
     def paste_same_cards(self) -> None:
         """Ctrl+Shift+V: the copied cards themselves on this board (board_placing says what happened)."""
-        view = self.window.current_view()
-        if view is not None and not self.window.read_only:
+        view = self.parts.current_view()
+        if view is not None and not self.parts.read_only():
             view.notify(view.run(lambda: paste_same_cards(view.board_scene, view.visible_scene_rect().center())))
 
     def focus_search(self) -> None:
-        self.window.search_box.setFocus()
-        self.window.search_box.selectAll()
+        self.panels.search_box.setFocus()
+        self.panels.search_box.selectAll()
 
     def rename_selection(self) -> None:
         """F2: rename the selected card (in the inspector) or link (in place), else the board."""
-        window, view = self.window, self.window.current_view()
-        if view is None or window.read_only:
+        view = self.parts.current_view()
+        if view is None or self.parts.read_only():
             return
         cards, links = view.board_scene.selected_cards(), view.board_scene.selected_links()
         if len(cards) == 1 and not links:
-            window.right_dock.show()
-            window.inspector.title.setFocus()
-            window.inspector.title.selectAll()
+            self.commands.edit_card_title()
         elif len(links) == 1 and not cards:
             view.edit_link_label(links[0])
         else:
-            window.rename_board()
+            self.commands.rename_board()
 
     def remove_overlaps_on_board(self) -> None:
         """Arrange > Remove overlaps: the selection, or the whole board; one undo step."""
-        view = self.window.current_view()
-        if view is None or self.window.read_only:
+        view = self.parts.current_view()
+        if view is None or self.parts.read_only():
             return
         changes = view.run(view.commands.remove_overlaps)
         if changes is not None:
             moved = len(changes.placements)
-            self.window.statusBar().showMessage(
+            self.parts.say(
                 f"Moved {moved} card{'s' if moved != 1 else ''} apart" if moved else "No cards overlap", 6000)
 
     def set_snap(self) -> None:
-        for view in self.window.views():
+        for view in self.parts.views():
             view.snap_to_grid = self.snap.isChecked()
 
     def about(self) -> None:
         from evidence_board import __version__
 
-        QMessageBox.about(self.window, "About Evidence Board",
+        QMessageBox.about(self.parts.parent, "About Evidence Board",
                           f"Evidence Board {__version__}\n\nAn offline evidence board. Every change is saved "
                           "in the case file as you make it, and can be undone.")

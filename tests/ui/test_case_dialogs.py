@@ -242,7 +242,7 @@ def test_merging_a_hostile_file_is_one_line_and_changes_nothing(window, tmp_path
     bad.write_bytes(_sql_edit(seed.read_bytes(), ["CREATE VIEW v AS SELECT 1"], writable_schema=True))
     boxes = Boxes(monkeypatch)
     before = len(window.case.cards())
-    assert case_copies.merge_case(window, bad) is None
+    assert case_copies.merge_case(window.parts, bad) is None
     assert len(boxes.texts) == 1 and "view" in boxes.texts[0]
     assert len(window.case.cards()) == before and not window.service.can_undo()
 

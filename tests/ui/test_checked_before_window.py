@@ -52,7 +52,7 @@ def test_merging_it_into_the_open_case_copies_nothing(new_window, planted, boxes
     mine = build_seed_case(tmp_path / "mine.evb")
     assert new_window.open_case(mine)
     cards = {c.id for c in new_window.case.cards()}
-    assert case_copies.merge_case(new_window, theirs) is None
+    assert case_copies.merge_case(new_window.parts, theirs) is None
     assert len(boxes) == 1 and "write-ahead log" in boxes[0] and "\n" not in boxes[0]
     assert {c.id for c in new_window.case.cards()} == cards and not new_window.service.can_undo()
     assert folder(theirs) == ["case.evb", "case.evb-wal"]
