@@ -27,7 +27,7 @@ from evidence_board.importers import UnsupportedFile
 from evidence_board.importers.canvas_files import CanvasFile, locate, read_confined
 from evidence_board.importers.files import prepare_data
 from evidence_board.importers.pdf import pdf_date
-from evidence_board.model import DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
+from evidence_board.model import CARD_KINDS, DEFAULT_SIZES, CardKind, Direction, EntityType, Strength
 from evidence_board.services import CaseService, Changes
 
 # The namespaced field our reader understands and other tools ignore. It is
@@ -212,7 +212,7 @@ class _CanvasReader:
         node_type = node.get("type")
         spec: dict[str, Any] = {"colour": parse_colour(node.get("color"))}
         if node_type == "group":
-            spec.update(kind=CardKind.GROUP, title=_text(node.get("label")).strip() or "Group")
+            spec.update(kind=CardKind.GROUP, title=_text(node.get("label")).strip() or CARD_KINDS[CardKind.GROUP].label)
         elif node_type == "file":
             self._file_card(node, extra, spec)
         elif node_type == "link":
@@ -284,9 +284,12 @@ class _CanvasReader:
             spec["attachment_id"] = self.case.source(spec.pop("source_id")).attachment_id
         elif kind is not CardKind.PHOTO:
             spec.pop("attachment_id", None)
-        if kind in (CardKind.QUOTE, CardKind.DOCUMENT) and not spec.get("source_id"):
+        # What the kind cannot do without (its descriptor's needs): a document or quote must
+        # have its source, a photo its source or its own image; else the card comes in as a note.
+        needs = CARD_KINDS[kind].needs
+        if ("source_id",) in needs and not spec.get("source_id"):
             spec["source_id"] = self.source_by_extra(extra)
-        needs_source = kind in (CardKind.QUOTE, CardKind.DOCUMENT, CardKind.PHOTO)
+        needs_source = any("source_id" in one_of for one_of in needs)
         if needs_source and not (spec.get("source_id") or spec.get("attachment_id")):
             self.warnings.append(f"{spec.get('title') or kind.value}: its source is missing, imported as a note")
             kind = CardKind.NOTE
