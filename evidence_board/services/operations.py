@@ -196,6 +196,11 @@ class OperationRunner:
                 writer = self._open_event(label, action)
                 replay(writer, step.rows, forward)
                 event_id = writer.close_event()
+        except sqlite3.OperationalError:
+            # Locked by another program, or the disk failing: nothing changed
+            # under us and nothing was applied; the caller says so as it says
+            # it for every other write (ui/operation.refusal_text).
+            raise
         except (RowConflict, sqlite3.DatabaseError) as exc:
             # The file changed under us (another window or process): refuse
             # rather than apply half a step; the transaction rolled back.

@@ -86,6 +86,7 @@ def test_a_refused_undo_is_one_report_through_the_parts(board, menus):
     with _write_lock_held(board.case.path):
         actions.undo.trigger()
     assert len(reports) == 1 and "locked" in reports[0]
+    assert "changed since" not in reports[0]  # nothing changed: another program holds the lock
     assert board.ids["note"] not in board.scene.cards  # still deleted, as in the file
     actions.undo.trigger()
     assert board.ids["note"] in board.scene.cards and len(reports) == 1
