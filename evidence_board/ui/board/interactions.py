@@ -62,10 +62,10 @@ class MoveDrag(Interaction):
         self.items = self.scene.with_members(self.scene.selected_cards())
         self.origins = {item.card_id: QPointF(item.pos()) for item in self.items}
         self.delta = QPointF()
-        # Links among the moving cards just shift; only those reaching out are recomputed.
+        self._ids = frozenset(self.origins)
+        self._previewing = False
+        self._placed = False  # the items stand away from their origins
         links = {link for item in self.items for link in item.links}
-        self.inner = [l for l in links if l.source.card_id in self.origins and l.target.card_id in self.origins]
-        self.edge = [l for l in links if not (l.source.card_id in self.origins and l.target.card_id in self.origins)]
         # A big drag moves its items with Qt's index off, and turns it on once at the end.
         self.bulk = len(self.items) + len(links) >= BULK_ITEMS
         if self.bulk:
@@ -86,31 +86,43 @@ class MoveDrag(Interaction):
         if delta == self.delta:
             return
         self.delta = delta
-        dx, dy = delta.x(), delta.y()
-        lazy = self.scene.overview_mode  # the overview draws from geometry; items catch up at the end
-        for item in self.items:
-            origin = self.origins[item.card_id]
-            item.move_to(origin.x() + dx, origin.y() + dy, lazy=lazy)
-        self.scene.follow_drag(self.inner, self.edge, delta)
+        if self.scene.overview_mode:
+            if self._placed:  # zoomed out during the drag: the preview starts from the origins
+                self._place_at(0.0, 0.0)
+            self._previewing = True
+            # Far away only the overview's picture moves (see overview_layer); the
+            # items move once, when the service's change comes back.
+            self.scene.overview.preview_drag(self._ids, delta.x(), delta.y())
+            return
+        self._end_preview()
+        self._place_at(delta.x(), delta.y())
+
+    def _end_preview(self) -> None:
+        if self._previewing:
+            self._previewing = False
+            self.scene.overview.preview_drag(frozenset(), 0.0, 0.0)
+
+    def _place_at(self, dx: float, dy: float) -> None:
+        """Every dragged card at its origin plus (dx, dy); their links follow (see following)."""
+        self._placed = bool(dx or dy)
+        with self.scene.follower.batch():
+            for item in self.items:
+                origin = self.origins[item.card_id]
+                item.setPos(origin.x() + dx, origin.y() + dy)
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         try:
             self._release(pos, modifiers)
         finally:
+            self._end_preview()
             self._end_bulk()
 
     def _release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
-        for item in self.items:
-            item.sync_pos()
-        if self.scene.overview_mode:  # the link items waited for the end of the drag
-            for link in self.inner:
-                link.shift(self.delta)
-            for link in self.edge:
-                link.refresh()
         if self.delta.manhattanLength() < 0.5 or not self.items:
             return
-        positions = {item.card_id: item.geometry[:2] for item in self.items}
+        dx, dy = self.delta.x(), self.delta.y()
+        positions = {card_id: (origin.x() + dx, origin.y() + dy) for card_id, origin in self.origins.items()}
         regroup = self._regroup()
         service, board_id = self.scene.service, self.scene.board_id
 
@@ -134,17 +146,16 @@ class MoveDrag(Interaction):
         for item in self.items:
             if item.placement.group_id in moved:
                 continue  # it travels with its group
-            group = self.scene.group_at(item.card_rect().center(), exclude=moved, groups=groups)
+            centre = self.origins[item.card_id] + QPointF(item.geometry[2] / 2, item.geometry[3] / 2) + self.delta
+            group = self.scene.group_at(centre, exclude=moved, groups=groups)
             group_id = group.card_id if group is not None else None
             if group_id != item.placement.group_id:
                 changes.setdefault(group_id, []).append(item.card_id)
         return changes
 
     def cancel(self) -> None:
-        for item in self.items:
-            origin = self.origins[item.card_id]
-            item.move_to(origin.x(), origin.y())
-        self.scene.follow_drag([], self.inner + self.edge, QPointF())
+        self._end_preview()
+        self._place_at(0.0, 0.0)
         self._end_bulk()
 
 
@@ -164,8 +175,7 @@ class ResizeDrag(Interaction):
             grid = self.view.GRID
             width = max(MIN_SIZE, round((self.origin.left() + width) / grid) * grid - self.origin.left())
             height = max(MIN_SIZE, round((self.origin.top() + height) / grid) * grid - self.origin.top())
-        self.item.set_size(width, height)
-        self.scene.refresh_links_of([self.item])
+        self.item.set_size(width, height)  # its links follow (see following)
 
     def release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
@@ -178,7 +188,6 @@ class ResizeDrag(Interaction):
 
     def cancel(self) -> None:
         self.item.set_size(self.origin.width(), self.origin.height())
-        self.scene.refresh_links_of([self.item])
 
 
 class NewLinkDrag(Interaction):

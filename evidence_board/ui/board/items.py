@@ -20,13 +20,20 @@ from evidence_board.render.link_painter import (
     LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats,
     link_shape, link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
 )
+from evidence_board.ui.board.following import LinkFollower
 from evidence_board.ui.board.label_layer import LabelLayer
 from evidence_board.ui.board.link_layer import LinkLayer
 
 _Flag = QGraphicsItem.GraphicsItemFlag
-_CARD_FLAGS = _Flag.ItemIsSelectable
+# ItemSendsGeometryChanges: a move reaches itemChange, which moves the card's links along.
+_CARD_FLAGS = _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges
+# Looked up once: each enum attribute read costs microseconds, and itemChange
+# is called for every change of every item (adding 20,000 links made 40,000).
+_POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 # ItemUsesExtendedStyleOption for option.exposedRect: a long line is only stroked where it shows.
 _LINK_FLAGS = _Flag.ItemIsSelectable | _Flag.ItemUsesExtendedStyleOption
+_LAYER_LINK_FLAGS = _LINK_FLAGS | _Flag.ItemHasNoContents  # the scene's LinkLayer draws it
 _DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
@@ -62,15 +69,18 @@ class CardItem(QGraphicsRectItem):
         self.setRect(self._bounds)
         # Where the card is, as plain floats: links read it thousands of times per
         # load or drag, and asking Qt for pos() each time costs more than the math.
+        # It is a copy of pos() kept by itemChange, never set by anyone else.
         self.geometry = (placement.x, placement.y, placement.width, placement.height)
-        self.setFlags(_CARD_FLAGS)
         # Qt keeps each card's picture at the current zoom: panning and
         # dragging are blits; a zoom step or an update() draws it again.
         self.setCacheMode(_DEVICE_CACHE)
         self.setPos(placement.x, placement.y)
+        self.setFlags(_CARD_FLAGS)  # from now on, every setPos reaches itemChange
         self.setZValue(stacking_z(card, placement))
         # The scene's LabelLayer, told where this card was and is, so labels keep off it.
         self.labels: LabelLayer | None = None
+        # The scene's LinkFollower, told when this card moves, so its links follow.
+        self.follower: LinkFollower | None = None
 
     def _tell_labels(self) -> None:
         if self.labels is not None:
@@ -80,21 +90,15 @@ class CardItem(QGraphicsRectItem):
         """The card's rectangle in scene coordinates (follows a drag live)."""
         return QRectF(*self.geometry)
 
-    def move_to(self, x: float, y: float, lazy: bool = False) -> None:
-        """Move the item (always through here, so ``geometry`` stays true).
-
-        ``lazy`` only records the place (a drag seen from far away, where the
-        overview draws from ``geometry``); ``sync_pos`` then moves the item.
-        """
-        self._tell_labels()
-        self.geometry = (x, y, self.geometry[2], self.geometry[3])
-        self._tell_labels()
-        if not lazy:
-            self.setPos(x, y)
-
-    def sync_pos(self) -> None:
-        if (self.pos().x(), self.pos().y()) != self.geometry[:2]:
-            self.setPos(self.geometry[0], self.geometry[1])
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        # Every change of every card comes through here: the position first.
+        if change == _POSITION_CHANGED:
+            self._tell_labels()
+            self.geometry = (value.x(), value.y(), self.geometry[2], self.geometry[3])
+            self._tell_labels()
+            if self.follower is not None:
+                self.follower.moved(self)
+        return value
 
     def set_card(self, card: Card) -> None:
         self.card = card
@@ -108,7 +112,7 @@ class CardItem(QGraphicsRectItem):
             self.set_size(placement.width, placement.height)
         self.placement = placement
         if self.geometry[:2] != (placement.x, placement.y):
-            self.move_to(placement.x, placement.y)
+            self.setPos(placement.x, placement.y)
         if self.zValue() != stacking_z(self.card, placement):
             self.setZValue(stacking_z(self.card, placement))
 
@@ -119,6 +123,8 @@ class CardItem(QGraphicsRectItem):
         self.setRect(self._bounds)
         self.geometry = (self.geometry[0], self.geometry[1], width, height)
         self._tell_labels()
+        if self.follower is not None:
+            self.follower.moved(self)
 
     # -- handles ----------------------------------------------------------
 
@@ -191,15 +197,17 @@ class LinkItem(QGraphicsRectItem):
         self.lane_offset = lane_offset
         self.geometry = LinkGeometry(QPointF(), QPointF(), False)
         self._ends = (0.0, 0.0, 0.0, 0.0)
-        self._shifted = False
-        self._shifted_with: tuple | None = None  # the cards' geometry and lane the shift matched
+        # The cards' geometry the line was worked out from; pos() (as floats,
+        # ``_offset``) is how far both have slid alike since.
+        self._basis: tuple = ((0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 0.0))
+        self.attached = True  # False once its scene removed it
         self.is_long = False
         self._picture: QPicture | None = None
         self._plan: tuple | None = None  # a long link's pen, line and ends (see _long_plan)
         self._picture_key: tuple = ()
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
-        self._offset = (0.0, 0.0)  # pos() as floats (a drag's shift)
+        self._offset = (0.0, 0.0)  # pos() as floats
         # The scene's LinkLayer draws this link (see link_layer); None: the item paints itself.
         self.layer: LinkLayer | None = None
         # The scene's LabelLayer draws its label (see label_layer); None: the item draws it.
@@ -211,8 +219,8 @@ class LinkItem(QGraphicsRectItem):
         target.links.add(self)
         self.refresh()
 
-
     def detach(self) -> None:
+        self.attached = False
         self.source.links.discard(self)
         self.target.links.discard(self)
         self._mark()
@@ -221,7 +229,8 @@ class LinkItem(QGraphicsRectItem):
 
     def refresh_layer(self) -> None:
         """Draw this link's area again (it was just put on its layers)."""
-        self.setFlag(_Flag.ItemHasNoContents, self.layer is not None)
+        if self.layer is not None:
+            self.setFlags(_LAYER_LINK_FLAGS)
         self._mark()
         if self.is_long:
             self.layer.follow(self)
@@ -264,34 +273,40 @@ class LinkItem(QGraphicsRectItem):
         self.link = link
         self._picture = None
         self._plan = None
-        self.refresh(force=True)
+        self.refresh()
 
-    def refresh(self, force: bool = False) -> None:
-        """Recompute the line from the cards' current rectangles (``force``: the link itself changed).
+    def follow(self) -> None:
+        """Its cards moved (see following): if both slid alike since the line
+        was worked out, move it whole, else work it out again. Moving whole
+        keeps the line's recorded picture and its rect in Qt's index: a new
+        bounding rect is the slow part of moving a link."""
+        (sx, sy, sw, sh), (tx, ty, tw, th) = self.source.geometry, self.target.geometry
+        (bx, by, bw, bh), (cx, cy, cw, ch) = self._basis
+        dx, dy = sx - bx, sy - by
+        if (sw, sh, tw, th) == (bw, bh, cw, ch) and abs(tx - cx - dx) < 1e-6 and abs(ty - cy - dy) < 1e-6:
+            if (dx, dy) != self._offset:
+                self._mark()
+                self._offset = (dx, dy)
+                self.setPos(dx, dy)
+                self._mark()
+                if self.is_long and self.layer is not None:
+                    self.layer.follow(self)
+            return
+        self.refresh()
 
-        ``geometry`` is in item coordinates: at pos (0, 0) unless a drag
-        shifted the whole line (see ``shift``). If the cards now sit exactly
-        where the shift put the line, nothing needs redoing: telling Qt's
-        index about a new bounding rect is the slow part of moving links.
+    def refresh(self) -> None:
+        """Work the line out again from the cards' current rectangles and its lane.
+
+        ``geometry`` is in item coordinates: at pos (0, 0) until the cards
+        slide on together (see ``follow``).
         """
-        if (not force and self._shifted
-                and self._shifted_with == (self.source.geometry, self.target.geometry, self.lane_offset)):
-            return  # the cards are where they were when the drag shifted the line
         new = link_geometry_floats(self.source.geometry, self.target.geometry, self.lane_offset)
         was_long = self.is_long
-        if self._shifted and not force:
-            dx, dy = self.pos().x(), self.pos().y()
-            old = self.geometry
-            if (new.visible == old.visible and abs(old.start.x() + dx - new.start.x()) < 1e-6
-                    and abs(old.start.y() + dy - new.start.y()) < 1e-6
-                    and abs(old.end.x() + dx - new.end.x()) < 1e-6 and abs(old.end.y() + dy - new.end.y()) < 1e-6):
-                return
         self._mark()
-        if self._shifted:
+        self._basis = (self.source.geometry, self.target.geometry)
+        if self._offset != (0.0, 0.0):
             self.setPos(0.0, 0.0)
             self._offset = (0.0, 0.0)
-            self._shifted = False
-            self._shifted_with = None
         self.geometry = new
         self._picture = None
         self._plan = None
@@ -303,22 +318,6 @@ class LinkItem(QGraphicsRectItem):
         self._mark()
         if self.layer is not None and (self.is_long or was_long):
             self.layer.follow(self)
-
-    def shift(self, delta: QPointF) -> None:
-        """Both cards moved by ``delta`` from where the line was computed: move it whole."""
-        self._mark()
-        self._shifted = not delta.isNull()
-        self._shifted_with = (self.source.geometry, self.target.geometry, self.lane_offset)
-        self._offset = (delta.x(), delta.y())
-        self.setPos(delta)
-        self._mark()
-        if self.is_long and self.layer is not None:
-            self.layer.follow(self)
-
-    def slide(self, dx: float, dy: float) -> None:
-        """Both cards slid by (dx, dy) since the line was last placed: move it whole."""
-        if dx or dy:
-            self.shift(QPointF(self._offset[0] + dx, self._offset[1] + dy))
 
     def scene_ends(self) -> tuple[float, float, float, float]:
         """The line's ends in scene coordinates, as floats (x0, y0, x1, y1)."""
@@ -347,11 +346,11 @@ class LinkItem(QGraphicsRectItem):
         return self._shape
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+        if change == _SELECTED_CHANGED:
             self._mark(moved=False)
             if self.labels is not None:
                 self.labels.restyle(self.link_id)
-        return super().itemChange(change, value)
+        return value
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self.layer is not None:

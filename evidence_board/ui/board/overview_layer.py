@@ -5,6 +5,12 @@ Qt to draw ten thousand items costs tens of milliseconds even when each is
 one rectangle, so below ``OVERVIEW_SCALE`` the scene hides its card and link
 layers and this item draws every block and line in a few batched calls.
 The batches are rebuilt only after something changed.
+
+A drag seen from far away moves the dragged blocks in this picture only
+(``preview_drag``): the card items are not on screen then, and moving ten
+thousand of them per mouse move cost half a second a step on
+bench/board_bench.py's board. They move once, when the service's change
+comes back on release.
 """
 
 from __future__ import annotations
@@ -36,6 +42,13 @@ class OverviewItem(QGraphicsItem):
         self._blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
         self._selected: list[QRectF] = []
         self._lines: list[QLineF] = []
+        # A drag in progress: the dragged cards, how far, and what of them moves whole.
+        self._dragged: frozenset[str] = frozenset()
+        self._drag_offset = (0.0, 0.0)
+        self._moving: dict[int, tuple[QColor, list[QRectF]]] = {}  # by colour, groups' frames first
+        self._moving_groups: list[QRectF] = []
+        self._moving_lines: list[QLineF] = []
+        self._stretched: list[tuple[CardItem, CardItem]] = []  # links from a dragged card to a still one
         self._dirty = True
         self.setZValue(10.0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
@@ -54,11 +67,28 @@ class OverviewItem(QGraphicsItem):
             self._bounds = QRectF(bounds)
         self.update()
 
+    def preview_drag(self, card_ids: frozenset[str], dx: float, dy: float) -> None:
+        """Draw these cards (and their links) moved by (dx, dy); an empty set ends the preview."""
+        if card_ids != self._dragged:
+            self._dragged = card_ids
+            self._dirty = True
+        self._drag_offset = (dx, dy)
+        self.update()
+
     def _rebuild(self) -> None:
         self._groups, self._blocks, self._selected, self._lines = [], {}, [], []
+        self._moving, self._moving_groups, self._moving_lines, self._stretched = {}, [], [], []
+        dragged = self._dragged
         palette = self.context.palette
         for item in sorted(self._cards(), key=lambda i: i.placement.z):
             rect = QRectF(*item.geometry)
+            if item.card_id in dragged:
+                if item.is_group:
+                    self._moving_groups.append(rect)
+                    continue
+                colour = palette.selection if item.isSelected() else palette.accent(item.card)
+                self._moving.setdefault(colour.rgba(), (colour, []))[1].append(rect)
+                continue
             if item.is_group:
                 self._groups.append(rect)
                 continue
@@ -74,11 +104,15 @@ class OverviewItem(QGraphicsItem):
         # Centre to centre, from the cards' own geometry: at this scale the
         # difference to border-to-border is below a pixel, and it follows a
         # drag without touching the link items.
-        self._lines = []
         for source, target in self._links():
+            moving = (source.card_id in dragged) + (target.card_id in dragged)
+            if moving == 1:
+                self._stretched.append((source, target))
+                continue
             ax, ay, aw, ah = source.geometry
             bx, by, bw, bh = target.geometry
-            self._lines.append(QLineF(ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2))
+            (self._moving_lines if moving else self._lines).append(
+                QLineF(ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2))
         self._dirty = False
 
     def boundingRect(self) -> QRectF:
@@ -105,3 +139,32 @@ class OverviewItem(QGraphicsItem):
         if self._selected:
             painter.setBrush(palette.selection)
             painter.drawRects(self._selected)
+        if self._dragged:
+            self._paint_drag(painter)
+
+    def _paint_drag(self, painter: QPainter) -> None:
+        palette = self.context.palette
+        dx, dy = self._drag_offset
+        dragged = self._dragged
+        stretched = []
+        for source, target in self._stretched:
+            ax, ay, aw, ah = source.geometry
+            bx, by, bw, bh = target.geometry
+            sx, sy = (dx, dy) if source.card_id in dragged else (0.0, 0.0)
+            tx, ty = (dx, dy) if target.card_id in dragged else (0.0, 0.0)
+            stretched.append(QLineF(ax + aw / 2 + sx, ay + ah / 2 + sy, bx + bw / 2 + tx, by + bh / 2 + ty))
+        painter.setPen(QPen(palette.overview_link, 0))
+        if stretched:
+            painter.drawLines(stretched)
+        painter.translate(dx, dy)
+        if self._moving_lines:
+            painter.drawLines(self._moving_lines)
+        if self._moving_groups:
+            painter.setPen(QPen(palette.group_border, 0))
+            painter.setBrush(palette.group_fill)
+            painter.drawRects(self._moving_groups)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, rects in self._moving.values():
+            painter.setBrush(colour)
+            painter.drawRects(rects)
+        painter.translate(-dx, -dy)

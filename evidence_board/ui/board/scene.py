@@ -21,6 +21,7 @@ from evidence_board.model import Card, Link, Placement
 from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
+from evidence_board.ui.board.following import LinkFollower
 from evidence_board.ui.board.items import CardItem, LinkItem
 from evidence_board.ui.board.label_layer import LabelLayer
 from evidence_board.ui.board.link_layer import LinkLayer
@@ -55,6 +56,8 @@ class BoardScene(QGraphicsScene):
         self.pending_links: dict[str, tuple[Link, float]] = {}  # read, item not made yet
         self.overview_mode = False
         self._bulk_depth = 0
+        # Links follow their cards' moves (see following); far away the overview draws them again.
+        self.follower = LinkFollower(self._cards_moved)
         self.setBackgroundBrush(QColor(context.palette.board))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # An explicit scene rect from the start: asking Qt for an unset one
@@ -156,6 +159,7 @@ class BoardScene(QGraphicsScene):
         item = CardItem(card, placement, self.context)
         self.addItem(item)
         self.cards[card.id] = item
+        item.follower = self.follower
         item.labels = self.label_layer
         item.labels.changed(*item.geometry)
         if item.is_group:
@@ -184,6 +188,7 @@ class BoardScene(QGraphicsScene):
         item = self.cards.pop(card_id, None)
         if item is None:
             return
+        item.follower = None
         for link in list(item.links):
             self._remove_link(link.link_id)
         self.label_layer.changed(*item.geometry)
@@ -229,11 +234,11 @@ class BoardScene(QGraphicsScene):
         if self.pending_links:
             self._drop_pending_removed_by(changes)
             self.flush_pending_links()
-        moved: set[str] = set()
+        with self.follower.batch():  # links follow the moved cards once, at the end
+            self._apply_rows(changes)
+
+    def _apply_rows(self, changes: Changes) -> None:
         need_card: set[str] = set()
-        # How far each card only slid (same size): a link whose two cards slid
-        # alike moves whole instead of being worked out again (undo of a big move).
-        slid: dict[str, tuple[float, float]] = {}
         for row in changes.rows:
             if row.table != "placements" or row.key[0] != self.board_id:
                 continue
@@ -243,17 +248,12 @@ class BoardScene(QGraphicsScene):
                 placement = item.placement
                 for column, value in row.after.items():
                     setattr(placement, column, value)
-                before = item.geometry
                 item.set_placement(placement)
-                after = item.geometry
-                if before[2:] == after[2:]:
-                    slid[card_id] = (after[0] - before[0], after[1] - before[1])
-                moved.add(card_id)
             else:
                 need_card.add(card_id)
         link_ids = set(changes.links)
         if need_card:
-            link_ids |= self._reload_placements(need_card, moved)
+            link_ids |= self._reload_placements(need_card)
         changed_cards = [card_id for card_id in changes.cards if card_id in self.cards]
         if changed_cards:
             current = self.case.cards(changed_cards)
@@ -267,17 +267,7 @@ class BoardScene(QGraphicsScene):
         relinked = self._apply_links(link_ids, created)
         if relinked:
             self._relane(relinked)  # lanes depend on which links join a pair, not on where cards are
-        followers = {link for card_id in moved if card_id in self.cards for link in self.cards[card_id].links}
-        followers -= created  # made just now, where their cards are
         if created:
-            self.overview.invalidate(self.sceneRect())
-        for link in followers - relinked:
-            delta = slid.get(link.source.card_id)
-            if delta is not None and delta == slid.get(link.target.card_id) and not need_card:
-                link.slide(*delta)
-            else:
-                link.refresh()
-        if followers:
             self.overview.invalidate(self.sceneRect())
         if changes.placements or changes.links or changes.cards:
             self._fit_scene_rect()
@@ -287,12 +277,9 @@ class BoardScene(QGraphicsScene):
         """Put these cards (and their links) back where the case file has them:
         after the services refused a gesture's change, the screen must not
         keep what the drag showed."""
-        moved: set[str] = set()
-        link_ids = self._reload_placements(set(card_ids), moved)
-        created: set[LinkItem] = set()
-        self._apply_links(link_ids, created)
-        for link in {link for card_id in moved if card_id in self.cards for link in self.cards[card_id].links}:
-            link.refresh()
+        with self.follower.batch():
+            link_ids = self._reload_placements(set(card_ids))
+            self._apply_links(link_ids, set())
         self.overview.invalidate(self.sceneRect())
         self._fit_scene_rect()
         self.contents_changed.emit()
@@ -309,7 +296,7 @@ class BoardScene(QGraphicsScene):
         if citing:
             self.overview.invalidate(self.sceneRect())
 
-    def _reload_placements(self, card_ids: set[str], moved: set[str]) -> set[str]:
+    def _reload_placements(self, card_ids: set[str]) -> set[str]:
         """Placements that appeared, vanished or changed beyond geometry: read
         them back (in a few queries, however many: an undone delete or a
         redone import brings back thousands). Returns the ids of the links
@@ -325,10 +312,8 @@ class BoardScene(QGraphicsScene):
             elif item is None:
                 self._add_card(found[card_id], placement)
                 appeared.append(card_id)
-                moved.add(card_id)
             else:
                 item.set_placement(placement)
-                moved.add(card_id)
         return {link.id for link in self.case.links_of(appeared)} if appeared else set()
 
     def _apply_links(self, link_ids: Iterable[str], created: set[LinkItem]) -> set[LinkItem]:
@@ -387,32 +372,8 @@ class BoardScene(QGraphicsScene):
             item.refresh()
         self.overview.invalidate(self.sceneRect())
 
-    # -- live geometry during gestures ---------------------------------------
-
-    def refresh_links_of(self, items: Iterable[CardItem]) -> None:
-        """Links follow their cards while a drag moves them (no service call yet)."""
-        seen: set[LinkItem] = set()
-        for item in items:
-            for link in item.links:
-                if link not in seen:
-                    seen.add(link)
-                    link.refresh()
-        if self.overview_mode:
-            self.overview.invalidate(self.sceneRect())
-
-    def follow_drag(self, inner: list[LinkItem], edge: list[LinkItem], delta: QPointF) -> None:
-        """Links follow a drag: those with both ends moving shift whole, the others are redrawn.
-
-        Far away the overview draws links from the cards' geometry, so the
-        link items wait for the end of the drag.
-        """
-        if self.overview_mode:
-            self.overview.invalidate(self.sceneRect())
-            return
-        for link in inner:
-            link.shift(delta)
-        for link in edge:
-            link.refresh()
+    def _cards_moved(self) -> None:
+        """Cards moved and their links followed (see following)."""
         if self.overview_mode:
             self.overview.invalidate(self.sceneRect())
 
@@ -521,6 +482,7 @@ class BoardScene(QGraphicsScene):
         if on == self.overview_mode:
             return
         self.overview_mode = on
+        self.follower.hold(on)  # link items are not on screen far away: they follow when it ends
         self.overview_scene.setSceneRect(self.sceneRect())
         self.overview.invalidate(self.sceneRect())
 

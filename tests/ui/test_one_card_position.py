@@ -1,0 +1,103 @@
+"""A card has one position on screen, its item's, and its links follow it.
+
+Whoever moves a card item (a drag, an undo, a refused change put back)
+only sets its position; the links' ends and the card's recorded geometry
+follow from Qt's itemChange, with no call to remember. Far away the
+overview shows a drag as a picture, and the items move once, as the file
+then says.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtTest import QTest
+
+from evidence_board.render.link_painter import link_geometry_floats
+from evidence_board.ui.board.overview_layer import OVERVIEW_SCALE
+
+
+def _ends_follow(link) -> bool:
+    x0, y0, x1, y1 = link.scene_ends()
+    fresh = link_geometry_floats(link.source.geometry, link.target.geometry, link.lane_offset)
+    return all(abs(a - b) < 1e-6 for a, b in zip((x0, y0, x1, y1), (fresh.start.x(), fresh.start.y(),
+                                                                      fresh.end.x(), fresh.end.y())))
+
+
+def test_setting_a_cards_position_moves_its_geometry_and_links(board):
+    note = board.scene.cards[board.ids["note"]]
+    assert note.links
+    before = {link: link.scene_ends() for link in note.links}
+    note.setPos(note.pos() + QPointF(310, -120))
+    assert note.geometry[:2] == (note.pos().x(), note.pos().y())
+    for link in note.links:
+        assert link.scene_ends() != before[link]
+        assert _ends_follow(link)
+
+
+def test_links_between_two_moved_cards_move_whole_and_still_meet_them(board):
+    scene = board.scene
+    note = scene.cards[board.ids["note"]]
+    link = next(iter(note.links))
+    other = link.target if link.source is note else link.source
+    with scene.follower.batch():
+        for item in (note, other):
+            item.setPos(item.pos() + QPointF(75, 40))
+    assert link.pos().toTuple() == (75.0, 40.0)  # moved whole, not worked out again
+    assert _ends_follow(link)
+    other.setPos(other.pos() + QPointF(0, 200))  # now they no longer slid alike
+    assert link.pos().toTuple() == (0.0, 0.0) and _ends_follow(link)
+
+
+def test_undo_of_a_drag_puts_cards_and_links_back(board, qtbot):
+    note = board.scene.cards[board.ids["note"]]
+    start = note.card_rect().center()
+    origin = note.geometry
+    board.click(start)
+    board.drag(qtbot, start, start + QPointF(200, 120))
+    assert note.geometry[:2] == (origin[0] + 200, origin[1] + 120)
+    assert board.case.placement(board.board_id, note.card_id).x == origin[0] + 200
+    assert all(_ends_follow(link) for link in note.links)
+    board.service.undo()
+    assert note.geometry == origin and (note.pos().x(), note.pos().y()) == origin[:2]
+    assert all(_ends_follow(link) for link in note.links)
+
+
+def _overview_picture(board) -> QImage:
+    view = board.view
+    image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    view.render(painter)
+    painter.end()
+    return image
+
+
+def test_a_drag_seen_from_far_away_moves_the_picture_then_the_file_and_items(board, qtbot):
+    scene, view = board.scene, board.view
+    view.set_scale(OVERVIEW_SCALE * 0.5)
+    view.centerOn(scene.cards_bounds().center())
+    assert scene.overview_mode and view.scene() is scene.overview_scene
+    note = scene.cards[board.ids["note"]]
+    origin = note.geometry
+    start = note.card_rect().center()
+    board.click(start)
+    end = start + QPointF(600, 400)
+    before = _overview_picture(board)
+    # Half way through the drag: the picture shows the card moved, the item waits.
+    viewport = view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, board.point(start))
+    QTest.mouseMove(viewport, board.point(start + QPointF(10, 10)))
+    QTest.mouseMove(viewport, board.point(end))
+    assert note.geometry == origin
+    during = _overview_picture(board)
+    assert during != before  # the dragged block moved in the picture
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, board.point(end))
+    on_file = board.case.placement(board.board_id, note.card_id)
+    moved = (on_file.x - origin[0], on_file.y - origin[1])
+    assert moved[0] > 300 and moved[1] > 200  # the drag, give or take the view's pixels
+    assert note.geometry[:2] == (on_file.x, on_file.y) == (note.pos().x(), note.pos().y())
+    # Close again, every link meets its cards where they now are.
+    view.set_scale(1.0)
+    assert not scene.overview_mode
+    assert all(_ends_follow(link) for link in scene.links.values())
