@@ -19,7 +19,7 @@ second edit half-way through an import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,12 +111,15 @@ def _prepare(parent: QWidget | None, paths: Sequence[Path], extract_images: bool
 def import_files_with_progress(parent: QWidget | None, service: CaseService, paths: Sequence[str | Path],
                                board_id: str | None, pos: QPointF | tuple[float, float] | None = None, *,
                                extract_images: bool = False,
-                               pdf_limits: PdfLimits | None = None) -> ImportReport | None:
+                               pdf_limits: PdfLimits | None = None,
+                               report: Callable[[str], None] | None = None) -> ImportReport | None:
     """Import files onto a board, asking for a PDF's password if it needs one.
 
-    Errors are shown in a message box; returns the report, or None if
-    nothing was imported (refused or cancelled).
+    A refusal goes to ``report`` (the window's one error display), or a
+    message box over ``parent``; returns the report, or None if nothing was
+    imported (refused or cancelled).
     """
+    say_refusal = report or _import_box(parent)
     x, y = (pos.x(), pos.y()) if isinstance(pos, QPointF) else (pos or (0.0, 0.0))
     paths = [Path(p) for p in paths]
     known = {s.sha256 for s in service.case.sources()}
@@ -124,7 +127,7 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
     while True:
         try:
             prepared = _prepare(parent, paths, extract_images, password, known, pdf_limits)
-            report = write_prepared(service, prepared, board_id, x=x, y=y, centred=True)
+            written = write_prepared(service, prepared, board_id, x=x, y=y, centred=True)
         except PasswordRequired as exc:
             password = _ask_password(parent, exc)
             if password is None:
@@ -132,11 +135,16 @@ def import_files_with_progress(parent: QWidget | None, service: CaseService, pat
             continue
         except ImportCancelled:
             return None
-        except REFUSED as exc:  # the write stage too: another program holding the lock is one box
-            warn(parent, "Import", refusal_text(exc))
+        except REFUSED as exc:  # the write stage too: another program holding the lock is one message
+            say_refusal(refusal_text(exc))
             return None
-        _tell(parent, report)
-        return report
+        _tell(parent, written)
+        return written
+
+
+def _import_box(parent: QWidget | None) -> Callable[[str], None]:
+    """Where a refusal goes when the caller names no report: a box titled Import."""
+    return lambda message: warn(parent, "Import", message)
 
 
 def _ask_password(parent: QWidget | None, exc: PasswordRequired) -> str | None:
@@ -154,7 +162,8 @@ def _tell(parent: QWidget | None, report: ImportReport) -> None:
 
 
 def choose_and_import(parent: QWidget | None, service: CaseService, board_id: str | None,
-                      pos: QPointF | tuple[float, float] | None = None) -> WindowImport | None:
+                      pos: QPointF | tuple[float, float] | None = None,
+                      report: Callable[[str], None] | None = None) -> WindowImport | None:
     """File > Import…: pick files (any format of the importer table), optionally extract PDFs' images, import."""
     dialog = QFileDialog(parent, "Import files", "", FILE_FILTER)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
@@ -166,7 +175,8 @@ def choose_and_import(parent: QWidget | None, service: CaseService, board_id: st
         layout.addWidget(extract, layout.rowCount(), 0, 1, layout.columnCount())
     if not dialog.exec():
         return None
-    return import_paths(parent, service, dialog.selectedFiles(), board_id, pos, extract_images=extract.isChecked())
+    return import_paths(parent, service, dialog.selectedFiles(), board_id, pos, extract_images=extract.isChecked(),
+                        report=report)
 
 
 # -- any file the importer table knows: File > Import…, drops, pastes --------------------------
@@ -190,23 +200,24 @@ class WindowImport:
 
 def import_paths(parent: QWidget | None, service: CaseService, paths: Sequence[str | Path], board_id: str | None,
                  pos: QPointF | tuple[float, float] | None = None, *,
-                 extract_images: bool = False) -> WindowImport | None:
+                 extract_images: bool = False, report: Callable[[str], None] | None = None) -> WindowImport | None:
     """Import files the way the importer table says: PDFs and images onto ``board_id`` (reading
     off the UI thread, see :func:`import_files_with_progress`), each JSON Canvas file as a new
-    board, which the window then shows. Refusals are one message each and leave that step
-    undone; returns what was imported, or None if nothing was.
+    board, which the window then shows. Refusals are one message each (to ``report``, the
+    window's error display, else a box) and leave that step undone; returns what was
+    imported, or None if nothing was.
     """
     x, y = (pos.x(), pos.y()) if isinstance(pos, QPointF) else (pos or (0.0, 0.0))
     steps: list[Imported] = []
     for importer, group in split_by_importer(paths):
         if importer is SOURCES:
-            report = import_files_with_progress(parent, service, group, board_id, (x, y),
-                                                extract_images=extract_images)
-            steps += sources_imported(report) if report is not None else []
+            imported = import_files_with_progress(parent, service, group, board_id, (x, y),
+                                                  extract_images=extract_images, report=report)
+            steps += sources_imported(imported) if imported is not None else []
             continue
         request = ImportRequest(board_id=board_id, x=x, y=y, centred=True, extract_images=extract_images)
         for files in ([[path] for path in group] if importer.new_board else [group]):
-            steps += _run_on_ui_thread(parent, service, importer, files, request)
+            steps += _run_on_ui_thread(parent, service, importer, files, request, report or _import_box(parent))
     if not steps:
         return None
     done = WindowImport(steps)
@@ -220,7 +231,7 @@ def import_paths(parent: QWidget | None, service: CaseService, paths: Sequence[s
 
 
 def _run_on_ui_thread(parent: QWidget | None, service: CaseService, importer: Importer, paths: list[Path],
-                      request: ImportRequest) -> list[Imported]:
+                      request: ImportRequest, report: Callable[[str], None]) -> list[Imported]:
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
         return importer.run(service, paths, request)
@@ -228,7 +239,7 @@ def _run_on_ui_thread(parent: QWidget | None, service: CaseService, importer: Im
         failure = refusal_text(exc)
     finally:
         QApplication.restoreOverrideCursor()
-    warn(parent, "Import", failure)  # after the cursor is back: the box waits for the user
+    report(failure)  # after the cursor is back: a box waits for the user
     return []
 
 

@@ -273,7 +273,7 @@ class WindowActions:
                                     "Importing PDFs and images is not available in this version yet.")
             return
         report = choose_and_import(self.parts.parent, self.parts.service(), view.board_scene.board_id,
-                                   view.visible_scene_rect().center())
+                                   view.visible_scene_rect().center(), report=self.parts.report)
         if report is not None:
             view.show_cards(report.card_ids)
 

@@ -142,3 +142,24 @@ def test_paste_refused_adds_no_card(window, errors):
     assert window.service.undo_label == undo_before
     window.actions_.paste.trigger()
     assert len(scene.cards) == count + 1 and len(errors) == 1
+
+
+def test_files_dropped_while_the_file_is_locked_are_one_error_and_no_cards(window, errors, tmp_path, monkeypatch):
+    from tests.importers.samples import report_pdf, write
+    from evidence_board.ui import importing
+
+    boxes: list[str] = []
+    monkeypatch.setattr(importing, "warn", lambda parent, title, text: boxes.append(text))  # the importer's own box
+    view = window.current_view()
+    scene = view.board_scene
+    path = write(tmp_path, "manifest.pdf", report_pdf(title="Port manifest"))
+    count, undo_before = len(scene.cards), window.service.undo_label
+    sources = len(window.case.sources())
+    with _write_lock_held(window.case.path):
+        view.import_files([path], view.visible_scene_rect().center())  # what a drop does
+    _refused_once(errors, window)
+    assert boxes == []  # reported through the window, not a second way
+    assert len(scene.cards) == count and len(window.case.sources()) == sources
+    assert window.service.undo_label == undo_before
+    view.import_files([path], view.visible_scene_rect().center())
+    assert "Port manifest" in {item.card.title for item in scene.cards.values()} and len(errors) == 1

@@ -49,6 +49,9 @@ class BoardCommands:
         self.board_id = scene.board_id
         # Brings new cards into view; the view sets it (see BoardView.show_cards).
         self.reveal: Callable[[list[str]], None] = lambda card_ids: None
+        # Where a refusal that is not raised goes (an import reports each file's);
+        # the view sets it to its error signal. None: the importer's own box.
+        self.report: Callable[[str], None] | None = None
 
     # -- where new cards go ---------------------------------------------------------
 
@@ -304,7 +307,8 @@ class BoardCommands:
         from evidence_board.ui.importing import import_paths  # on first use, as the view does: the importers load late
 
         views = self.scene.views()
-        done = import_paths(views[0] if views else None, self.service, paths, self.board_id, centre)
+        done = import_paths(views[0] if views else None, self.service, paths, self.board_id, centre,
+                            report=self.report)
         if done is not None and done.card_ids:
             self.reveal(done.card_ids)
 

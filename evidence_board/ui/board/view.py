@@ -43,6 +43,7 @@ class BoardView(QGraphicsView):
         self.board_scene = scene
         self.commands = BoardCommands(scene)
         self.commands.reveal = self.show_cards  # new cards are brought into view
+        self.commands.report = self.report_error  # a refused import of pasted files
         self.snap_to_grid = False
         self.read_only = False
         self._gesture: Interaction | None = None
@@ -434,7 +435,8 @@ class BoardView(QGraphicsView):
                                     "the files were not added.")
             return
         # Through the importer table: PDFs and images land here, a .canvas file becomes a new board.
-        done = import_paths(self, self.board_scene.service, paths, self.board_scene.board_id, pos)
+        done = import_paths(self, self.board_scene.service, paths, self.board_scene.board_id, pos,
+                            report=self.report_error)
         if done is not None and done.card_ids:
             self.show_cards(done.card_ids)
 
