@@ -5,9 +5,8 @@ PNG: board units become pixels at ``scale`` (or at ``dpi``, a board unit being
 the export stops with a message saying which scale would fit. Without a scale
 or DPI, scale 1 is used, or less when that would pass 40 megapixels.
 
-SVG: one SVG pixel per board unit, text as ``<text>`` and links as paths
-(QtSvg's QSvgGenerator, part of PySide6-Essentials), each image once
-(``svg_images``).
+SVG: one SVG pixel per board unit, text as ``<text>``, links as lines, each
+image once; written by ``svg_painter`` from the same painter calls.
 """
 
 from __future__ import annotations
@@ -17,9 +16,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 
 from evidence_board.errors import InvalidInput
 from evidence_board.exporters.files import atomic_write
@@ -27,8 +25,7 @@ from evidence_board.exporters.painting import (
     FULL_DETAIL, ExportRenderContext, image_edge_for, missing_characters_warning,
 )
 from evidence_board.exporters.scope import ExportScope
-from evidence_board.exporters.svg_images import SvgImagePainter, embed_images
-from evidence_board.exporters.xml_text import make_file_xml_safe
+from evidence_board.exporters.svg_painter import SvgPainter
 from evidence_board.render.board_painter import paint_board
 
 MAX_PIXELS = 100_000_000  # 400 MB of image memory
@@ -118,27 +115,18 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
     path = Path(path)
     source = _source(scope)
     width, height = math.ceil(source.width()), math.ceil(source.height())
-    # Two pixels per board unit (sharp on a high-DPI screen); each image is embedded once (svg_images).
+    # Two pixels per board unit (sharp on a high-DPI screen); each image is embedded once (svg_painter).
     context = ExportRenderContext(scope.case, image_edge_for(scope, 2.0, dpi=72))
 
+    painter = SvgPainter(width, height, SCREEN_DPI, f"{scope.case.title}: {scope.board.name}",
+                         "Exported by Evidence Board")
+    paint_board(painter, scope.visible_contents(), source, context,  # type: ignore[arg-type]  (QPainter's calls)
+                target_rect=QRectF(0, 0, width, height), detail=FULL_DETAIL,
+                numbers=scope.numbers if numbers else None)
+    data = painter.svg()
+
     def write(tmp: Path) -> None:
-        generator = QSvgGenerator()
-        generator.setFileName(str(tmp))
-        generator.setSize(QSize(width, height))
-        generator.setViewBox(QRectF(0, 0, width, height))
-        generator.setResolution(round(SCREEN_DPI))
-        generator.setTitle(f"{scope.case.title}: {scope.board.name}")
-        generator.setDescription("Exported by Evidence Board")
-        painter = SvgImagePainter()
-        if not painter.begin(generator):
-            raise OSError(f"could not write the SVG {path}")
-        try:
-            paint_board(painter, scope.visible_contents(), source, context, target_rect=QRectF(0, 0, width, height),
-                        detail=FULL_DETAIL, numbers=scope.numbers if numbers else None)
-        finally:
-            painter.end()
-        embed_images(tmp, painter)
-        make_file_xml_safe(tmp)  # QSvgGenerator writes control characters as they are
+        tmp.write_bytes(data)
 
     atomic_write(path, write)
     return PictureResult(path, width, height, 1.0, warnings=_warnings(scope))
