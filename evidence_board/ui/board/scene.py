@@ -476,13 +476,13 @@ class BoardScene(QGraphicsScene):
         """Far away, a view shows ``overview_scene``: one item drawing every block and line.
 
         Asking Qt to paint ten thousand items costs tens of milliseconds even
-        when each is one rectangle. The items stay in this scene, selectable
+        when each is one rectangle: a fit-all frame of bench/board_bench.py's
+        10,000-card board took 57 ms from this scene, 1.5 ms from that one. The items stay in this scene, selectable
         and indexed; the view's gestures find them through card_at/cards_in.
         """
         if on == self.overview_mode:
             return
         self.overview_mode = on
-        self.follower.hold(on)  # link items are not on screen far away: they follow when it ends
         self.overview_scene.setSceneRect(self.sceneRect())
         self.overview.invalidate(self.sceneRect())
 
