@@ -14,23 +14,16 @@ from typing import Any
 from evidence_board.model import (
     Board, Card, CardKind, Direction, EntityType, Link, Placement, Source, Strength,
 )
+from evidence_board.store.tables import recorded_columns
 
-CARD_COLUMNS = (  # in the order of Card's fields (the row number, seq, is the store's own)
-    "id", "kind", "title", "text", "colour", "tags", "reliability", "credibility",
-    "source_id", "page", "regions", "entity_type", "attributes", "date_start", "date_end",
-    "attachment_id", "created_at", "created_by", "modified_at", "modified_by",
-)
-LINK_COLUMNS = (
-    "id", "from_card", "to_card", "label", "direction", "strength", "colour",
-    "created_at", "created_by", "modified_at", "modified_by",
-)
-PLACEMENT_COLUMNS = ("board_id", "card_id", "x", "y", "width", "height", "z", "group_id")
-BOARD_COLUMNS = ("id", "name", "sort_order", "created_at", "created_by")
-SOURCE_COLUMNS = (
-    "id", "sha256", "size", "media_type", "file_name", "attachment_id", "title", "author",
-    "created", "modified", "page_count", "metadata", "reliability", "thumbnail_id",
-    "imported_at", "imported_by",
-)
+# In the tables' order (store/tables.py), which is the order of the records'
+# fields: the readers below build records positionally (a test holds the two
+# orders together). A card's row number, seq, is the store's own.
+CARD_COLUMNS = recorded_columns("cards")
+LINK_COLUMNS = recorded_columns("links")
+PLACEMENT_COLUMNS = recorded_columns("placements")
+BOARD_COLUMNS = recorded_columns("boards")
+SOURCE_COLUMNS = recorded_columns("sources")
 
 
 # Enum lookups by value: a plain dict is several times faster than Enum(value),

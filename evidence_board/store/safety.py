@@ -30,7 +30,6 @@ checks before, in ``store/verified.py``.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sqlite3
 import stat
@@ -39,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evidence_board.errors import CaseFileError, CaseFileMissing, NotACaseFile
-from evidence_board.store import app_files, schema, sidecars, value_checks
+from evidence_board.store import app_files, schema, sidecars, tables, value_checks
 from evidence_board.store.sidecars import SIDECARS, hot_journal, roll_back_hot_journal  # noqa: F401
 from evidence_board.store.verified import fingerprint, remember_verified, was_verified  # noqa: F401
 from evidence_board.store.verified import store_path as _verified_store  # noqa: F401 - bench/fuzz_bench.py
@@ -260,41 +259,14 @@ def directory_writable(path: Path) -> bool:
 
 # -- the schema ---------------------------------------------------------
 
-SchemaObjects = dict[tuple[str, str], tuple[str, str | None]]  # (type, name) -> (table, sql)
+SchemaObjects = tables.SchemaObjects
 # Tables SQLite itself makes when someone runs ANALYZE: statistics, no code.
 ALLOWED_EXTRA = {("table", "sqlite_stat1"), ("table", "sqlite_stat4")}
 
 
-@functools.lru_cache(maxsize=8)
-def _expected(version: int, migrations: tuple) -> tuple[SchemaObjects, dict[str, list[tuple]]]:
-    mem = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        mem.execute("BEGIN")
-        for number, _name, migrate in migrations:
-            if number <= version:
-                migrate(mem)
-        mem.execute("COMMIT")
-        objects = {(t, n): (tbl, sql) for t, n, tbl, sql in
-                   mem.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
-        columns = {
-            name: mem.execute(f"PRAGMA table_info('{name}')").fetchall()
-            for (kind, name), (_tbl, sql) in objects.items()
-            if kind == "table" and sql and not sql.upper().startswith("CREATE VIRTUAL")
-            and not _is_fts_shadow(name, objects)
-        }
-        return objects, columns
-    finally:
-        mem.close()
-
-
 def expected_schema(version: int) -> SchemaObjects:
-    """What our migrations create for ``version``, built in an in-memory database."""
-    return _expected(version, tuple(schema.MIGRATIONS))[0]
-
-
-def _is_fts_shadow(name: str, objects: SchemaObjects) -> bool:
-    return any(name.startswith(fts + "_") for (kind, fts), (_t, sql) in objects.items()
-               if kind == "table" and sql and "USING FTS5" in sql.upper())
+    """What our migrations create for ``version`` (store/tables.py)."""
+    return tables.expected(version, tuple(schema.MIGRATIONS))[0]
 
 
 def schema_problems(conn: sqlite3.Connection, version: int) -> list[str]:
@@ -327,8 +299,8 @@ def schema_problems(conn: sqlite3.Connection, version: int) -> list[str]:
 
 def value_problems(conn: sqlite3.Connection, version: int, limit: int = 20) -> list[str]:
     """Rows whose values our readers could not turn into records safely."""
-    objects, tables = _expected(version, tuple(schema.MIGRATIONS))
-    return value_checks.value_problems(conn, version, objects, tables, limit)
+    objects, columns = tables.expected(version, tuple(schema.MIGRATIONS))
+    return value_checks.value_problems(conn, version, objects, columns, limit)
 
 
 # -- all together -------------------------------------------------------

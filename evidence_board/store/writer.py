@@ -16,34 +16,14 @@ import operator
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from evidence_board.model.search_text import index_text
 from evidence_board.store.search import FTS_INDEXES, as_text
+from evidence_board.store.tables import TABLE_KEYS, null_by_default, real_columns
 
-# Primary key columns of every table a service may change.
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "case_info": ("key",),
-    "boards": ("id",),
-    "sources": ("id",),
-    "source_pages": ("source_id", "page"),
-    "cards": ("id",),
-    "links": ("id",),
-    "placements": ("board_id", "card_id"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _Columns:
-    """What the bulk paths need to know of a table's columns."""
-
-    null_by_default: frozenset[str]  # NULL when an INSERT leaves them out
-    real: frozenset[str]  # declared REAL
-
-
-# Per table, read from the schema once: every open case has the same, checked at opening.
-_COLUMNS: dict[str, _Columns] = {}
-
+__all__ = ["FTS_INDEXES", "TABLE_KEYS", "RowChange", "RowConflict", "RowWriter", "audit_image", "row_differs"]
 
 class RowConflict(Exception):
     """A recorded change no longer fits the row (it was changed elsewhere since)."""
@@ -94,14 +74,6 @@ _CARDS_OF_ROW: dict[str, Callable[[dict[str, Any]], tuple[Any, Any]]] = {
 }
 
 
-def _exact_json(column: str) -> str:
-    """SQL for a REAL column's value inside json_object, to the last bit:
-    json_object writes 15 significant digits, so a card dragged to
-    1234.5678901234567 was audited at 1234.56789012346. Seventeen digits
-    always read back as the same double."""
-    return f"CASE WHEN {column} IS NULL THEN NULL ELSE json(printf('%!.17g', {column})) END"
-
-
 def row_differs(current: dict[str, Any], expected: dict[str, Any]) -> bool:
     """Whether a row no longer holds the values a recorded change left in it."""
     # The loop in C (map and any): an undo of an import compares 500,000 values.
@@ -118,16 +90,56 @@ def _insert_sql(table: str, names: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
-# Row images in column order; one shared encoder (an undo can file tens of thousands).
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Row images in column order, by one encoder made once: JSONEncoder.encode
+# builds its C encoder anew on every call, a quarter of the cost of a small
+# row, and a bulk insert or an undo files tens of thousands. Python's float
+# repr reads back as the same double, to the bit.
+if c_make_encoder is not None:
+    _encode_chunks = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",",
+                                    False, False, True)
 
-# SQL for the audit columns of a bulk insert: row key and the cards it is about.
-_AUDIT_KEY_SQL = {
-    table: " || '/' || ".join(keys) for table, keys in TABLE_KEYS.items()
-}
-_AUDIT_CARDS_SQL = {
-    "cards": "id, NULL", "placements": "card_id, NULL", "links": "from_card, to_card",
-}
+    def _encode(value: dict[str, Any]) -> str:
+        return "".join(_encode_chunks(value, 0))
+else:  # a Python without the json module's C part
+    _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+# The REAL columns of each table the writer records, where it has any, and
+# a getter of their values from a whole row.
+_REAL = {table: (real, operator.itemgetter(*sorted(real)))
+         for table in TABLE_KEYS if (real := real_columns(table))}
+_FLOAT = {float}
+
+
+def audit_image(table: str, row: dict[str, Any]) -> str:
+    """A row image (a whole row, or an update's changed columns) as the audit
+    trail stores it: JSON of the values as the file holds them.
+
+    The one encoder of every write path. Until issue 13 a bulk insert had
+    its images made by SQLite's json_object from the stored row, and the
+    two disagreed: an int in a REAL column (0 against 0.0), -0.0 (stored as
+    0.0), and printf('%!.17g') rounding the largest doubles to a neighbour.
+    Now a REAL column's value is written as what SQLite keeps of it: a
+    number as a double (an int or a bool becomes one), and -0.0 as 0.0,
+    since SQLite writes a whole double as an integer, which has no negative
+    zero. (NaN, stored as NULL, never gets in: every REAL column is NOT NULL.)
+    """
+    real = _REAL.get(table)
+    if real is not None:
+        columns, values_of = real
+        try:
+            values = values_of(row)
+        except KeyError:  # an update's image: only the columns that changed
+            values = [row[c] for c in columns if c in row]
+        # The check in C (a set of types, a search for zero): a placement's
+        # image costs 2.4 microseconds instead of 1.9.
+        if set(map(type, values)) - _FLOAT or 0.0 in values:
+            row = {k: float(v) + 0.0 if k in columns and isinstance(v, (int, float)) else v  # -0.0 + 0.0 is 0.0
+                   for k, v in row.items()}
+    return _encode(row)
+
+
+_AUDIT_INSERT = ("INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
 class RowWriter:
@@ -165,16 +177,13 @@ class RowWriter:
         pending, self._filed = self.changes[self._filed:], len(self.changes)
         if self.event_id is None or not pending:
             return
-        self.conn.executemany(
-            "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (self.event_id, r.table, "/".join(str(k) for k in r.key), r.card_ids[0], r.card_ids[1],
-                 _AUDIT_JSON(r.before) if r.before is not None else None,
-                 _AUDIT_JSON(r.after) if r.after is not None else None)
-                for r in pending
-            ],
-        )
+        event_id, image = self.event_id, audit_image
+        self.conn.executemany(_AUDIT_INSERT, [
+            (event_id, r.table, "/".join(map(str, r.key)), *r.card_ids,
+             None if r.before is None else image(r.table, r.before),
+             None if r.after is None else image(r.table, r.after))
+            for r in pending
+        ])
 
     def fetch(self, table: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
         cols = TABLE_KEYS[table]
@@ -198,24 +207,25 @@ class RowWriter:
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert rows that all have the same columns, in one statement.
 
-        The bulk path of imports and large pastes: one executemany, and the
-        full-text entries added from the new rows by one INSERT ... SELECT.
+        The bulk path of imports and large pastes: one executemany for the
+        rows, one for their full-text entries and one (write_audit's, the
+        encoder of every write) for their audit images.
         """
         if not rows:
             return
         names = tuple(rows[0])
-        # New rows of a rowid table get rowids above the current largest, so
-        # "rowid > last" finds exactly the rows this call inserted.
-        last = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        fts = FTS_INDEXES.get(table)
+        if fts is not None:
+            # New rows of a rowid table get rowids above the current largest,
+            # so "rowid > last" finds exactly the rows this call inserted.
+            last = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
         # sqlite3 binds None only after looking for an adapter (two failed
         # attribute lookups, each raising an exception inside), and a new
         # card has eight empty columns: a column that is None in every row
         # is left out of the INSERT instead, to take its default, NULL.
-        columns = self._columns(table)
-        bound = tuple(n for n in names
-                      if n not in columns.null_by_default or any(row[n] is not None for row in rows))
+        nullable = null_by_default(table)
+        bound = tuple(n for n in names if n not in nullable or any(row[n] is not None for row in rows))
         self.conn.executemany(_insert_sql(table, bound), list(map(operator.itemgetter(*bound), rows)))
-        fts = FTS_INDEXES.get(table)
         if fts is not None:
             name, _, cols = fts
             written = self.conn.execute(f"SELECT rowid, {', '.join(cols)} FROM {table} WHERE rowid > ? ORDER BY rowid",
@@ -224,37 +234,14 @@ class RowWriter:
                 f"INSERT INTO {name}(rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})",
                 [(r[0], *(index_text(as_text(v)) for v in r[1:])) for r in written],
             )
-        if self.event_id is not None:
-            # The audit images of thousands of new rows, made by SQLite's
-            # json_object: a third of the time of encoding them in Python.
-            # Earlier changes are filed first, so the trail keeps their order.
-            self.write_audit()
-            image = ", ".join(f"'{n}', {_exact_json(n) if n in columns.real else n}" for n in names)
-            self.conn.execute(
-                "INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
-                f"SELECT ?, '{table}', {_AUDIT_KEY_SQL[table]}, {_AUDIT_CARDS_SQL.get(table, 'NULL, NULL')}, "
-                f"NULL, json_object({image}) FROM {table} WHERE rowid > ? ORDER BY rowid",
-                (self.event_id, last),
-            )
         key_of, cards_of = _row_key(table), _CARDS_OF_ROW.get(table)
         no_cards = (None, None)
+        # All rows have the same columns: if the first has no local row number, none has.
+        images = [_recorded(table, row) for row in rows] if fts is not None and fts[1] in names else rows
         self.changes.extend(
-            RowChange(table, key_of(row), None, _recorded(table, row), cards_of(row) if cards_of else no_cards)
-            for row in rows
+            RowChange(table, key_of(row), None, row, cards_of(row) if cards_of else no_cards) for row in images
         )
-        if self.event_id is not None:
-            self._filed = len(self.changes)  # filed above
-
-    def _columns(self, table: str) -> _Columns:
-        found = _COLUMNS.get(table)
-        if found is None:
-            info = list(self.conn.execute(f"PRAGMA table_info('{table}')"))
-            found = _COLUMNS[table] = _Columns(
-                frozenset(name for _cid, name, _type, notnull, default, pk in info
-                          if not notnull and default is None and not pk),
-                frozenset(name for _cid, name, kind, *_rest in info if kind.upper() == "REAL"),
-            )
-        return found
+        self.write_audit()  # at once, as the rows went in: the trail keeps the order of changes
 
     def update(self, table: str, key: tuple[Any, ...], values: dict[str, Any]) -> RowChange | None:
         """Set columns of one row; returns None when nothing actually changed."""
