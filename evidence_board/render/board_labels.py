@@ -51,6 +51,7 @@ class ContentsLabelSource:
         self.contents = contents
         self.context = context
         self.geometries: dict[str, LinkGeometry] = {}
+        self._landings: dict[str, tuple[float, float, float, float]] = {}  # labelled links' landing parts
         self._solids: dict[tuple[int, int], list[Rect]] = {}
         self._arrows: dict[tuple[int, int], list[Rect]] = {}
         self._lines: dict[tuple[int, int], set[str]] = {}
@@ -73,6 +74,7 @@ class ContentsLabelSource:
                 _add(self._arrows, box)
             if link.label:
                 ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
+                self._landings[link_id] = landing(ends)
                 for cell in _cells_of(reach_of(ends)):
                     self._lines.setdefault(cell, set()).add(link_id)
 
@@ -80,15 +82,18 @@ class ContentsLabelSource:
         solids: dict[Rect, None] = {}
         arrows: dict[Rect, None] = {}
         labels: set[str] = set()
+        seen: set[str] = set()  # a line in several of the cells is tested once
         near = (rect[0] - REACH, rect[1] - REACH, rect[2] + 2 * REACH, rect[3] + 2 * REACH)
+        landings = self._landings
         for cell in _cells_of(rect):
             solids.update(dict.fromkeys(self._solids.get(cell, ())))
             arrows.update(dict.fromkeys(self._arrows.get(cell, ())))
-            for link_id in self._lines.get(cell, ()):
-                if link_id not in labels:
-                    g = self.geometries[link_id]
-                    if segment_meets(landing((g.start.x(), g.start.y(), g.end.x(), g.end.y())), near):
+            lines = self._lines.get(cell)
+            if lines:
+                for link_id in lines - seen:
+                    if segment_meets(landings[link_id], near):
                         labels.add(link_id)
+                seen |= lines
         return list(solids), list(arrows), sorted(labels)
 
     def request(self, link_id: str) -> LabelRequest | None:

@@ -175,3 +175,42 @@ def slides(half: float) -> Iterable[float]:
             return
         yield d
         yield -d
+
+
+def crosses(x0: float, y0: float, dx: float, dy: float, left: float, top: float, right: float,
+            bottom: float) -> bool:
+    """``segment_meets`` written out for the segment from (x0, y0) by (dx, dy): the same
+    Liang-Barsky steps and arithmetic, so the same answer, without the tuples."""
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            if t > t0:
+                t0 = t
+        elif t < t1:
+            t1 = t
+        if t0 > t1:
+            return False
+    return True
+
+
+def leaves(ends: Ends, bx: float, by: float, dx: float, dy: float, hw: float, hh: float, nx: float,
+            ny: float) -> float:
+    """How far out along (dx, dy) from (bx, by) a plate centred there (half sizes hw, hh, the
+    clearance in) still meets the segment ``ends`` (unit normal (nx, ny)), for a plate that
+    meets it now: the least distance at which one of the separating-axis tests turns."""
+    x0, y0, x1, y1 = ends
+    dist = nx * (bx - x0) + ny * (by - y0)
+    along = nx * dx + ny * dy
+    room = abs(nx) * hw + abs(ny) * hh
+    leave = math.inf
+    for start, rate in ((max(x0, x1) + hw - bx, -dx), (bx + hw - min(x0, x1), dx),
+                        (max(y0, y1) + hh - by, -dy), (by + hh - min(y0, y1), dy),
+                        (room - dist, -along), (room + dist, along)):
+        if rate < -1e-12:
+            leave = min(leave, start / -rate)
+    return leave

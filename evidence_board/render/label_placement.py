@@ -32,8 +32,8 @@ from typing import Protocol
 
 from evidence_board.render.label_geometry import (  # noqa: F401 - the names others import from here
     ANCHOR_SPAN, CELL, DIAGONAL, GAP, LEADER_STEPS, PLATE_HEIGHT, PLATE_MAX_WIDTH, REACH, SLIDE_SPAN, Ends,
-    LabelRequest, LabelSpot, Rect, anchors, arrow_boxes, cells, clearing_step, landing, meets, reach_of,
-    segment_meets, slides,
+    LabelRequest, LabelSpot, Rect, anchors, arrow_boxes, cells, clearing_step, crosses, landing, leaves, meets,
+    reach_of, segment_meets, slides,
 )
 
 ROOMY = 150.0  # more room along its line than this, and a label is no more cramped than another
@@ -296,22 +296,20 @@ class LabelPlacer:
         starts = [(d, ax, ay) for d, ax, ay in starts if not self._inside_solid(ax, ay)]
         # Each ray (anchor, direction, shift) walks out step by step, jumping past
         # whatever blocked it; the spot taken is the first in (step, anchor,
-        # direction, shift) order, as if every candidate were tried in turn.
-        best: tuple | None = None
-        for a_index, (_d, ax, ay) in enumerate(starts):
-            for d_index, (dx, dy) in enumerate(directions):
+        # direction, shift) order, as if every candidate were tried in turn. The
+        # rays advance together, step by step in that order, so the first free
+        # spot met is the one taken and no ray looks further out than it.
+        rays = []
+        for _d, ax, ay in starts:
+            for dx, dy in directions:
                 extent = abs(dx) * w / 2 + abs(dy) * h / 2
                 # Straight up, down or across: centred on the leader, or run off to either side.
                 side = (w / 2 - 8 if abs(dy) > 0.9 else h / 2 - 4 if abs(dx) > 0.9 else 0.0)
-                for s_index, shift in enumerate((0.0, side, -side) if side > 0 else (0.0,)):
-                    found = self._walk(request, ax, ay, dx, dy, -dy * shift, dx * shift, extent,
-                                       best[0] if best is not None else len(LEADER_STEPS))
-                    if found is not None:
-                        order = (found[0], a_index, d_index, s_index)
-                        if best is None or order < best[:4]:
-                            best = (*order, found[1])
+                for shift in ((0.0, side, -side) if side > 0 else (0.0,)):
+                    rays.append((ax, ay, dx, dy, -dy * shift, dx * shift, extent))
+        best = self._walk(request, rays)
         if best is not None:
-            return best[4]
+            return best
         # Nowhere free: on the line where it meets no other plate or arrowhead, drawn
         # above the cards (readable, if over a card); at worst its middle.
         for d in slides(min(length / 2, SLIDE_SPAN)):
@@ -320,32 +318,61 @@ class LabelPlacer:
                 return LabelSpot(*rect, free=False)
         return LabelSpot(mx - w / 2, my - h / 2, w, h, free=False)
 
-    def _walk(self, request: LabelRequest, ax: float, ay: float, dx: float, dy: float, sx: float, sy: float,
-              extent: float, before: int) -> tuple[int, LabelSpot] | None:
-        """The first step (index into LEADER_STEPS, below ``before``) at which a plate beside the
-        line, out from (ax, ay) along (dx, dy) and shifted by (sx, sy), is free, and its spot."""
+    def _walk(self, request: LabelRequest, rays: list[tuple[float, ...]]) -> LabelSpot | None:
+        """The first free spot for a plate beside the line, in (step, ray) order: each ray
+        (ax, ay, dx, dy, sx, sy, extent) goes out from (ax, ay) along (dx, dy), shifted by
+        (sx, sy), through LEADER_STEPS, and jumps past what blocks it."""
         w, h = request.width, PLATE_HEIGHT
-        index = 0
-        while index < before:
-            step = LEADER_STEPS[index]
-            cx, cy = ax + dx * (step + extent) + sx, ay + dy * (step + extent) + sy
-            rect = (cx - w / 2, cy - h / 2, w, h)
-            if segment_meets(request.ends, rect, GAP):
-                index += 1
+        own = request.link_id
+        # The plate's own line, for the segment test written out (``crosses``), and
+        # its unit normal: a plate clearly off the infinite line needs no test.
+        lx0, ly0, lx1, ly1 = request.ends
+        ldx, ldy = lx1 - lx0, ly1 - ly0
+        length = math.hypot(ldx, ldy)
+        nx, ny = (-ldy / length, ldx / length) if length > 1e-6 else (0.0, 0.0)
+        reach = abs(nx) * (w / 2 + GAP) + abs(ny) * (h / 2 + GAP) + 1e-6
+        steps = len(LEADER_STEPS)
+        # The rays due at each step, in ray order (a ray blocked at one step is due again
+        # at the first step clear of what blocked it).
+        due: list[list[int]] = [[] for _ in range(steps)]
+        due[0] = list(range(len(rays)))
+        for index in range(steps):
+            waiting = due[index]
+            if not waiting:
                 continue
-            blocker = self._blocker(rect, request.link_id)
-            if blocker is None:
-                leader = (ax, ay, min(max(ax, rect[0]), rect[0] + w), min(max(ay, rect[1]), rect[1] + h))
-                if not self._leader_blocked(leader, request.link_id):
-                    return index, LabelSpot(*rect, leader=leader)
-                index += 1
-            elif blocker is _OUTSIDE:
-                return None  # further out is further outside the limits
-            elif blocker is _CROSSED:
-                index += 1
-            else:
-                clear = clearing_step(blocker, ax + sx, ay + sy, dx, dy, w / 2, h / 2, extent)
-                index = max(index + 1, bisect.bisect_left(LEADER_STEPS, clear - 1e-9))
+            waiting.sort()
+            step = LEADER_STEPS[index]
+            for r in waiting:
+                ax, ay, dx, dy, sx, sy, extent = rays[r]
+                cx, cy = ax + dx * (step + extent) + sx, ay + dy * (step + extent) + sy
+                x, y = cx - w / 2, cy - h / 2
+                if abs(nx * (cx - lx0) + ny * (cy - ly0)) <= reach \
+                        and crosses(lx0, ly0, ldx, ldy, x - GAP, y - GAP, x + w + GAP, y + h + GAP):
+                    # Where the plate meets its line is one stretch of the ray: due
+                    # again at the first step that may be past it.
+                    leave = leaves(request.ends, ax + sx, ay + sy, dx, dy, w / 2 + GAP, h / 2 + GAP, nx, ny)
+                    after = index + 1
+                    while after < steps and LEADER_STEPS[after] + extent < leave - 1e-6:
+                        after += 1
+                    if after < steps:
+                        due[after].append(r)
+                    continue
+                rect = (x, y, w, h)
+                blocker = self._blocker(rect, own)
+                if blocker is None:
+                    leader = (ax, ay, min(max(ax, x), x + w), min(max(ay, y), y + h))
+                    if not self._leader_blocked(leader, own):
+                        return LabelSpot(*rect, leader=leader)
+                    after = index + 1
+                elif blocker is _OUTSIDE:
+                    continue  # further out is further outside the limits
+                elif blocker is _CROSSED:
+                    after = index + 1
+                else:
+                    clear = clearing_step(blocker, ax + sx, ay + sy, dx, dy, w / 2, h / 2, extent)
+                    after = max(index + 1, bisect.bisect_left(LEADER_STEPS, clear - 1e-9))
+                if after < steps:
+                    due[after].append(r)
         return None
 
     def _blocker(self, rect: Rect, own: str) -> Rect | object | None:
