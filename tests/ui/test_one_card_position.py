@@ -2,7 +2,7 @@
 
 Whoever moves a card item (a drag, an undo, a refused change put back)
 only sets its position; the links' ends and the card's recorded geometry
-follow from Qt's itemChange, with no call to remember. Far away the
+follow from the card's own setPos, with no call to remember. Far away the
 overview shows a drag as a picture, and the items move once, as the file
 then says.
 """

@@ -1,9 +1,10 @@
 """Links follow their cards, as in Qt's elasticnodes example.
 
 A card's one position is its item's ``pos()``: whoever moves it (a drag,
-an undo, a nudge) calls ``setPos``, and the card's ``itemChange`` tells this
-object, which moves the card's links along (``LinkItem.follow``). Nothing
-else has to remember to update links.
+an undo, a nudge) calls ``setPos``, and the card (``CardItem.setPos``, which
+does what elasticnodes does in ``itemChange``) tells this object, which
+moves the card's links along (``LinkItem.follow``). Nothing else has to
+remember to update links.
 
 ``batch()`` is the one speed device here: a link whose two cards both move
 is told twice, and the first time its cards no longer agree, so it would be
