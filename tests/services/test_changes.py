@@ -67,9 +67,10 @@ def test_bulk_and_single_inserts_leave_the_same_audit_images(case: CaseFile, ser
 
 
 def test_audit_images_keep_every_digit_of_a_position(case: CaseFile, service: CaseService, board_id: str) -> None:
-    # A card dropped at a zoom of 37% lands on positions like these; SQLite's
-    # json_object writes 15 significant digits, so the trail of a bulk insert
-    # recorded 1234.56789012346 for a card at 1234.5678901234567.
+    # A card dropped at a zoom of 37% lands on positions like these; when the
+    # bulk path's images were SQLite's json_object, which writes 15
+    # significant digits, its trail recorded 1234.56789012346 for a card at
+    # 1234.5678901234567 (one Python encoder now writes every image).
     x, y, width = 1234.5678901234567, 1 / 3, 200.00000000000003
     card = service.create_cards([{"kind": "note", "title": "Dropped", "x": x, "y": y, "width": width}],
                                 board_id).created[0]
