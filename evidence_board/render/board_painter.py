@@ -21,7 +21,7 @@ from evidence_board.render.card_painter import group_backing, paint_card, paint_
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.label_placement import LabelPlacer
 from evidence_board.render.link_painter import (
-    LABEL_DETAIL, link_bounds, link_geometry, link_lanes, paint_label, paint_leader, paint_link,
+    LABEL_DETAIL, LinkGeometry, link_bounds, link_geometry, link_lanes, paint_label, paint_leader, paint_link,
 )
 from evidence_board.store.reading import BoardContents
 
@@ -71,6 +71,11 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
         if background:
             painter.fillRect(source_rect, context.palette.board)
         lanes = link_lanes(contents.links.values())
+        if detail >= LABEL_DETAIL and labels is None:
+            labels = board_label_placer(contents, context)
+        # The label source has every link's line already (the same lanes, the same cards).
+        source = getattr(labels, "source", None)
+        geometries = source.geometries if getattr(source, "contents", None) is contents else {}
         for _z, kind, item_id in _stacking(contents):
             if kind == "card":
                 if item_id in hidden:
@@ -80,10 +85,11 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
                     paint_card(painter, contents.cards[item_id], rect, detail=detail, context=context,
                                number=(numbers or {}).get(item_id))
             else:
-                _paint_link(painter, contents, item_id, lanes.get(item_id, 0.0), source_rect, detail, context)
+                _paint_link(painter, contents, item_id, lanes.get(item_id, 0.0), source_rect, detail, context,
+                            geometries.get(item_id))
         _paint_titles(painter, contents, source_rect, detail, context, hidden)
-        if detail >= LABEL_DETAIL:
-            _paint_labels(painter, contents, labels or board_label_placer(contents, context), source_rect, context)
+        if detail >= LABEL_DETAIL and labels is not None:
+            _paint_labels(painter, contents, labels, source_rect, context)
     finally:
         painter.restore()
 
@@ -123,13 +129,14 @@ def _stacking(contents: BoardContents) -> list[tuple[float, str, str]]:
 
 
 def _paint_link(painter: QPainter, contents: BoardContents, link_id: str, lane_offset: float,
-                source_rect: QRectF, detail: float, context: RenderContext) -> None:
+                source_rect: QRectF, detail: float, context: RenderContext,
+                geometry: LinkGeometry | None = None) -> None:
     link = contents.links[link_id]
     a, b = contents.placements.get(link.from_card), contents.placements.get(link.to_card)
     if a is None or b is None:
         return
-    geometry = link_geometry(placement_rect(a), placement_rect(b), lane_offset)
+    from_rect, to_rect = placement_rect(a), placement_rect(b)
+    geometry = geometry or link_geometry(from_rect, to_rect, lane_offset)
     if not link_bounds(geometry, link.label, context).intersects(source_rect):
         return
-    paint_link(painter, link, placement_rect(a), placement_rect(b), detail=detail, context=context,
-               geometry=geometry)
+    paint_link(painter, link, from_rect, to_rect, detail=detail, context=context, geometry=geometry)

@@ -55,11 +55,12 @@ class LabelSource(Protocol):
 
 
 class _Cell:
-    __slots__ = ("solids", "arrows", "plates", "labels", "settled")
+    __slots__ = ("solids", "arrows", "blocks", "plates", "labels", "settled")
 
     def __init__(self, solids: list[Rect], arrows: list[Rect], labels: list[str]) -> None:
         self.solids = solids  # cards and group titles
         self.arrows = arrows  # arrowheads: a plate keeps off them, a leader may pass
+        self.blocks = solids + arrows  # both, for the plate tests (the hottest loop of placing)
         self.plates: dict[str, Rect] = {}  # placed plates (and leaders) meeting this cell
         self.labels = set(labels)  # links whose plate may land here
         self.settled = False  # every label of ``labels`` is placed
@@ -332,6 +333,9 @@ class LabelPlacer:
         nx, ny = (-ldy / length, ldx / length) if length > 1e-6 else (0.0, 0.0)
         reach = abs(nx) * (w / 2 + GAP) + abs(ny) * (h / 2 + GAP) + 1e-6
         steps = len(LEADER_STEPS)
+        limits = self.limits or (-math.inf, -math.inf, math.inf, math.inf)
+        lim_left, lim_top = limits[0], limits[1]
+        lim_right, lim_bottom = limits[0] + limits[2], limits[1] + limits[3]
         # The rays due at each step, in ray order (a ray blocked at one step is due again
         # at the first step clear of what blocked it).
         due: list[list[int]] = [[] for _ in range(steps)]
@@ -358,14 +362,14 @@ class LabelPlacer:
                         due[after].append(r)
                     continue
                 rect = (x, y, w, h)
+                if not (lim_left <= x and x + w <= lim_right and lim_top <= y and y + h <= lim_bottom):
+                    continue  # past the limits: further out is further outside
                 blocker = self._blocker(rect, own)
                 if blocker is None:
                     leader = (ax, ay, min(max(ax, x), x + w), min(max(ay, y), y + h))
                     if not self._leader_blocked(leader, own):
                         return LabelSpot(*rect, leader=leader)
                     after = index + 1
-                elif blocker is _OUTSIDE:
-                    continue  # further out is further outside the limits
                 elif blocker is _CROSSED:
                     after = index + 1
                 else:
@@ -376,24 +380,19 @@ class LabelPlacer:
         return None
 
     def _blocker(self, rect: Rect, own: str) -> Rect | object | None:
-        """What keeps a plate from ``rect``: an obstacle's or plate's rectangle, _CROSSED (a
-        leader crosses it), _OUTSIDE (past the limits), or None (free)."""
+        """What keeps a plate from ``rect`` (inside the limits): an obstacle's or plate's
+        rectangle, _CROSSED (a leader crosses it), or None (free)."""
         x, y, w, h = rect
         left, top, right, bottom = x - GAP, y - GAP, x + w + GAP, y + h + GAP
-        limits = self.limits
-        if limits is not None and not (limits[0] <= x and x + w <= limits[0] + limits[2]
-                                       and limits[1] <= y and y + h <= limits[1] + limits[3]):
-            return _OUTSIDE
         loaded_cells, spots = self._cells, self._spots
         crossed = None
         for i in range(int(left // CELL), int(right // CELL) + 1):
             for j in range(int(top // CELL), int(bottom // CELL) + 1):
                 loaded = loaded_cells.get((i, j)) or self._load((i, j))
-                for obstacles in (loaded.solids, loaded.arrows):
-                    for box in obstacles:
-                        ox, oy, ow, oh = box
-                        if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
-                            return box
+                for box in loaded.blocks:
+                    ox, oy, ow, oh = box
+                    if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+                        return box
                 for link_id in loaded.plates:
                     if link_id == own:
                         continue
@@ -472,5 +471,4 @@ def _cell_rect(cell: tuple[int, int]) -> Rect:
     return cell[0] * CELL - GAP, cell[1] * CELL - GAP, CELL + 2 * GAP, CELL + 2 * GAP
 
 
-_OUTSIDE = object()
 _CROSSED = object()
