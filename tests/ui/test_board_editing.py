@@ -216,7 +216,7 @@ def test_a_big_board_shows_first_and_makes_its_link_items_while_idle(qtbot, case
     qtbot.waitUntil(lambda: not scene.pending_links, timeout=5000)
     assert len(scene.links) == 400
     # A change arriving while links wait finds them all made first.
-    scene2.pending_links.update({l.link_id: (l.link, l.lane_offset) for l in list(scene2.links.values())})
+    scene2.pending_links.update({l.link_id: l.link for l in list(scene2.links.values())})
     for link_id in list(scene2.links):
         scene2._remove_link(link_id)
     service.delete_cards([ids[0]])

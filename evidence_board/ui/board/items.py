@@ -33,7 +33,6 @@ _SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 _LINK_FLAGS = _Flag.ItemIsSelectable | _Flag.ItemUsesExtendedStyleOption
 _LAYER_LINK_FLAGS = _LINK_FLAGS | _Flag.ItemHasNoContents  # the scene's LinkLayer draws it
 _DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
-_NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 MARGIN = 16.0  # room around a card for its shadow, selection outline, badge and handles
 HANDLE = 10.0
@@ -63,8 +62,7 @@ class CardItem(QGraphicsRectItem):
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        self.setPen(_NO_PEN)
-        self.setRect(self._bounds)
+        self.setRect(self._bounds)  # its pen is never drawn (paint is ours): no need to set it
         # Where the card is, as plain floats: links read it thousands of times per
         # load or drag, and asking Qt for pos() each time costs more than the math.
         # It is a copy of pos() kept by setPos, never set by anyone else.
@@ -227,7 +225,6 @@ class LinkItem(QGraphicsRectItem):
         # The scene's LabelLayer draws its label (see label_layer); None: the item draws it.
         self.labels: LabelLayer | None = None
         self.setFlags(_LINK_FLAGS)
-        self.setPen(_NO_PEN)
         self.setZValue(LINK_Z)
         source.links.add(self)
         target.links.add(self)

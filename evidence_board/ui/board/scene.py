@@ -53,7 +53,8 @@ class BoardScene(QGraphicsScene):
         self.context = context
         self.cards: dict[str, CardItem] = {}
         self.links: dict[str, LinkItem] = {}
-        self.pending_links: dict[str, tuple[Link, float]] = {}  # read, item not made yet
+        self.pending_links: dict[str, Link] = {}  # read, item not made yet
+        self._pending_lanes: dict[str, float] | None = {}  # their lanes; None: not worked out yet
         self.overview_mode = False
         self._bulk_depth = 0
         # Links follow their cards' moves (see following); far away the overview draws them again.
@@ -80,7 +81,7 @@ class BoardScene(QGraphicsScene):
         """The card pairs the overview joins: link items and links still waiting for theirs."""
         pairs = [(item.source, item.target) for item in self.links.values()]
         cards = self.cards
-        pairs += [(cards[link.from_card], cards[link.to_card]) for link, _lane in self.pending_links.values()
+        pairs += [(cards[link.from_card], cards[link.to_card]) for link in self.pending_links.values()
                   if link.from_card in cards and link.to_card in cards]
         return pairs
 
@@ -102,27 +103,33 @@ class BoardScene(QGraphicsScene):
         self._set_index_depth(len(contents.cards))
         for card_id, card in contents.cards.items():
             self._add_card(card, contents.placements[card_id])
-        lanes = link_lanes(contents.links.values())
-        links = [(link, lanes.get(link.id, 0.0)) for link in contents.links.values()]
-        if len(links) > EAGER_LINKS:
+        if len(contents.links) > EAGER_LINKS:
             # A big board shows its cards (and, far away, the overview's lines)
-            # first; the link items follow in slices while the window is idle.
-            self._make_links_while_idle(links)
+            # first; the link items, and their lanes, follow while the window is
+            # idle: at 100,000 cards working out 200,000 lanes alone took 0.9 s.
+            self._make_links_while_idle(contents.links, None)
         else:
-            for link, lane in links:
-                self._add_link(link, lane)
+            lanes = link_lanes(contents.links.values())
+            for link in contents.links.values():
+                self._add_link(link, lanes.get(link.id, 0.0))
         self._fit_scene_rect(reset=True)
 
-    def _make_links_while_idle(self, links: list[tuple[Link, float]]) -> None:
-        """Keep these links (with their lanes) to make their items in slices
-        while the window is idle; the cards show first."""
-        self.pending_links = {link.id: (link, lane) for link, lane in links}
+    def _make_links_while_idle(self, links: dict[str, Link], lanes: dict[str, float] | None) -> None:
+        """Keep these links (and their lanes, None to work them out later) to
+        make their items in slices while the window is idle; the cards show first."""
+        self.pending_links = links
+        self._pending_lanes = lanes
         QTimer.singleShot(0, self._create_pending_slice)
+
+    def _next_pending(self) -> tuple[Link, float]:
+        if self._pending_lanes is None:
+            self._pending_lanes = link_lanes(self.pending_links.values())
+        _link_id, link = self.pending_links.popitem()
+        return link, self._pending_lanes.get(link.id, 0.0)
 
     def _create_pending_slice(self) -> None:
         for _ in range(min(LINK_SLICE, len(self.pending_links))):
-            _link_id, (link, lane) = self.pending_links.popitem()
-            self._add_link(link, lane)
+            self._add_link(*self._next_pending())
         if self.pending_links:
             QTimer.singleShot(0, self._create_pending_slice)
         else:
@@ -131,8 +138,7 @@ class BoardScene(QGraphicsScene):
     def flush_pending_links(self) -> None:
         """Create every link item still waiting (before a change is applied, or when asked)."""
         while self.pending_links:
-            _link_id, (link, lane) = self.pending_links.popitem()
-            self._add_link(link, lane)
+            self._add_link(*self._next_pending())
 
     def _drop_pending_removed_by(self, changes: Changes) -> None:
         """Forget waiting links that ``changes`` deletes, or whose cards leave
@@ -148,7 +154,7 @@ class BoardScene(QGraphicsScene):
                 gone_cards.add(row.key[1])
         if gone_links or gone_cards:
             self.pending_links = {
-                link_id: (link, lane) for link_id, (link, lane) in self.pending_links.items()
+                link_id: link for link_id, link in self.pending_links.items()
                 if link_id not in gone_links and link.from_card not in gone_cards and link.to_card not in gone_cards
             }
 
@@ -351,7 +357,7 @@ class BoardScene(QGraphicsScene):
             if len(new) > EAGER_LINKS and not sharing:
                 # As when a big board opens: the cards show at once, the link
                 # items follow in slices while the window is idle.
-                self._make_links_while_idle([(link, lanes.get(link.id, 0.0)) for link in new])
+                self._make_links_while_idle({link.id: link for link in new}, lanes)
                 return touched
             for link in new:
                 created.add(self._add_link(link, lanes.get(link.id, 0.0)))
