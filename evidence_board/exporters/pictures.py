@@ -24,8 +24,10 @@ from evidence_board.exporters.files import atomic_write
 from evidence_board.exporters.painting import (
     FULL_DETAIL, ExportRenderContext, image_edge_for, missing_characters_warning,
 )
+from evidence_board.exporters.label_fork import ForkedLabels, labels_for_export
 from evidence_board.exporters.scope import ExportScope
 from evidence_board.exporters.svg_painter import SvgPainter
+from evidence_board.render.board_labels import board_label_placer
 from evidence_board.render.board_painter import paint_board
 
 MAX_PIXELS = 100_000_000  # 400 MB of image memory
@@ -120,9 +122,17 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
 
     painter = SvgPainter(width, height, SCREEN_DPI, f"{scope.case.title}: {scope.board.name}",
                          "Exported by Evidence Board")
-    paint_board(painter, scope.visible_contents(), source, context,  # type: ignore[arg-type]  (QPainter's calls)
-                target_rect=QRectF(0, 0, width, height), detail=FULL_DETAIL,
-                numbers=scope.numbers if numbers else None)
+    contents = scope.visible_contents()
+    # A big board's labels are placed on the other core while this one paints (label_fork).
+    labels = labels_for_export(board_label_placer(contents, context), source.getRect(),
+                               sum(1 for link in contents.links.values() if link.label))
+    try:
+        paint_board(painter, contents, source, context,  # type: ignore[arg-type]  (QPainter's calls)
+                    target_rect=QRectF(0, 0, width, height), detail=FULL_DETAIL,
+                    numbers=scope.numbers if numbers else None, labels=labels)  # type: ignore[arg-type]
+    finally:
+        if isinstance(labels, ForkedLabels):
+            labels.close()
     data = painter.svg()
 
     def write(tmp: Path) -> None:
