@@ -46,7 +46,9 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
-_COLOURS: dict[int, tuple[str, str]] = {}
+_COLOURS: dict[int, tuple[str, str]] = {}  # rgba -> as written; the same strings each time
+_COLOUR_PENS: dict[tuple[str, str], str] = {}
+_COLOUR_BRUSHES: dict[tuple[str, str], str] = {}
 
 
 def _colour(colour: QColor) -> tuple[str, str]:
@@ -84,8 +86,11 @@ def _brush_attributes(brush: QBrush | QColor) -> str:
         if brush.style() == Qt.BrushStyle.NoBrush:
             return _NO_BRUSH
         brush = brush.color()  # the painters use solid brushes only
-    colour, opacity = _colour(brush)
-    return f'fill="{colour}" fill-opacity="{opacity}"'
+    colour = _colour(brush)
+    written = _COLOUR_BRUSHES.get(colour)
+    if written is None:
+        written = _COLOUR_BRUSHES[colour] = f'fill="{colour[0]}" fill-opacity="{colour[1]}"'
+    return written
 
 
 class _State:
@@ -134,8 +139,11 @@ class SvgPainter:
     def setPen(self, pen: QPen | QColor | Qt.PenStyle) -> None:  # noqa: N802 - Qt's names, from here on
         if isinstance(pen, QColor):
             colour = _colour(pen)
-            self._state.pen = (f'stroke="{colour[0]}" stroke-opacity="{colour[1]}" stroke-width="1" '
-                               'stroke-linecap="square" stroke-linejoin="bevel"')
+            written = _COLOUR_PENS.get(colour)
+            if written is None:
+                written = _COLOUR_PENS[colour] = (f'stroke="{colour[0]}" stroke-opacity="{colour[1]}" '
+                                                  'stroke-width="1" stroke-linecap="square" stroke-linejoin="bevel"')
+            self._state.pen = written
             self._state.pen_colour = colour
         elif isinstance(pen, QPen):
             # The painters make a new QPen for every card and link, from a handful of
@@ -265,16 +273,17 @@ class SvgPainter:
             cached = self._fonts[id(font)] = (font, attributes, QFontMetricsF(font).ascent())
         return cached
 
-    def _text(self, x: float, baseline: float, text: str) -> None:
+    def _text(self, x: float, baseline: float, text: str, attributes: str | None = None) -> None:
         if not text:
             return
-        _font, attributes, _ascent = self._font()
+        attributes = attributes or self._font()[1]
         colour, opacity = self._state.pen_colour
         self._placed(f'<text fill="{colour}" fill-opacity="{opacity}" stroke="none" xml:space="preserve" '
                      f'x="{x:g}" y="{baseline:g}" {attributes}>{escape(xml_text(text), quote=False)}</text>\n')
 
     def drawStaticText(self, point: QPointF, static: QStaticText) -> None:  # noqa: N802
-        self._text(point.x(), point.y() + self._font()[2], static.text())
+        _font, attributes, ascent = self._font()
+        self._text(point.x(), point.y() + ascent, static.text(), attributes)
 
     def drawText(self, point: QPointF, text: str) -> None:  # noqa: N802
         if not isinstance(point, QPointF):
