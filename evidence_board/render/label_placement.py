@@ -333,9 +333,12 @@ class LabelPlacer:
         nx, ny = (-ldy / length, ldx / length) if length > 1e-6 else (0.0, 0.0)
         reach = abs(nx) * (w / 2 + GAP) + abs(ny) * (h / 2 + GAP) + 1e-6
         steps = len(LEADER_STEPS)
-        limits = self.limits or (-math.inf, -math.inf, math.inf, math.inf)
-        lim_left, lim_top = limits[0], limits[1]
-        lim_right, lim_bottom = limits[0] + limits[2], limits[1] + limits[3]
+        # No limits (the screen): infinite edges, not (-inf) + inf, which is NaN and
+        # would put every spot beside a line "outside".
+        limits = self.limits
+        lim_left, lim_top, lim_right, lim_bottom = (
+            (limits[0], limits[1], limits[0] + limits[2], limits[1] + limits[3]) if limits is not None
+            else (-math.inf, -math.inf, math.inf, math.inf))
         # The rays due at each step, in ray order (a ray blocked at one step is due again
         # at the first step clear of what blocked it).
         due: list[list[int]] = [[] for _ in range(steps)]
