@@ -5,8 +5,8 @@ and links while the labels are being placed. On the board bench's board
 (10,000 cards, 20,000 links, 6,667 labels) placing takes about 2.3 s of an
 SVG export's 6 on this 2-core machine, painting the cards and links about 3.
 
-:class:`ForkedLabels` forks the process once the label source is built: the
-child places every label (``LabelPlacer.ensure``, pure Python on floats) and
+:class:`ForkedLabels` forks the process before the painting starts: the
+child builds the label source and places every label (``LabelPlacer.ensure``, pure Python on floats) and
 sends the spots back through a pipe; the parent paints meanwhile and, at the
 labels, waits for them. The placement is the same placer's on the same
 board, so the spots are the same (a test compares the SVG bytes).
@@ -25,6 +25,7 @@ import os
 import pickle
 import signal
 import sys
+from collections.abc import Callable
 
 from evidence_board.render.label_placement import LabelPlacer, LabelSpot, Rect, meets
 
@@ -44,12 +45,12 @@ def fork_is_safe() -> bool:
 class ForkedLabels:
     """A LabelPlacer's spots for ``area``, placed in a child process (see the module docstring).
 
-    paint_board calls ``ensure`` and ``spots_in`` as on a LabelPlacer; ``source`` is the placer's.
+    paint_board calls ``ensure`` and ``spots_in`` as on a LabelPlacer. ``make_placer``
+    builds the placer (in the child; here too if the child fails).
     """
 
-    def __init__(self, placer: LabelPlacer, area: Rect) -> None:
-        self.placer = placer
-        self.source = placer.source
+    def __init__(self, make_placer: Callable[[], LabelPlacer], area: Rect) -> None:
+        self.make_placer = make_placer
         self.area = area
         self._spots: dict[str, LabelSpot] | None = None
         self._pid = 0
@@ -59,6 +60,7 @@ class ForkedLabels:
             code = 1
             try:
                 os.close(read)
+                placer = make_placer()
                 placer.ensure(area)
                 spots = [(link_id, s.x, s.y, s.width, s.height, s.leader, s.free)
                          for link_id, s in placer._spots.items()]
@@ -89,8 +91,9 @@ class ForkedLabels:
         finally:
             status = self._reap()
         if spots is None or status != 0:  # the child failed: place them here
-            self.placer.ensure(self.area)
-            return dict(self.placer._spots)
+            placer = self.make_placer()
+            placer.ensure(self.area)
+            return dict(placer._spots)
         return {link_id: LabelSpot(x, y, w, h, leader, free) for link_id, x, y, w, h, leader, free in spots}
 
     def _reap(self) -> int:
@@ -114,11 +117,12 @@ class ForkedLabels:
                 pass
 
 
-def labels_for_export(placer: LabelPlacer, area: Rect, labels: int) -> LabelPlacer | ForkedLabels:
-    """The placer itself, or one placing in a child process when that pays and is safe."""
-    if labels < FORK_LABELS or not fork_is_safe():
-        return placer
-    try:
-        return ForkedLabels(placer, area)
-    except OSError:  # no fork or no pipe (out of processes): place them here
-        return placer
+def labels_for_export(make_placer: Callable[[], LabelPlacer], area: Rect,
+                      labels: int) -> LabelPlacer | ForkedLabels:
+    """A placer, or labels placed in a child process when that pays and is safe."""
+    if labels >= FORK_LABELS and fork_is_safe():
+        try:
+            return ForkedLabels(make_placer, area)
+        except OSError:  # no fork or no pipe (out of processes): place them here
+            pass
+    return make_placer()

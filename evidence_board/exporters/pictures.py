@@ -124,7 +124,7 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
                          "Exported by Evidence Board")
     contents = scope.visible_contents()
     # A big board's labels are placed on the other core while this one paints (label_fork).
-    labels = labels_for_export(board_label_placer(contents, context), source.getRect(),
+    labels = labels_for_export(lambda: board_label_placer(contents, context), source.getRect(),
                                sum(1 for link in contents.links.values() if link.label))
     try:
         paint_board(painter, contents, source, context,  # type: ignore[arg-type]  (QPainter's calls)

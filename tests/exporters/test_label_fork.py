@@ -31,7 +31,7 @@ case_path, out, fork, break_child = sys.argv[1], sys.argv[2], sys.argv[3] == "fo
 label_fork.FORK_LABELS = 0 if fork else 10 ** 9
 made = []
 real_init = label_fork.ForkedLabels.__init__
-label_fork.ForkedLabels.__init__ = lambda self, placer, area: (made.append(1), real_init(self, placer, area))[1]
+label_fork.ForkedLabels.__init__ = lambda self, make, area: (made.append(1), real_init(self, make, area))[1]
 if break_child:
     parent, real_ensure = os.getpid(), LabelPlacer.ensure
     def ensure(self, rect):
