@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 REPLACEMENT = "\ufffd"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# The same in UTF-8 bytes, for a file another library wrote (QSvgGenerator):
-# bytes below 0x20 never occur inside a multi-byte UTF-8 sequence.
-_NOT_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 def xml_text(value: str) -> str:
@@ -36,13 +32,3 @@ def make_tree_xml_safe(root: ET.Element) -> None:
             element.tail = xml_text(element.tail)
         for name, value in element.attrib.items():
             element.attrib[name] = xml_text(value)
-
-
-def make_file_xml_safe(path: Path) -> bool:
-    """Rewrite a UTF-8 XML file another library wrote with U+FFFD for what XML
-    cannot hold; returns whether anything was replaced (most files need nothing)."""
-    data = path.read_bytes()
-    if not _NOT_XML_BYTES.search(data):
-        return False
-    path.write_bytes(_NOT_XML_BYTES.sub(REPLACEMENT.encode("utf-8"), data))
-    return True
