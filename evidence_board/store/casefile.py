@@ -319,6 +319,15 @@ class CaseFile(CaseReading):
 
         BEGIN IMMEDIATE takes the write lock up front, so a second writer
         waits (or fails) at the start instead of half-way through.
+
+        Not sqlite-utils' ``Database.atomic()``, which has the same savepoint
+        nesting: it opens with a plain (deferred) BEGIN, so a write that has
+        read first can fail at its first change, half-way through, with
+        "database is locked" (SQLite does not wait there, to avoid a
+        deadlock); it has no place for what runs here before BEGIN (the lock
+        kept fresh, a write-ahead log refused) or after COMMIT (the state
+        remembered as checked); and ``Database(conn)`` by default runs a
+        PRAGMA and plugin hooks on the connection it wraps.
         """
         if self.read_only:
             raise ReadOnlyCase(f"{self.path}: opened read-only")

@@ -131,8 +131,12 @@ def _check_hashes(conn: sqlite3.Connection, report: CheckReport) -> None:
 
 
 def _check_full_text(conn: sqlite3.Connection, version: int, report: CheckReport) -> None:
-    """FTS5 checks its index against the table it indexes with an INSERT,
-    which a read-only connection may not run: run it on a copy."""
+    """FTS5 checks its index with an INSERT, which a read-only connection
+    may not run: run it on a copy. Up to schema 3 the indexes held the
+    tables' text as it is, and FTS5 compares them with it (rank 1); since
+    schema 4 they hold it folded, so FTS5 checks their structure only (rank
+    0: compared with the raw text of their table, since schema 5, every
+    ligature would be reported as damage) and index_problems the rest."""
     with tempfile.TemporaryDirectory(prefix="evb-check-") as folder:
         copy_path = Path(folder) / "copy.evb"
         copy = sqlite3.connect(copy_path, isolation_level=None)
@@ -141,9 +145,10 @@ def _check_full_text(conn: sqlite3.Connection, version: int, report: CheckReport
             copy.execute("PRAGMA trusted_schema = OFF")
             copy.text_factory = lambda value: value.decode("utf-8", "replace")
             damaged = False
+            with_table = int(version < 4)
             for fts in ("cards_fts", "pages_fts"):
                 try:
-                    copy.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+                    copy.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', {with_table})")
                 except sqlite3.DatabaseError as exc:
                     damaged = True
                     what = "card" if fts == "cards_fts" else "source page"

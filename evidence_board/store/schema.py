@@ -316,6 +316,22 @@ def _v4(conn: sqlite3.Connection) -> None:
 
     for table, (fts, _rowid, _columns) in FTS_INDEXES.items():
         conn.execute(f"DROP TABLE {fts}")
+        conn.execute(create_index_sql(table, over_table=False))
+        reindex(conn, table)
+
+
+@migration(5, "full-text indexes declared over their tables, as sqlite-utils and Datasette find them")
+def _v5(conn: sqlite3.Connection) -> None:
+    # Schema 4's content='' indexes were invisible to `sqlite-utils search`
+    # and Datasette's search box, which look for an FTS table declared
+    # content="TABLE" or content=[TABLE]. The same folded entries, the same
+    # size (neither form keeps text of its own); only the declaration
+    # differs, and FTS5 cannot change one in place, so they are made again
+    # (0.03 s for the sample case; see README "Dependencies").
+    from evidence_board.store.search import FTS_INDEXES, create_index_sql, reindex
+
+    for table, (fts, _rowid, _columns) in FTS_INDEXES.items():
+        conn.execute(f"DROP TABLE {fts}")
         conn.execute(create_index_sql(table))
         reindex(conn, table)
 

@@ -1,10 +1,17 @@
 """Full-text search of a case: the indexes, the query, ranking and snippets.
 
 The indexes hold ``index_text`` of each page and card (folded: see
-evidence_board/model/search_text.py) and nothing else: they are FTS5
-tables without content of their own (``content=''``), since the text they
-index differs from the text the case keeps. The store's row writer keeps
-them in step, handing FTS5 the folded old text to delete an entry.
+evidence_board/model/search_text.py) and no text of their own. Since
+schema 5 they are declared over the tables they index (``content="cards"``,
+the quoting sqlite-utils and Datasette look for), so ``sqlite-utils search
+case.evb cards profile`` and Datasette's search box use them; FTS5 reads
+that table only when asked for a column of the index, which our queries
+never do (rowid and bm25 come from the index alone). The store's row writer
+keeps them in step, handing FTS5 the folded old text to delete an entry,
+never the table's: so no one may run FTS5's ``'rebuild'`` on them (it would
+index the raw text: ``evidence-board check`` reports it), and FTS5's own
+``integrity-check`` is run without comparing them with their table.
+Schema 4 declared them ``content=''``, which no tool recognised.
 
 What a user types is made into terms by ``query_terms`` (bounded, so a
 query of 600 ``a*`` is refused in one line instead of running for a
@@ -59,9 +66,12 @@ def as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def create_index_sql(table: str) -> str:
-    fts, _rowid, columns = FTS_INDEXES[table]
-    return f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, content='', tokenize='{TOKENIZE}')"
+def create_index_sql(table: str, over_table: bool = True) -> str:
+    """The index of ``table`` as schema 5 declares it (``over_table``), or
+    as schema 4 did, without a table (migration 4 must keep making that)."""
+    fts, rowid, columns = FTS_INDEXES[table]
+    content = f'content="{table}", content_rowid="{rowid}"' if over_table else "content=''"
+    return f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, {content}, tokenize='{TOKENIZE}')"
 
 
 def reindex(conn: sqlite3.Connection, table: str) -> None:
