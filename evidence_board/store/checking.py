@@ -155,8 +155,8 @@ def _check_full_text(conn: sqlite3.Connection, version: int, report: CheckReport
                     report.problems.append(f"the full-text index of {what}s is damaged ({exc}); "
                                            "search may miss or invent hits")
             if not damaged and version >= 4:
-                # The indexes keep no text of their own (schema 4), so FTS5 checks
-                # only their structure: compare them with the case's text indexed again.
+                # The indexes hold folded text (schema 4), so FTS5 checked only their
+                # structure: compare them with the case's text folded and indexed again.
                 report.problems += index_problems(copy)
         finally:
             copy.close()
