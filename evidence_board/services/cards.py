@@ -178,24 +178,25 @@ class CardOperations(OperationRunner):
             raise InvalidInput("no cards to delete")
 
         def work(w: RowWriter, ch: Changes) -> None:
-            found = queries.existing_card_ids(w.conn, ids)
+            cards = w.fetch_many("cards", [(card_id,) for card_id in ids])
             for card_id in ids:
-                if card_id not in found:
+                if (card_id,) not in cards:
                     raise UnknownId(f"no card with id {card_id}")
-            self._delete_card_rows(w, ids)
+            self._delete_card_rows(w, ids, cards)
 
         label = f"Delete {self._card_title(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} cards"
         return self.run(label, "delete_cards", work)
 
-    def _delete_card_rows(self, w: RowWriter, ids: list[str]) -> None:
-        """Delete existing cards and everything that goes with them, read and
-        written in bulk (selecting all of a big board and deleting it is one
-        call): their links, the placements they frame (freed, not deleted),
-        then their own placements, then the cards."""
-        links = queries.link_keys_touching(w.conn, ids)
+    def _delete_card_rows(self, w: RowWriter, ids: list[str], cards: dict[tuple, dict[str, Any]] | None = None
+                          ) -> None:
+        """Delete existing cards (``cards``: their rows, if the writer has
+        read them already) and everything that goes with them, read and written in bulk
+        (selecting all of a big board and deleting it is one call): their
+        links, the placements they frame (freed, not deleted), then their own
+        placements, then the cards. Each row is read once, with the rows to
+        delete, not found by key first and read again."""
+        w.delete_rows("links", w.fetch_where("links", ("from_card", "to_card"), ids))
         framed = queries.placement_keys_framed_by(w.conn, ids)
-        placed = queries.placement_keys_of(w.conn, ids)
-        w.delete_many("links", links)
         w.update_many("placements", {key: {"group_id": None} for key in framed})
-        w.delete_many("placements", placed)
-        w.delete_many("cards", [(card_id,) for card_id in ids])
+        w.delete_rows("placements", w.fetch_where("placements", ("card_id",), ids))
+        w.delete_rows("cards", w.fetch_many("cards", [(card_id,) for card_id in ids]) if cards is None else cards)

@@ -14,12 +14,13 @@ import functools
 import json
 import operator
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from evidence_board.model.search_text import index_text
+from evidence_board.store.keylists import in_list, json_list
 from evidence_board.store.search import FTS_INDEXES, as_text
 from evidence_board.store.tables import TABLE_KEYS, null_by_default, real_columns
 
@@ -136,6 +137,36 @@ def audit_image(table: str, row: dict[str, Any]) -> str:
             row = {k: float(v) + 0.0 if k in columns and isinstance(v, (int, float)) else v  # -0.0 + 0.0 is 0.0
                    for k, v in row.items()}
     return _encode(row)
+
+
+def _getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the values at ``positions`` as a tuple (a row's key)."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    return lambda row, at=positions[0]: (row[at],)
+
+
+def _by_head(keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], list[Any]]:
+    """Keys grouped by all but their last column: {head: [last values]}."""
+    groups: dict[tuple, list] = {}
+    for key in keys:
+        groups.setdefault(key[:-1], []).append(key[-1])
+    return groups
+
+
+def _key_conditions(names: tuple[str, ...], head: tuple[Any, ...], lasts: list[Any]
+                    ) -> Iterator[tuple[str, list[Any]]]:
+    """WHERE clauses (with their parameters) that together pick the rows whose
+    key is ``head`` followed by one of ``lasts``: one, with the values as one
+    JSON list, or (values JSON cannot carry) 500 at a time."""
+    prefix = "".join(f"{c} = ? AND " for c in names[:-1])
+    listed = json_list(lasts)
+    if listed is not None:
+        yield prefix + in_list(names[-1]), [*head, listed]
+        return
+    for start in range(0, len(lasts), 500):
+        chunk = lasts[start:start + 500]
+        yield f"{prefix}{names[-1]} IN ({','.join('?' * len(chunk))})", [*head, *chunk]
 
 
 _AUDIT_INSERT = ("INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
@@ -265,27 +296,17 @@ class RowWriter:
         return change
 
     def fetch_many(self, table: str, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
-        """The current rows of ``keys`` (those that exist), read 500 at a time
-        instead of one SELECT each."""
+        """The current rows of ``keys`` (those that exist): one SELECT per
+        value of the key's leading columns (placements: per board), its last
+        column's values bound as one list (see keylists.py)."""
         names = TABLE_KEYS[table]
-        prefix, last = names[:-1], names[-1]
-        groups: dict[tuple, list[tuple]] = {}
-        for key in keys:
-            groups.setdefault(key[:-1], []).append(key)
-        where = " AND ".join(f"{c} = ?" for c in prefix)
         found: dict[tuple, dict[str, Any]] = {}
-        for head, group in groups.items():
-            for start in range(0, len(group), 500):
-                chunk = group[start:start + 500]
-                cur = self.conn.execute(
-                    f"SELECT * FROM {table} WHERE {where + ' AND ' if where else ''}"
-                    f"{last} IN ({','.join('?' * len(chunk))})",
-                    [*head, *(k[-1] for k in chunk)],
-                )
+        for head, lasts in _by_head(keys).items():
+            for where, params in _key_conditions(names, head, lasts):
+                cur = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params)
                 columns = [d[0] for d in cur.description]
-                for row in cur:
-                    record = dict(zip(columns, row))
-                    found[tuple(record[c] for c in names)] = record
+                key_of = _getter([columns.index(c) for c in names])
+                found.update((key_of(row), dict(zip(columns, row))) for row in cur)
         return found
 
     def update_many(self, table: str, values_by_key: dict[tuple[Any, ...], dict[str, Any]],
@@ -352,6 +373,43 @@ class RowWriter:
             for key in keys:
                 if row_differs(found[key], expected[key]):
                     raise RowConflict(f"{table} {key} was changed since")
+        self._delete_found(table, keys, found)
+        return []
+
+    def fetch_where(self, table: str, columns: tuple[str, ...], values: list[Any]
+                    ) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """The current rows, by key, whose value in any of ``columns`` is one
+        of ``values`` (the links from or to some cards): what fetch_many of
+        their keys would give, in one read instead of two."""
+        names = TABLE_KEYS[table]
+        found: dict[tuple, dict[str, Any]] = {}
+        if not values:
+            return found
+        listed = json_list(values)
+        if listed is not None:
+            chunks = [("(SELECT value FROM json_each(?))", [listed])]
+        else:
+            chunks = [(f"({','.join('?' * len(values[n:n + 500]))})", values[n:n + 500])
+                      for n in range(0, len(values), 500)]
+        for marks, params in chunks:
+            cur = self.conn.execute(f"SELECT * FROM {table} WHERE " + " OR ".join(f"{c} IN {marks}" for c in columns),
+                                    params * len(columns))
+            columns_read = [d[0] for d in cur.description]
+            key_of = _getter([columns_read.index(c) for c in names])
+            found.update((key_of(row), dict(zip(columns_read, row))) for row in cur)
+        return found
+
+    def delete_rows(self, table: str, found: dict[tuple[Any, ...], dict[str, Any]]) -> None:
+        """Delete rows just read by this writer (fetch_many, fetch_where), in
+        the same transaction, by their keys: delete_many without reading them
+        again."""
+        self._delete_found(table, list(found), found)
+
+    def _delete_found(self, table: str, keys: list[tuple[Any, ...]],
+                      found: dict[tuple[Any, ...], dict[str, Any]]) -> None:
+        """Delete the rows of ``keys``, whose current rows ``found`` holds."""
+        if not keys:
+            return
         fts = FTS_INDEXES.get(table)
         if fts is not None:
             name, rowid_col, cols = fts
@@ -364,12 +422,12 @@ class RowWriter:
                 sorted([found[key][rowid_col], *(index_text(as_text(found[key].get(c))) for c in cols)]
                        for key in keys),
             )
-        where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
-        self.conn.executemany(f"DELETE FROM {table} WHERE {where}", keys)
+        for head, lasts in _by_head(keys).items():
+            for where, params in _key_conditions(TABLE_KEYS[table], head, lasts):
+                self.conn.execute(f"DELETE FROM {table} WHERE {where}", params)
         self.changes.extend(
             RowChange(table, key, _recorded(table, found[key]), None, _card_ids(table, found[key])) for key in keys
         )
-        return []
 
     # FTS5 tables without content need the old values to delete an entry;
     # we always have them because every write passes through here.

@@ -1,0 +1,64 @@
+"""Bulk deletes read and delete rows by lists of keys bound as one JSON text
+(store/keylists.py): they must hit exactly the rows named, also for ids that
+SQLite's JSON would not hand back as they are (a NUL ends its string, so
+"ab\\x00c" would find "ab"), and undo must bring back exactly what went."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence_board.services import CaseService
+from evidence_board.store import CaseFile
+from evidence_board.store.keylists import json_list
+from tests.services.test_undo import fts_is_consistent, snapshot
+
+AWKWARD_IDS = ["ab", "ab\x00c", "\x00", "back\\u0000slash", "quote\"d", "ü-\U0001f600", "line\nbreak", "plain"]
+
+
+def _cards(service: CaseService, board_id: str, ids: list[str]) -> None:
+    service.create_cards([{"kind": "note", "id": card_id, "title": f"t {n}", "x": n * 300.0, "y": 0.0}
+                          for n, card_id in enumerate(ids)], board_id)
+
+
+@pytest.mark.parametrize("doomed", [["ab\x00c"], ["ab"], ["\x00", "back\\u0000slash"], AWKWARD_IDS[3:]])
+def test_deleting_cards_deletes_exactly_those_named(case: CaseFile, service: CaseService, board_id: str,
+                                                    doomed: list[str]) -> None:
+    _cards(service, board_id, AWKWARD_IDS)
+    service.create_links([{"from_card": a, "to_card": b} for a, b in zip(AWKWARD_IDS, AWKWARD_IDS[1:])])
+    before = snapshot(case)
+
+    service.delete_cards(doomed)
+
+    left = {row[0] for row in case.conn.execute("SELECT id FROM cards")}
+    assert left == set(AWKWARD_IDS) - set(doomed)
+    assert {row[0] for row in case.conn.execute("SELECT card_id FROM placements")} == left
+    links = case.conn.execute("SELECT from_card, to_card FROM links").fetchall()
+    assert links == [(a, b) for a, b in zip(AWKWARD_IDS, AWKWARD_IDS[1:]) if a in left and b in left]
+    assert fts_is_consistent(case)
+
+    service.undo()
+    assert snapshot(case) == before
+    service.redo()
+    assert {row[0] for row in case.conn.execute("SELECT id FROM cards")} == left
+
+
+def test_deleting_many_cards_and_undoing_it_restores_the_case(case: CaseFile, service: CaseService,
+                                                              board_id: str) -> None:
+    ids = [f"card-{n}" for n in range(1_200)]  # more than the 500 a statement once bound
+    _cards(service, board_id, ids)
+    service.create_links([{"from_card": ids[n % len(ids)], "to_card": ids[(n * 7 + 1) % len(ids)]}
+                          for n in range(2_000) if n % len(ids) != (n * 7 + 1) % len(ids)])
+    before = snapshot(case)
+    service.delete_cards(ids[::2])
+    assert len(snapshot(case)["cards"]) == 600
+    assert all(a in ids[1::2] and b in ids[1::2] for a, b in case.conn.execute("SELECT from_card, to_card FROM links"))
+    service.undo()
+    assert snapshot(case) == before
+    assert fts_is_consistent(case)
+
+
+def test_only_values_json_each_returns_as_they_are_take_the_fast_path() -> None:
+    assert json_list(["a", "ü", "\U0001f600", "quote\"", "back\\slash"]) is not None
+    assert json_list([1, -(2**63), 2**63 - 1]) is not None
+    for refused in (["ab\x00c"], ["back\\u0000slash"], [True], [1, "a"], [2**63], [1.5], [None], []):
+        assert json_list(refused) is None, refused
