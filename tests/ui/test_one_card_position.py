@@ -101,3 +101,57 @@ def test_a_drag_seen_from_far_away_moves_the_picture_then_the_file_and_items(boa
     view.set_scale(1.0)
     assert not scene.overview_mode
     assert all(_ends_follow(link) for link in scene.links.values())
+
+
+def test_a_reversed_link_still_follows_its_cards(board, qtbot):
+    note = board.scene.cards[board.ids["note"]]
+    link = next(iter(note.links))
+    board.service.reverse_link(link.link_id)
+    start = note.card_rect().center()
+    board.click(start)
+    board.drag(qtbot, start, start + QPointF(250, 150))
+    assert board.case.placement(board.board_id, note.card_id).x == note.geometry[0]
+    assert _ends_follow(link)
+
+
+def test_the_middle_button_in_the_middle_of_a_drag_puts_the_drag_back(board, qtbot):
+    scene, view = board.scene, board.view
+    for far in (False, True):
+        if far:
+            view.set_scale(OVERVIEW_SCALE * 0.5)
+            view.centerOn(scene.cards_bounds().center())
+        note = scene.cards[board.ids["note"]]
+        start, origin = note.card_rect().center(), note.geometry
+        board.click(start)
+        viewport, left, middle = view.viewport(), Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton
+        none = Qt.KeyboardModifier.NoModifier
+        end = board.point(start + QPointF(300, 200) * (3 if far else 1))
+        QTest.mousePress(viewport, left, none, board.point(start))
+        QTest.mouseMove(viewport, board.point(start + QPointF(10, 10)))
+        QTest.mouseMove(viewport, end)
+        QTest.mousePress(viewport, middle, none, end)  # starts a pan
+        QTest.mouseRelease(viewport, middle, none, end)
+        QTest.mouseRelease(viewport, left, none, end)
+        on_file = board.case.placement(board.board_id, note.card_id)
+        assert note.geometry == origin and note.geometry[:2] == (on_file.x, on_file.y)
+        assert not scene.overview._dragged and scene._bulk_depth == 0
+
+
+def test_a_big_boards_lanes_stay_right_when_a_waiting_link_is_deleted(qtbot, case, service, board_id):
+    from evidence_board.render.context import RenderContext
+    from evidence_board.render.link_painter import link_lanes
+    from evidence_board.ui.board.scene import BoardScene
+
+    specs = [dict(kind="note", title=f"c{i}", x=(i % 80) * 260, y=(i // 80) * 200) for i in range(3200)]
+    ids = service.create_cards(specs, board_id=board_id).created
+    service.create_links([dict(from_card=ids[2 * p], to_card=ids[2 * p + 1]) for p in range(1600) for _ in "ab"])
+    scene = BoardScene(service, board_id, RenderContext(case))
+    assert scene.pending_links
+    scene._create_pending_slice()  # one idle slice: the lanes are worked out, some items made
+    victim = next(iter(scene.pending_links.values()))
+    service.delete_links([victim.id])
+    scene.flush_pending_links()
+    truth = link_lanes(item.link for item in scene.links.values())
+    assert all(abs(item.lane_offset - truth[item.link_id]) < 1e-9 for item in scene.links.values())
+    assert all(_ends_follow(item) for item in scene.links.values())
+    scene.close()

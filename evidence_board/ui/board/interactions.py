@@ -120,6 +120,8 @@ class MoveDrag(Interaction):
     def _release(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
         if self.delta.manhattanLength() < 0.5 or not self.items:
+            if self._placed:
+                self._place_at(0.0, 0.0)  # too small to keep: back where the file has them
             return
         dx, dy = self.delta.x(), self.delta.y()
         positions = {card_id: (origin.x() + dx, origin.y() + dy) for card_id, origin in self.origins.items()}

@@ -1,8 +1,9 @@
 """The graphics items of a board: a CardItem per placed card, a LinkItem per link.
 
 Both draw through ``evidence_board.render`` so the screen matches exports.
-Items hold a copy of their records and are changed only by the BoardScene
-when the services report a change; mouse gestures live in ``interactions``.
+Items hold a copy of their records, changed by the BoardScene when the
+services report a change; the gestures in ``interactions`` only move and
+resize cards live (their links follow, see ``following``) until the drop.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class CardItem(QGraphicsRectItem):
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        self.setRect(self._bounds)  # its pen is never drawn (paint is ours): no need to set it
+        # Qt's default pen is never drawn (paint is ours); it widens the rect Qt
+        # indexes by half a unit each side, which is harmless.
+        self.setRect(self._bounds)
         # Where the card is, as plain floats: links read it thousands of times per
         # load or drag, and asking Qt for pos() each time costs more than the math.
         # It is a copy of pos() kept by setPos, never set by anyone else.
@@ -119,7 +122,7 @@ class CardItem(QGraphicsRectItem):
         self.update()
 
     def set_placement(self, placement: Placement) -> None:
-        """Take a new placement; returns nothing, the scene updates the links."""
+        """Take a new placement (its links follow, see following)."""
         if placement.width != self._rect.width() or placement.height != self._rect.height():
             self.set_size(placement.width, placement.height)
         self.placement = placement
@@ -191,7 +194,7 @@ class CardItem(QGraphicsRectItem):
 
 
 class LinkItem(QGraphicsRectItem):
-    """A link between two CardItems; its geometry follows them on ``refresh``.
+    """A link between two CardItems; its geometry follows them (``follow``).
 
     Like CardItem, a QGraphicsRectItem holding its bounding rectangle so Qt
     reads it without calling Python; while the scene's LinkLayer draws it,
@@ -212,7 +215,7 @@ class LinkItem(QGraphicsRectItem):
         # The cards' geometry the line was worked out from; pos() (as floats,
         # ``_offset``) is how far both have slid alike since.
         self._basis: tuple = ((0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 0.0))
-        self.attached = True  # False once its scene removed it
+        self.attached = True  # False once its scene removed it (detach)
         self.is_long = False
         self._picture: QPicture | None = None
         self._plan: tuple | None = None  # a long link's pen, line and ends (see _long_plan)
@@ -276,8 +279,9 @@ class LinkItem(QGraphicsRectItem):
             layer.mark(x + self._offset[0], y + self._offset[1], w, h)
 
     def set_link(self, link: Link, source: CardItem, target: CardItem) -> None:
-        if source is not self.source or target is not self.target:
-            self.detach()
+        if source is not self.source or target is not self.target:  # reversed, or re-pointed by a merge
+            self.source.links.discard(self)
+            self.target.links.discard(self)
             self.source, self.target = source, target
             source.links.add(self)
             target.links.add(self)

@@ -26,6 +26,7 @@ from evidence_board.ui.board.items import CardItem, LinkItem
 from evidence_board.ui.board.label_layer import LabelLayer
 from evidence_board.ui.board.link_layer import LinkLayer
 from evidence_board.ui.board.overview_layer import OverviewItem
+from evidence_board.ui.board.waiting_links import WaitingLinks
 
 SCENE_MARGIN = 4000.0
 EAGER_LINKS = 3000  # a board with more links makes their items after its first frame
@@ -53,8 +54,7 @@ class BoardScene(QGraphicsScene):
         self.context = context
         self.cards: dict[str, CardItem] = {}
         self.links: dict[str, LinkItem] = {}
-        self.pending_links: dict[str, Link] = {}  # read, item not made yet
-        self._pending_lanes: dict[str, float] | None = {}  # their lanes; None: not worked out yet
+        self.waiting = WaitingLinks()  # read, items not made yet (a big board makes them while idle)
         self.overview_mode = False
         self._bulk_depth = 0
         # Links follow their cards' moves (see following); far away the overview draws them again.
@@ -85,6 +85,10 @@ class BoardScene(QGraphicsScene):
                   if link.from_card in cards and link.to_card in cards]
         return pairs
 
+    @property
+    def pending_links(self) -> dict[str, Link]:
+        return self.waiting.links
+
     def link_count(self) -> int:
         return len(self.links) + len(self.pending_links)
 
@@ -105,8 +109,9 @@ class BoardScene(QGraphicsScene):
             self._add_card(card, contents.placements[card_id])
         if len(contents.links) > EAGER_LINKS:
             # A big board shows its cards (and, far away, the overview's lines)
-            # first; the link items, and their lanes, follow while the window is
-            # idle: at 100,000 cards working out 200,000 lanes alone took 0.9 s.
+            # first; the link items follow in slices while the window is idle, and
+            # their lanes in the first slice: at 100,000 cards working out 200,000
+            # lanes took 0.5-0.9 s, which opening the board no longer waits for.
             self._make_links_while_idle(contents.links, None)
         else:
             lanes = link_lanes(contents.links.values())
@@ -115,21 +120,13 @@ class BoardScene(QGraphicsScene):
         self._fit_scene_rect(reset=True)
 
     def _make_links_while_idle(self, links: dict[str, Link], lanes: dict[str, float] | None) -> None:
-        """Keep these links (and their lanes, None to work them out later) to
-        make their items in slices while the window is idle; the cards show first."""
-        self.pending_links = links
-        self._pending_lanes = lanes
+        """Make these links' items in slices while the window is idle (see waiting_links)."""
+        self.waiting.start(links, lanes)
         QTimer.singleShot(0, self._create_pending_slice)
-
-    def _next_pending(self) -> tuple[Link, float]:
-        if self._pending_lanes is None:
-            self._pending_lanes = link_lanes(self.pending_links.values())
-        _link_id, link = self.pending_links.popitem()
-        return link, self._pending_lanes.get(link.id, 0.0)
 
     def _create_pending_slice(self) -> None:
         for _ in range(min(LINK_SLICE, len(self.pending_links))):
-            self._add_link(*self._next_pending())
+            self._add_link(*self.waiting.take())
         if self.pending_links:
             QTimer.singleShot(0, self._create_pending_slice)
         else:
@@ -138,25 +135,7 @@ class BoardScene(QGraphicsScene):
     def flush_pending_links(self) -> None:
         """Create every link item still waiting (before a change is applied, or when asked)."""
         while self.pending_links:
-            self._add_link(*self._next_pending())
-
-    def _drop_pending_removed_by(self, changes: Changes) -> None:
-        """Forget waiting links that ``changes`` deletes, or whose cards leave
-        this board: making their items only to remove them again doubled the
-        time of undoing a large import right after it."""
-        gone_links, gone_cards = set(), set()
-        for row in changes.rows:
-            if row.op != "delete":
-                continue
-            if row.table == "links":
-                gone_links.add(row.key[0])
-            elif row.table == "placements" and row.key[0] == self.board_id:
-                gone_cards.add(row.key[1])
-        if gone_links or gone_cards:
-            self.pending_links = {
-                link_id: link for link_id, link in self.pending_links.items()
-                if link_id not in gone_links and link.from_card not in gone_cards and link.to_card not in gone_cards
-            }
+            self._add_link(*self.waiting.take())
 
     def _add_card(self, card: Card, placement: Placement) -> CardItem:
         # Every item is top-level: Qt's index then hands a frame only the
@@ -238,8 +217,13 @@ class BoardScene(QGraphicsScene):
 
     def _apply(self, changes: Changes) -> None:
         if self.pending_links:
-            self._drop_pending_removed_by(changes)
+            forgotten = self.waiting.drop_removed_by(changes, self.board_id)
             self.flush_pending_links()
+            mates = [link for pair in forgotten for card_id in list(pair)[:1] if card_id in self.cards
+                     for link in self.cards[card_id].links
+                     if frozenset((link.source.card_id, link.target.card_id)) == pair]
+            if mates:
+                self._relane(mates)
         with self.follower.batch():  # links follow the moved cards once, at the end
             self._apply_rows(changes)
 

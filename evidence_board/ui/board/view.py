@@ -168,6 +168,7 @@ class BoardView(QGraphicsView):
         modifiers = event.modifiers()
         if event.button() == Qt.MouseButton.MiddleButton or (
                 event.button() == Qt.MouseButton.LeftButton and self._space_down):
+            self.cancel_gesture()  # a pan in the middle of a drag puts the drag back first
             self._gesture = Pan(self, event.position())
             return
         if event.button() != Qt.MouseButton.LeftButton:
