@@ -29,6 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
 def run_once(path: Path, profile: str | None) -> dict:
     from evidence_board.services import CaseService
     from evidence_board.store import CaseFile
@@ -40,6 +46,7 @@ def run_once(path: Path, profile: str | None) -> dict:
     positions = {card_id: (p.x + 40.0, p.y + 40.0) for card_id, p in placed.placements.items()}
     ids = list(positions)
     figures = {}
+    before_mb = _rss_mb()
     for name, call in (("move", lambda: service.move_cards(board, positions)),
                        ("delete", lambda: service.delete_cards(ids)),
                        ("undo", service.undo)):
@@ -55,6 +62,7 @@ def run_once(path: Path, profile: str | None) -> dict:
         if profiler:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
     assert len(case.load_board(board).cards) == len(ids)
+    figures["undo_history_mb"] = _rss_mb() - before_mb  # what the two steps (and their texts) hold
     case.close()
     return figures
 

@@ -62,13 +62,18 @@ def _replay_run(writer: RowWriter, effect: str, run: list[RowChange], forward: b
             raise RowConflict(f"{table} {next(iter(back))} exists again")
         # insert_many wants rows of one shape; rows recorded by different
         # calls may differ, so each stretch of one shape goes on its own.
+        # A row's image is the one its change filed, of the same dict (undo
+        # of a delete: its before; redo of an insert: its after).
         rows: list[dict[str, Any]] = []
-        for row in targets.values():
+        images: list[str | None] = []
+        for change in run:
+            row = targets[change.key]
             if rows and tuple(row) != tuple(rows[0]):
-                writer.insert_many(table, rows)
-                rows = []
+                writer.insert_many(table, rows, images)
+                rows, images = [], []
             rows.append(row)
-        writer.insert_many(table, rows)
+            images.append(change.image)
+        writer.insert_many(table, rows, images)
 
 
 def replay_one(writer: RowWriter, change: RowChange, forward: bool) -> None:

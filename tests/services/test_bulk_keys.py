@@ -5,11 +5,14 @@ SQLite's JSON would not hand back as they are (a NUL ends its string, so
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from evidence_board.services import CaseService
 from evidence_board.store import CaseFile
 from evidence_board.store.keylists import json_list
+from evidence_board.store.writer import TABLE_KEYS, audit_image
 from tests.services.test_undo import fts_is_consistent, snapshot
 
 AWKWARD_IDS = ["ab", "ab\x00c", "\x00", "back\\u0000slash", "quote\"d", "ü-\U0001f600", "line\nbreak", "plain"]
@@ -62,3 +65,31 @@ def test_only_values_json_each_returns_as_they_are_take_the_fast_path() -> None:
     assert json_list([1, -(2**63), 2**63 - 1]) is not None
     for refused in (["ab\x00c"], ["back\\u0000slash"], [True], [1, "a"], [2**63], [1.5], [None], []):
         assert json_list(refused) is None, refused
+
+
+def test_undo_files_the_images_the_delete_filed_and_they_are_the_rows_as_stored(
+        case: CaseFile, service: CaseService, board_id: str) -> None:
+    """Undoing a delete files each row's image as the delete filed it
+    (RowChange.image, not encoded again): the same texts, which are still
+    what the one encoder makes of the rows now back in the file."""
+    ids = [f"card-{n}" for n in range(300)]
+    _cards(service, board_id, ids)
+    service.create_links([{"from_card": ids[n], "to_card": ids[n + 1], "label": f"l{n}"} for n in range(299)])
+    service.move_cards(board_id, {card_id: (n * 0.5, -0.0) for n, card_id in enumerate(ids)})  # REAL edge values
+    deleted = service.delete_cards(ids).event_id
+    undone = service.undo().event_id
+
+    def images(event_id: int | None, side: str) -> list[tuple[str, str, str]]:
+        return case.conn.execute(f"SELECT table_name, row_key, {side} FROM audit_changes WHERE event_id = ? "
+                                 "ORDER BY rowid", (event_id,)).fetchall()
+
+    gone, back = images(deleted, "before"), images(undone, "after")
+    assert len(gone) == 300 + 299 + 300
+    assert back == gone[::-1]
+    for table, key, text in back:
+        where = " AND ".join(f"{c} = ?" for c in TABLE_KEYS[table])
+        cur = case.conn.execute(f"SELECT * FROM {table} WHERE {where}", key.split("/"))
+        row = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+        row.pop("seq", None)
+        assert json.loads(text) == row
+        assert text == audit_image(table, {name: row[name] for name in json.loads(text)})
