@@ -1,22 +1,26 @@
-"""Placing a big board's link labels on the second core while the first paints the cards and links.
+"""The SVG export's link labels: placed, and drawn, on the second core while the first paints the board.
 
 Labels are drawn last (above every card), so an export can paint the cards
 and links while the labels are being placed. On the board bench's board
-(10,000 cards, 20,000 links, 6,667 labels) placing takes about 2.3 s of an
-SVG export's 6 on this 2-core machine, painting the cards and links about 3.
+(10,000 cards, 20,000 links, 6,667 labels) placing and drawing the labels
+takes about 3 s of an SVG export's 7 on this 2-core machine, painting the
+cards and links about as long.
 
-:class:`ForkedLabels` forks the process before the painting starts: the
-child builds the label source and places every label (``LabelPlacer.ensure``, pure Python on floats) and
-sends the spots back through a pipe; the parent paints meanwhile and, at the
-labels, waits for them. The placement is the same placer's on the same
-board, so the spots are the same (a test compares the SVG bytes).
+:class:`SvgLabels` is what the SVG export passes to ``paint_board`` as its
+labels. It places them with the board's LabelPlacer and draws them (leaders,
+then plates, as ``paint_placed_labels`` does) into a piece of SVG of their
+own, which paint_board's turn for the labels splices into the file. With
+``fork`` it does that in a child process forked before the painting starts,
+and the piece comes back through a pipe; without, here, when asked. Both
+run the same function on the same board, so the files are the same (a test
+compares their bytes).
 
 Forking is safe only in a single-threaded process (the child has one thread
 and must not find a lock another thread held): the command line's export is
-one; the window, whose Qt threads may be running, is not, and places the
-labels itself, as does any platform without ``/proc/self/task`` or with one
-core, and a board with few labels (a fork costs milliseconds). If the child
-fails in any way, the labels are placed in this process.
+one; the window, whose Qt threads may be running, is not, and does the work
+itself, as does any platform without ``/proc/self/task`` or with one core,
+and a board with few labels (a fork costs milliseconds). If the child fails
+in any way, the labels are placed and drawn in this process.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ import signal
 import sys
 from collections.abc import Callable
 
-from evidence_board.render.label_placement import LabelPlacer, LabelSpot, Rect, meets
+from evidence_board.render.label_placement import LabelPlacer, LabelSpot, Rect
 
-FORK_LABELS = 1500  # fewer labels than this place faster than a fork pays
+FORK_LABELS = 1500  # fewer labels than this are placed faster than a fork pays
+
+Drawn = Callable[[dict[str, LabelSpot]], str]  # placed spots -> their SVG piece
 
 
 def fork_is_safe() -> bool:
@@ -42,59 +48,65 @@ def fork_is_safe() -> bool:
         return False
 
 
-class ForkedLabels:
-    """A LabelPlacer's spots for ``area``, placed in a child process (see the module docstring).
+class SvgLabels:
+    """The labels of an SVG export (see the module docstring).
 
-    paint_board calls ``ensure`` and ``spots_in`` as on a LabelPlacer. ``make_placer``
-    builds the placer (in the child; here too if the child fails).
+    ``make_placer`` builds the board's placer, ``draw`` turns placed spots into SVG;
+    ``area`` is the part of the board the export shows.
     """
 
-    def __init__(self, make_placer: Callable[[], LabelPlacer], area: Rect) -> None:
-        self.make_placer = make_placer
-        self.area = area
-        self._spots: dict[str, LabelSpot] | None = None
+    def __init__(self, make_placer: Callable[[], LabelPlacer], draw: Drawn, area: Rect, fork: bool) -> None:
+        self.make_placer, self.draw, self.area = make_placer, draw, area
         self._pid = 0
+        self._read = -1
+        self.forked = False
+        if fork:
+            try:
+                self._fork()
+            except OSError:  # no fork or no pipe (out of processes): the work is done here
+                pass
+
+    def _place_and_draw(self) -> str:
+        placer = self.make_placer()
+        placer.ensure(self.area)
+        return self.draw(placer.spots_in(self.area))
+
+    def _fork(self) -> None:
         read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: place, send, and leave without running the parent's exit code
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
+        if pid == 0:  # the child: place, draw, send, and leave without running the parent's exit code
             code = 1
             try:
                 os.close(read)
-                placer = make_placer()
-                placer.ensure(area)
-                spots = [(link_id, s.x, s.y, s.width, s.height, s.leader, s.free)
-                         for link_id, s in placer._spots.items()]
+                piece = self._place_and_draw()
                 with os.fdopen(write, "wb") as out:
-                    pickle.dump(spots, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(piece, out, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write)
-        self._pid, self._read = pid, read
+        self._pid, self._read, self.forked = pid, read, True
 
-    def ensure(self, rect: Rect) -> list[Rect]:
-        if self._spots is None:
-            self._spots = self._receive()
-        return []
+    def paint_labels(self, painter: object, _contents: object, _area: Rect, _context: object) -> None:
+        """paint_board's turn for the labels: the piece, from the child or made now, spliced in."""
+        piece = self._receive() if self._pid else None
+        painter.splice(piece if piece is not None else self._place_and_draw())  # type: ignore[attr-defined]
 
-    def spots_in(self, rect: Rect) -> dict[str, LabelSpot]:
-        spots = self._spots if self._spots is not None else {}
-        return {link_id: spot for link_id, spot in spots.items() if meets(spot.bounds(), rect)}
-
-    def _receive(self) -> dict[str, LabelSpot]:
-        spots = None
+    def _receive(self) -> str | None:
+        piece = None
         try:
             with os.fdopen(self._read, "rb") as incoming:
-                spots = pickle.load(incoming)
+                piece = pickle.load(incoming)
         except (EOFError, OSError, pickle.UnpicklingError):
-            spots = None
+            piece = None
         finally:
             status = self._reap()
-        if spots is None or status != 0:  # the child failed: place them here
-            placer = self.make_placer()
-            placer.ensure(self.area)
-            return dict(placer._spots)
-        return {link_id: LabelSpot(x, y, w, h, leader, free) for link_id, x, y, w, h, leader, free in spots}
+        return piece if status == 0 and isinstance(piece, str) else None  # else: the child failed
 
     def _reap(self) -> int:
         pid, self._pid = self._pid, 0
@@ -117,12 +129,6 @@ class ForkedLabels:
                 pass
 
 
-def labels_for_export(make_placer: Callable[[], LabelPlacer], area: Rect,
-                      labels: int) -> LabelPlacer | ForkedLabels:
-    """A placer, or labels placed in a child process when that pays and is safe."""
-    if labels >= FORK_LABELS and fork_is_safe():
-        try:
-            return ForkedLabels(make_placer, area)
-        except OSError:  # no fork or no pipe (out of processes): place them here
-            pass
-    return make_placer()
+def svg_labels(make_placer: Callable[[], LabelPlacer], draw: Drawn, area: Rect, labels: int) -> SvgLabels:
+    """The export's labels, placed in a child process when that pays and is safe."""
+    return SvgLabels(make_placer, draw, area, fork=labels >= FORK_LABELS and fork_is_safe())

@@ -17,18 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QTransform
 
 from evidence_board.errors import InvalidInput
 from evidence_board.exporters.files import atomic_write
 from evidence_board.exporters.painting import (
     FULL_DETAIL, ExportRenderContext, image_edge_for, missing_characters_warning,
 )
-from evidence_board.exporters.label_fork import ForkedLabels, labels_for_export
+from evidence_board.exporters.label_fork import svg_labels
 from evidence_board.exporters.scope import ExportScope
 from evidence_board.exporters.svg_painter import SvgPainter
 from evidence_board.render.board_labels import board_label_placer
-from evidence_board.render.board_painter import paint_board
+from evidence_board.render.board_painter import board_transform, paint_board, paint_placed_labels
 
 MAX_PIXELS = 100_000_000  # 400 MB of image memory
 DEFAULT_PIXELS = 40_000_000  # without a scale, bigger boards are drawn smaller to stay under this
@@ -123,16 +123,24 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
     painter = SvgPainter(width, height, SCREEN_DPI, f"{scope.case.title}: {scope.board.name}",
                          "Exported by Evidence Board")
     contents = scope.visible_contents()
-    # A big board's labels are placed on the other core while this one paints (label_fork).
-    labels = labels_for_export(lambda: board_label_placer(contents, context), source.getRect(),
-                               sum(1 for link in contents.links.values() if link.label))
+    target = QRectF(0, 0, width, height)
+    transform = board_transform(source, target) if not source.isEmpty() else QTransform()
+
+    def draw_labels(spots: dict) -> str:
+        piece = SvgPainter(width, height, SCREEN_DPI, "", "")
+        piece.setTransform(transform)
+        paint_placed_labels(piece, contents, spots, context)  # type: ignore[arg-type]  (QPainter's calls)
+        return piece.fragment()
+
+    # A big board's labels are placed and drawn on the other core while this one paints (label_fork).
+    labels = svg_labels(lambda: board_label_placer(contents, context), draw_labels, source.getRect(),
+                        sum(1 for link in contents.links.values() if link.label))
     try:
         paint_board(painter, contents, source, context,  # type: ignore[arg-type]  (QPainter's calls)
-                    target_rect=QRectF(0, 0, width, height), detail=FULL_DETAIL,
-                    numbers=scope.numbers if numbers else None, labels=labels)  # type: ignore[arg-type]
+                    target_rect=target, detail=FULL_DETAIL, numbers=scope.numbers if numbers else None,
+                    labels=labels)  # type: ignore[arg-type]
     finally:
-        if isinstance(labels, ForkedLabels):
-            labels.close()
+        labels.close()
     data = painter.svg()
 
     def write(tmp: Path) -> None:

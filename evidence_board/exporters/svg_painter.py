@@ -318,6 +318,19 @@ class SvgPainter:
                        f'height="{_n(crop.height())}" viewBox="{box}" preserveAspectRatio="none">{element}</svg>')
         self._shape(element + "\n")
 
+    # -- pieces ----------------------------------------------------------------
+
+    def fragment(self) -> str:
+        """What was painted so far, as a piece of SVG that closes its own groups (see ``splice``)."""
+        return "".join(self._out) + ("</g>\n" if self._group is not None else "")
+
+    def splice(self, fragment: str) -> None:
+        """Write ``fragment`` (another SvgPainter's) here, after closing the open group."""
+        if self._group is not None:
+            self._out.append("</g>\n")
+            self._group = None
+        self._out.append(fragment)
+
     # -- the document --------------------------------------------------------
 
     def svg(self) -> bytes:

@@ -19,7 +19,7 @@ from evidence_board.model import CardKind
 from evidence_board.render.board_labels import board_label_placer
 from evidence_board.render.card_painter import group_backing, paint_card, paint_group_title
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
-from evidence_board.render.label_placement import LabelPlacer
+from evidence_board.render.label_placement import LabelPlacer, LabelSpot
 from evidence_board.render.link_painter import (
     LABEL_DETAIL, LinkGeometry, link_bounds, link_geometry, link_lanes, paint_label, paint_leader, paint_link,
 )
@@ -59,12 +59,7 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
     painter.save()
     try:
         if target_rect is not None and not source_rect.isEmpty():
-            scale = min(target_rect.width() / source_rect.width(), target_rect.height() / source_rect.height())
-            transform = QTransform()
-            transform.translate(target_rect.center().x(), target_rect.center().y())
-            transform.scale(scale, scale)
-            transform.translate(-source_rect.center().x(), -source_rect.center().y())
-            painter.setTransform(transform, True)
+            painter.setTransform(board_transform(source_rect, target_rect), True)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setClipRect(source_rect, Qt.ClipOperation.IntersectClip)
@@ -94,6 +89,16 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
         painter.restore()
 
 
+def board_transform(source_rect: QRectF, target_rect: QRectF) -> QTransform:
+    """How paint_board maps ``source_rect`` onto ``target_rect``: scaled, aspect kept, centred."""
+    scale = min(target_rect.width() / source_rect.width(), target_rect.height() / source_rect.height())
+    transform = QTransform()
+    transform.translate(target_rect.center().x(), target_rect.center().y())
+    transform.scale(scale, scale)
+    transform.translate(-source_rect.center().x(), -source_rect.center().y())
+    return transform
+
+
 def _paint_titles(painter: QPainter, contents: BoardContents, source_rect: QRectF, detail: float,
                   context: RenderContext, hidden: Collection[str] = ()) -> None:
     groups = [(stacking_z(card, contents.placements[card_id]), card_id) for card_id, card in contents.cards.items()
@@ -107,12 +112,25 @@ def _paint_titles(painter: QPainter, contents: BoardContents, source_rect: QRect
 
 def _paint_labels(painter: QPainter, contents: BoardContents, labels: LabelPlacer, source_rect: QRectF,
                   context: RenderContext) -> None:
-    """The labels of ``contents``' links that show in ``source_rect``, where ``labels`` placed them."""
+    """The labels of ``contents``' links that show in ``source_rect``, where ``labels`` placed them.
+
+    A ``labels`` with ``paint_labels`` draws them itself (the SVG export's, which
+    may have placed and drawn them in another process: exporters/label_fork).
+    """
     area = source_rect.getRect()
+    own = getattr(labels, "paint_labels", None)
+    if own is not None:
+        own(painter, contents, area, context)
+        return
     labels.ensure(area)
-    shown = [(contents.links[link_id], spot) for link_id, spot in sorted(labels.spots_in(area).items())
-             if link_id in contents.links]
-    for link, spot in shown:  # every leader before every plate: none crosses a plate
+    paint_placed_labels(painter, contents, labels.spots_in(area), context)
+
+
+def paint_placed_labels(painter: QPainter, contents: BoardContents, spots: dict[str, LabelSpot],
+                        context: RenderContext) -> None:
+    """Link labels at their placed ``spots``: every leader first, then every plate, so no leader crosses a plate."""
+    shown = [(contents.links[link_id], spot) for link_id, spot in sorted(spots.items()) if link_id in contents.links]
+    for link, spot in shown:
         paint_leader(painter, link, spot, context)
     for link, spot in shown:
         paint_label(painter, link, spot, context)

@@ -30,8 +30,11 @@ from evidence_board.store import CaseFile
 case_path, out, fork, break_child = sys.argv[1], sys.argv[2], sys.argv[3] == "fork", sys.argv[4] == "break"
 label_fork.FORK_LABELS = 0 if fork else 10 ** 9
 made = []
-real_init = label_fork.ForkedLabels.__init__
-label_fork.ForkedLabels.__init__ = lambda self, make, area: (made.append(1), real_init(self, make, area))[1]
+real_init = label_fork.SvgLabels.__init__
+def init(self, *args, **kwargs):
+    real_init(self, *args, **kwargs)
+    made.append(self.forked)
+label_fork.SvgLabels.__init__ = init
 if break_child:
     parent, real_ensure = os.getpid(), LabelPlacer.ensure
     def ensure(self, rect):
@@ -42,7 +45,7 @@ if break_child:
 ensure_gui_application()
 with CaseFile.open(case_path, read_only=True) as case:
     export_svg(board_scope(case), out)
-print("forked" if made else "here")
+print("forked" if any(made) else "here")
 """
 
 
