@@ -13,6 +13,7 @@ which one statement per row made a wait of seconds.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from evidence_board.store.writer import FTS_INDEXES, RowChange, RowConflict, RowWriter, row_differs
@@ -57,23 +58,30 @@ def _replay_run(writer: RowWriter, effect: str, run: list[RowChange], forward: b
         if writer.delete_many(table, targets, expected=sources):
             raise RowConflict(f"{table}: rows are gone")
     else:
-        back = writer.fetch_many(table, targets)
-        if back:
-            raise RowConflict(f"{table} {next(iter(back))} exists again")
-        # insert_many wants rows of one shape; rows recorded by different
-        # calls may differ, so each stretch of one shape goes on its own.
-        # A row's image is the one its change filed, of the same dict (undo
-        # of a delete: its before; redo of an insert: its after).
-        rows: list[dict[str, Any]] = []
-        images: list[str | None] = []
-        for change in run:
-            row = targets[change.key]
-            if rows and tuple(row) != tuple(rows[0]):
-                writer.insert_many(table, rows, images)
-                rows, images = [], []
-            rows.append(row)
-            images.append(change.image)
-        writer.insert_many(table, rows, images)
+        # A row back in its place since (made again elsewhere) is refused by
+        # the table's own key (every key is a PRIMARY KEY or UNIQUE): reading
+        # the keys first to look for one was 5% of undoing a big delete.
+        try:
+            _insert_runs(writer, table, run, targets)
+        except sqlite3.IntegrityError as exc:
+            raise RowConflict(f"{table}: {exc}") from None
+
+
+def _insert_runs(writer: RowWriter, table: str, run: list[RowChange], targets: dict[tuple, dict[str, Any]]) -> None:
+    """Insert the target rows of a run, each stretch of one shape on its own:
+    insert_many wants rows of one shape, and rows recorded by different calls
+    may differ. A row's image is the one its change filed, of the same dict
+    (undo of a delete: its before; redo of an insert: its after)."""
+    rows: list[dict[str, Any]] = []
+    images: list[str | None] = []
+    for change in run:
+        row = targets[change.key]
+        if rows and tuple(row) != tuple(rows[0]):
+            writer.insert_many(table, rows, images)
+            rows, images = [], []
+        rows.append(row)
+        images.append(change.image)
+    writer.insert_many(table, rows, images)
 
 
 def replay_one(writer: RowWriter, change: RowChange, forward: bool) -> None:

@@ -93,3 +93,20 @@ def test_undo_files_the_images_the_delete_filed_and_they_are_the_rows_as_stored(
         row.pop("seq", None)
         assert json.loads(text) == row
         assert text == audit_image(table, {name: row[name] for name in json.loads(text)})
+
+
+def test_undoing_a_delete_refuses_a_card_made_again_elsewhere_since(case: CaseFile, service: CaseService,
+                                                                   board_id: str) -> None:
+    """The table's key refuses the row (no look for it first): the undo is
+    refused as a whole, and the file holds what the other window made."""
+    ids = [f"card-{n}" for n in range(50)]
+    _cards(service, board_id, ids)
+    service.delete_cards(ids)
+    other = CaseService(CaseFile.open(case.path, lock=False), "Colleague")
+    other.create_cards([{"kind": "note", "id": ids[30], "title": "made again"}])
+    before = snapshot(case)
+    with pytest.raises(Exception, match="cannot undo .*changed since"):
+        service.undo()
+    assert snapshot(case) == before
+    assert service.can_undo()
+    other.case.close()
