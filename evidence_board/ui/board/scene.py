@@ -242,9 +242,12 @@ class BoardScene(QGraphicsScene):
             else:
                 need_card.add(card_id)
         link_ids = set(changes.links)
+        read: dict[str, Card] = {}  # cards just read back with their placements
         if need_card:
-            link_ids |= self._reload_placements(need_card)
-        changed_cards = [card_id for card_id in changes.cards if card_id in self.cards]
+            appeared_links, read = self._reload_placements(need_card)
+            link_ids |= appeared_links
+        # Not read twice (an undone delete of 10,000 cards read them all again).
+        changed_cards = [card_id for card_id in changes.cards if card_id in self.cards and card_id not in read]
         if changed_cards:
             current = self.case.cards(changed_cards)
             for card in current:
@@ -268,7 +271,7 @@ class BoardScene(QGraphicsScene):
         after the services refused a gesture's change, the screen must not
         keep what the drag showed."""
         with self.follower.batch():
-            link_ids = self._reload_placements(set(card_ids))
+            link_ids, _read = self._reload_placements(set(card_ids))
             self._apply_links(link_ids, set())
         self.overview.invalidate(self.sceneRect())
         self._fit_scene_rect()
@@ -286,11 +289,11 @@ class BoardScene(QGraphicsScene):
         if citing:
             self.overview.invalidate(self.sceneRect())
 
-    def _reload_placements(self, card_ids: set[str]) -> set[str]:
+    def _reload_placements(self, card_ids: set[str]) -> tuple[set[str], dict[str, Card]]:
         """Placements that appeared, vanished or changed beyond geometry: read
         them back (in a few queries, however many: an undone delete or a
         redone import brings back thousands). Returns the ids of the links
-        of cards that appeared, whose items the caller makes."""
+        of cards that appeared, whose items the caller makes, and the cards read."""
         found = {card.id: card for card in self.case.cards(card_ids)}
         placements = self.case.placements_on(self.board_id, found)
         appeared = []
@@ -303,8 +306,9 @@ class BoardScene(QGraphicsScene):
                 self._add_card(found[card_id], placement)
                 appeared.append(card_id)
             else:
+                item.set_card(found[card_id])
                 item.set_placement(placement)
-        return {link.id for link in self.case.links_of(appeared)} if appeared else set()
+        return ({link.id for link in self.case.links_of(appeared)} if appeared else set()), found
 
     def _apply_links(self, link_ids: Iterable[str], created: set[LinkItem]) -> set[LinkItem]:
         """Make, update or remove the items of these links. New items go in
