@@ -243,9 +243,10 @@ class BoardScene(QGraphicsScene):
                 need_card.add(card_id)
         link_ids = set(changes.links)
         read: dict[str, Card] = {}  # cards just read back with their placements
+        known: dict[str, Link] = {}  # the links of cards that appeared, just read too
         if need_card:
-            appeared_links, read = self._reload_placements(need_card)
-            link_ids |= appeared_links
+            known, read = self._reload_placements(need_card)
+            link_ids |= known.keys()
         # Not read twice (an undone delete of 10,000 cards read them all again).
         changed_cards = [card_id for card_id in changes.cards if card_id in self.cards and card_id not in read]
         if changed_cards:
@@ -257,7 +258,7 @@ class BoardScene(QGraphicsScene):
         if changes.sources:
             self._forget_sources(changes.sources)
         created: set[LinkItem] = set()
-        relinked = self._apply_links(link_ids, created)
+        relinked = self._apply_links(link_ids, created, known)
         if relinked:
             self._relane(relinked)  # lanes depend on which links join a pair, not on where cards are
         if created:
@@ -271,8 +272,8 @@ class BoardScene(QGraphicsScene):
         after the services refused a gesture's change, the screen must not
         keep what the drag showed."""
         with self.follower.batch():
-            link_ids, _read = self._reload_placements(set(card_ids))
-            self._apply_links(link_ids, set())
+            known, _read = self._reload_placements(set(card_ids))
+            self._apply_links(known.keys(), set(), known)
         self.overview.invalidate(self.sceneRect())
         self._fit_scene_rect()
         self.contents_changed.emit()
@@ -289,11 +290,11 @@ class BoardScene(QGraphicsScene):
         if citing:
             self.overview.invalidate(self.sceneRect())
 
-    def _reload_placements(self, card_ids: set[str]) -> tuple[set[str], dict[str, Card]]:
+    def _reload_placements(self, card_ids: set[str]) -> tuple[dict[str, Link], dict[str, Card]]:
         """Placements that appeared, vanished or changed beyond geometry: read
         them back (in a few queries, however many: an undone delete or a
-        redone import brings back thousands). Returns the ids of the links
-        of cards that appeared, whose items the caller makes, and the cards read."""
+        redone import brings back thousands). Returns the links of cards that
+        appeared, whose items the caller makes, and the cards read."""
         found = {card.id: card for card in self.case.cards(card_ids)}
         placements = self.case.placements_on(self.board_id, found)
         appeared = []
@@ -308,16 +309,21 @@ class BoardScene(QGraphicsScene):
             else:
                 item.set_card(found[card_id])
                 item.set_placement(placement)
-        return ({link.id for link in self.case.links_of(appeared)} if appeared else set()), found
+        return ({link.id: link for link in self.case.links_of(appeared)} if appeared else {}), found
 
-    def _apply_links(self, link_ids: Iterable[str], created: set[LinkItem]) -> set[LinkItem]:
-        """Make, update or remove the items of these links. New items go in
-        ``created``, made with their lanes already worked out; the returned
-        ones need their lanes worked out again (see _relane)."""
+    def _apply_links(self, link_ids: Iterable[str], created: set[LinkItem],
+                     known: dict[str, Link] | None = None) -> set[LinkItem]:
+        """Make, update or remove the items of these links (``known``: some of
+        them just read). New items go in ``created``, made with their lanes
+        already worked out; the returned ones need their lanes worked out
+        again (see _relane)."""
         link_ids = set(link_ids)
         if not link_ids:
             return set()
-        found = {link.id: link for link in self.case.links(link_ids)}
+        found = dict(known or {})
+        unread = link_ids - found.keys()
+        if unread:
+            found.update((link.id, link) for link in self.case.links(unread))
         touched: set[LinkItem] = set()
         new: list[Link] = []
         for link_id in link_ids:
