@@ -9,9 +9,10 @@ never walks every item to compute it.
 
 from __future__ import annotations
 
+import gc
 import math
-
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -103,6 +104,10 @@ class BoardScene(QGraphicsScene):
     # -- loading ----------------------------------------------------------
 
     def _load(self) -> None:
+        with collector_paused():
+            self._load_contents()
+
+    def _load_contents(self) -> None:
         contents = self.case.load_board(self.board_id)
         self._set_index_depth(len(contents.cards))
         for card_id, card in contents.cards.items():
@@ -207,13 +212,15 @@ class BoardScene(QGraphicsScene):
     def apply(self, changes: Changes) -> None:
         """Bring the items in line with what one service call changed."""
         bulk = len(changes.rows) * 3 >= BULK_ITEMS  # a placement row moves a card and its links
-        if bulk:
-            self.begin_bulk()
-        try:
+        if not bulk:
             self._apply(changes)
+            return
+        self.begin_bulk()
+        try:
+            with collector_paused():
+                self._apply(changes)
         finally:
-            if bulk:
-                self.end_bulk()
+            self.end_bulk()
 
     def _apply(self, changes: Changes) -> None:
         if self.pending_links:
@@ -489,3 +496,21 @@ class BoardScene(QGraphicsScene):
     def selection_changed_in_overview(self) -> None:
         if self.overview_mode:
             self.overview.invalidate(self.sceneRect())
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector waits while a board makes or drops thousands of items.
+
+    Every few hundred new objects the collector walks the young ones, and now
+    and then all of them: making the 100,000 card items of the bench's big
+    board took 2.3-2.6 s with it running, 1.1-1.2 s with it paused. It runs
+    again (and collects whatever the block left) when the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
