@@ -19,7 +19,7 @@ values as they are.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _LIMIT = 1 << 63
@@ -41,6 +41,15 @@ def json_list(values: Iterable[Any]) -> str | None:
     return None
 
 
-def in_list(column: str) -> str:
-    """The condition that ``column`` is one of the values of the bound JSON array."""
-    return f"{column} IN (SELECT value FROM json_each(?))"
+def in_lists(values: list[Any], size: int = 500) -> Iterator[tuple[str, list[Any]]]:
+    """What to write after IN, with its parameters, to cover all of ``values``:
+    one JSON list, or (values it cannot carry) ``size`` bound values at a time."""
+    if not values:
+        return
+    listed = json_list(values)
+    if listed is not None:
+        yield "(SELECT value FROM json_each(?))", [listed]
+        return
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield f"({','.join('?' * len(chunk))})", chunk

@@ -20,7 +20,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from typing import Any
 
 from evidence_board.model.search_text import index_text
-from evidence_board.store.keylists import in_list, json_list
+from evidence_board.store.keylists import in_lists
 from evidence_board.store.search import FTS_INDEXES, as_text
 from evidence_board.store.tables import TABLE_KEYS, null_by_default, real_columns
 from evidence_board.store.tables import columns as table_columns
@@ -173,13 +173,8 @@ def _key_conditions(names: tuple[str, ...], head: tuple[Any, ...], lasts: list[A
     key is ``head`` followed by one of ``lasts``: one, with the values as one
     JSON list, or (values JSON cannot carry) 500 at a time."""
     prefix = "".join(f"{c} = ? AND " for c in names[:-1])
-    listed = json_list(lasts)
-    if listed is not None:
-        yield prefix + in_list(names[-1]), [*head, listed]
-        return
-    for start in range(0, len(lasts), 500):
-        chunk = lasts[start:start + 500]
-        yield f"{prefix}{names[-1]} IN ({','.join('?' * len(chunk))})", [*head, *chunk]
+    for marks, values in in_lists(lasts):
+        yield f"{prefix}{names[-1]} IN {marks}", [*head, *values]
 
 
 _AUDIT_INSERT = ("INSERT INTO audit_changes(event_id, table_name, row_key, card_id, other_card_id, before, after) "
@@ -409,13 +404,7 @@ class RowWriter:
         found: dict[tuple, dict[str, Any]] = {}
         if not values:
             return found
-        listed = json_list(values)
-        if listed is not None:
-            chunks = [("(SELECT value FROM json_each(?))", [listed])]
-        else:
-            chunks = [(f"({','.join('?' * len(values[n:n + 500]))})", values[n:n + 500])
-                      for n in range(0, len(values), 500)]
-        for marks, params in chunks:
+        for marks, params in in_lists(values):
             where = " OR ".join(f"{c} IN {marks}" for c in columns)
             found.update(_rows_by_key(self.conn.execute(f"SELECT * FROM {table} WHERE {where}",
                                                         params * len(columns)), names))

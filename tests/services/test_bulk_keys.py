@@ -110,3 +110,26 @@ def test_undoing_a_delete_refuses_a_card_made_again_elsewhere_since(case: CaseFi
     assert snapshot(case) == before
     assert service.can_undo()
     other.case.close()
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_reading_cards_and_links_by_id_finds_exactly_those(case: CaseFile, service: CaseService, board_id: str,
+                                                           many: bool) -> None:
+    """The readers the board asks after an undo (cards, placements, links of
+    cards, board counts) take their ids the same way: one JSON list, or bound
+    values where JSON would not carry them; each row once."""
+    ids = AWKWARD_IDS + ([f"card-{n}" for n in range(1_100)] if many else [])
+    _cards(service, board_id, ids)
+    pairs = [(a, b) for a, b in zip(ids, ids[1:])] + [(ids[0], ids[-1])]
+    service.create_links([{"from_card": a, "to_card": b} for a, b in pairs])
+    # Many: plain ids, one JSON list; otherwise ids with a NUL, bound as they are.
+    asked = ids[len(AWKWARD_IDS)::2] + ["ab", "quote\"d", "ü-\U0001f600"] if many else ["ab\x00c", "\x00", "ab"]
+    assert (json_list(asked) is not None) == many
+    assert sorted(card.id for card in case.cards(asked)) == sorted(asked)
+    assert set(case.placements_on(board_id, asked)) == set(asked)
+    assert case.board_counts(asked) == dict.fromkeys(asked, 1)
+    touching = case.links_of(asked)
+    assert len(touching) == len({link.id for link in touching})
+    assert sorted((link.from_card, link.to_card) for link in touching) == sorted(
+        (a, b) for a, b in pairs if a in asked or b in asked)
+    assert {link.id for link in case.links([link.id for link in touching])} == {link.id for link in touching}
