@@ -9,10 +9,8 @@ never walks every item to compute it.
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -22,6 +20,7 @@ from evidence_board.model import Card, Link, Placement
 from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
+from evidence_board.services.collector import collector_paused
 from evidence_board.ui.board.following import LinkFollower
 from evidence_board.ui.board.items import CardItem, LinkItem
 from evidence_board.ui.board.label_layer import LabelLayer
@@ -496,21 +495,3 @@ class BoardScene(QGraphicsScene):
     def selection_changed_in_overview(self) -> None:
         if self.overview_mode:
             self.overview.invalidate(self.sceneRect())
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector waits while a board makes or drops thousands of items.
-
-    Every few hundred new objects the collector walks the young ones, and now
-    and then all of them: making the 100,000 card items of the bench's big
-    board took 2.3-2.6 s with it running, 1.1-1.2 s with it paused. It runs
-    again (and collects whatever the block left) when the block ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
