@@ -18,7 +18,7 @@ from evidence_board.model import Card, CardKind, Link, Placement
 from evidence_board.render.card_painter import BLOCK_DETAIL, RADIUS, paint_card
 from evidence_board.render.context import LINK_Z, RenderContext, stacking_z
 from evidence_board.render.link_painter import (
-    LABEL_DETAIL, LABEL_MAX_WIDTH, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats,
+    ARROW_LENGTH, LABEL_DETAIL, LinkGeometry, clip_segment_floats, label_rect, link_bounds, link_geometry_floats,
     link_shape, link_ends_rects, link_line, link_pen, paint_link, paint_link_ends,
 )
 from evidence_board.ui.board.following import LinkFollower
@@ -380,7 +380,9 @@ class LinkItem(QGraphicsRectItem):
         # that ask for it do not show its line. Leave before any Qt call.
         x, y, w, h = exposed.getRect()
         x, y = x - dx, y - dy
-        if clip_segment_floats(self._ends, x - LABEL_MAX_WIDTH, y - 30, x + w + LABEL_MAX_WIDTH, y + h + 30) is None:
+        # Its arrowheads reach ARROW_LENGTH past the line's ends (its label is the label layer's).
+        reach = ARROW_LENGTH + 2
+        if clip_segment_floats(self._ends, x - reach, y - reach, x + w + reach, y + h + reach) is None:
             return
         if dx or dy:
             painter.translate(dx, dy)

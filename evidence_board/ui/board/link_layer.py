@@ -24,7 +24,6 @@ from PySide6.QtGui import QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from evidence_board.render.context import LINK_Z
-from evidence_board.render.link_painter import LABEL_MAX_WIDTH
 
 if TYPE_CHECKING:
     from evidence_board.ui.board.items import LinkItem
@@ -212,8 +211,9 @@ class LinkLayer(QGraphicsItem):
         if scene is None:
             return
         detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(transform)
-        # A label may stick out of the line's rectangle only by what link_bounds allows.
-        wanted = exposed.adjusted(-LABEL_MAX_WIDTH / 2, -20, LABEL_MAX_WIDTH / 2, 20)
+        # A link draws its line and arrowheads only (the label layer draws its
+        # label), all inside its bounding rect: the exposed rect is the question.
+        wanted = exposed
         self._reindex()
         links = [item for item in scene.items(wanted, Qt.ItemSelectionMode.IntersectsItemBoundingRect,
                                               Qt.SortOrder.AscendingOrder)
