@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from evidence_board.errors import NothingToUndo, ServiceError, UnknownId
 from evidence_board.services.changes import Changes
-from evidence_board.services.collector import collector_paused
 from evidence_board.store import CaseFile, now_iso
 from evidence_board.store.replay import replay
 from evidence_board.store.writer import RowChange, RowConflict, RowWriter
@@ -92,7 +91,7 @@ class OperationRunner:
             changes = Changes.from_rows(self._batch.writer.changes[start:], label, action)
             changes.created, changes.reused = extra.created, extra.reused
             return changes
-        with collector_paused(), self.case.transaction():
+        with self.case.transaction():
             writer = self._open_event(label, action)
             work(writer, extra)
             event_id = writer.close_event()
@@ -193,7 +192,7 @@ class OperationRunner:
         action = "redo" if forward else "undo"
         label = f"{action.capitalize()} {step.label}"
         try:
-            with collector_paused(), self.case.transaction():
+            with self.case.transaction():
                 writer = self._open_event(label, action)
                 replay(writer, step.rows, forward)
                 event_id = writer.close_event()

@@ -207,8 +207,7 @@ class MainWindow(QMainWindow):
             view = self.tabs.widget(0)
             self.tabs.removeTab(0)
             if isinstance(view, BoardView):
-                view.board_scene.close()
-                view.deleteLater()
+                view.dispose()
         for panel in (self.side_panel, self.inspector, self.history):
             if panel is not None:
                 panel.detach()
@@ -296,8 +295,7 @@ class MainWindow(QMainWindow):
             board_id = view.board_scene.board_id
             if board_id not in boards:
                 self.tabs.removeTab(self.tabs.indexOf(view))
-                view.board_scene.close()
-                view.deleteLater()
+                view.dispose()
             else:
                 self.tabs.setTabText(self.tabs.indexOf(view), _tab_label(boards[board_id].name))
         shown = {view.board_scene.board_id for view in self.views()}

@@ -447,6 +447,21 @@ class BoardView(QGraphicsView):
 
         show_cards(self, card_ids)
 
+    def dispose(self) -> None:
+        """This view and its scene go, in that order, through Qt's event loop.
+
+        The scene has no Qt parent: left to Python it is deleted whenever the
+        cycle collector reaches it, possibly before the view's own deferred
+        delete, which then runs on a view whose scene is gone (the crash
+        pyqtgraph #1628 reports in ~QGraphicsView). Detached first, both are
+        deleted by Qt, and Python only lets go of wrappers.
+        """
+        scene = self.board_scene
+        scene.close()
+        self.setScene(None)
+        self.deleteLater()
+        scene.deleteLater()
+
     # -- errors ----------------------------------------------------------------------
 
     def run(self, call: Callable[[], object]) -> object:
