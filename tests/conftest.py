@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,15 @@ def board_id(case: CaseFile) -> str:
 def reopen(path: Path) -> CaseFile:
     """A second, independent connection: what another process would see on disk."""
     return CaseFile.open(path, read_only=True)
+
+
+@contextmanager
+def write_lock_held(path: Path) -> Iterator[None]:
+    """Another program holding the case's write lock, as `sqlite3 case.evb` does on its first write."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()

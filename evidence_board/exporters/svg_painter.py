@@ -28,11 +28,12 @@ import struct
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QBuffer, QByteArray, QDataStream, QIODevice, QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF, \
     QStaticText, QTransform
 
 from evidence_board.exporters.xml_text import xml_text
+from evidence_board.render.specimen import png_bytes
 
 _CAPS = {Qt.PenCapStyle.FlatCap: "butt", Qt.PenCapStyle.SquareCap: "square", Qt.PenCapStyle.RoundCap: "round"}
 _JOINS = {Qt.PenJoinStyle.BevelJoin: "bevel", Qt.PenJoinStyle.RoundJoin: "round"}
@@ -374,9 +375,4 @@ def _path_element(path: QPainterPath) -> str:
 
 
 def _png_base64(image: QImage) -> str:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return base64.b64encode(bytes(data)).decode("ascii")
+    return base64.b64encode(png_bytes(image)).decode("ascii")

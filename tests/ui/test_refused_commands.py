@@ -10,26 +10,15 @@ showing what the file holds, add no undo step, and work once the lock is gone.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import reopen
+from tests.conftest import reopen, write_lock_held
 
 
-@contextmanager
-def _write_lock_held(path):
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # what `sqlite3 case.evb` does on its first write
-    try:
-        yield
-    finally:
-        other.rollback()
-        other.close()
 
 
 @pytest.fixture
@@ -64,7 +53,7 @@ def test_delete_from_the_menu_refused_keeps_the_card_and_no_undo(window, errors)
     card_id, scene = item.card_id, window.current_view().board_scene
     _select(window, [card_id])
     undo_before = window.service.undo_label
-    with _write_lock_held(window.case.path):
+    with write_lock_held(window.case.path):
         window.actions_.delete.trigger()
     _refused_once(errors, window)
     assert card_id in scene.cards and scene.cards[card_id].scene() is scene
@@ -89,7 +78,7 @@ def test_an_inspector_title_the_file_refuses_shows_the_files_title_again(window,
     qtbot.waitUntil(inspector.title.hasFocus)
     inspector.title.selectAll()
     undo_before = window.service.undo_label
-    with _write_lock_held(window.case.path):
+    with write_lock_held(window.case.path):
         QTest.keyClicks(inspector.title, "Renamed while locked")
         QTest.keyClick(inspector.title, Qt.Key.Key_Return)  # editingFinished: the one service call
     _refused_once(errors, window)
@@ -116,7 +105,7 @@ def test_align_refused_leaves_the_cards_where_the_file_has_them(window, errors):
     before = {i.card_id: (i.pos().x(), i.pos().y()) for i in (a, b)}
     assert before[a.card_id][0] != before[b.card_id][0]  # align left would move one of them
     undo_before = window.service.undo_label
-    with _write_lock_held(window.case.path):
+    with write_lock_held(window.case.path):
         window.actions_.align_actions[0].trigger()  # Arrange > Align left
     _refused_once(errors, window)
     for i in (a, b):
@@ -135,7 +124,7 @@ def test_paste_refused_adds_no_card(window, errors):
     _select(window, [item.card_id])
     window.actions_.copy.trigger()
     count, undo_before = len(scene.cards), window.service.undo_label
-    with _write_lock_held(window.case.path):
+    with write_lock_held(window.case.path):
         window.actions_.paste.trigger()
     _refused_once(errors, window)
     assert len(scene.cards) == count == len(window.case.board_placements(scene.board_id))
@@ -155,7 +144,7 @@ def test_files_dropped_while_the_file_is_locked_are_one_error_and_no_cards(windo
     path = write(tmp_path, "manifest.pdf", report_pdf(title="Port manifest"))
     count, undo_before = len(scene.cards), window.service.undo_label
     sources = len(window.case.sources())
-    with _write_lock_held(window.case.path):
+    with write_lock_held(window.case.path):
         view.import_files([path], view.visible_scene_rect().center())  # what a drop does
     _refused_once(errors, window)
     assert boxes == []  # reported through the window, not a second way

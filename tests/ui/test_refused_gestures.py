@@ -8,23 +8,13 @@ and the links that follow them, back where the file has them.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF
 
 from evidence_board.render.link_painter import link_geometry_floats
+from tests.conftest import write_lock_held
 
 
-@contextmanager
-def _write_lock_held(path):
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # what `sqlite3 case.evb` does on its first write
-    try:
-        yield
-    finally:
-        other.rollback()
-        other.close()
 
 
 def _links_follow(item) -> bool:
@@ -45,7 +35,7 @@ def test_a_drag_the_file_refuses_is_reported_once_and_the_cards_go_back(board, q
     start = note.card_rect().center()
     on_file = board.case.placement(board.board_id, note.card_id)
     board.click(start)
-    with _write_lock_held(board.case.path):
+    with write_lock_held(board.case.path):
         board.drag(qtbot, start, start + QPointF(150, 90))
     assert len(errors) == 1 and "locked" in errors[0]
     assert (note.pos().x(), note.pos().y()) == (on_file.x, on_file.y)
@@ -65,7 +55,7 @@ def test_a_resize_the_file_refuses_goes_back_to_the_files_size(board, qtbot):
     on_file = board.case.placement(board.board_id, note.card_id)
     board.click(note.card_rect().center())
     handle = note.mapToScene(note.resize_handle().center())
-    with _write_lock_held(board.case.path):
+    with write_lock_held(board.case.path):
         board.drag(qtbot, handle, handle + QPointF(60, 40))
     assert len(errors) == 1
     assert note.card_rect().size().toTuple() == (on_file.width, on_file.height)

@@ -10,8 +10,6 @@ once through ``report``, and hand window-level commands to ``commands``.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
 
 import pytest
 from PySide6.QtWidgets import QDockWidget, QLineEdit, QMainWindow
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QLineEdit, QMainWindow
 from evidence_board.model import CardKind
 from evidence_board.ui.window_actions import Panels, WindowActions
 from evidence_board.ui.window_parts import WindowParts
-from tests.conftest import reopen
+from tests.conftest import reopen, write_lock_held
 
 
 class Commands:
@@ -34,15 +32,6 @@ class Commands:
         return lambda *args, **kwargs: self.calls.append((name, *args))
 
 
-@contextmanager
-def _write_lock_held(path):
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        other.rollback()
-        other.close()
 
 
 @pytest.fixture
@@ -83,7 +72,7 @@ def test_a_refused_undo_is_one_report_through_the_parts(board, menus):
     board.view.commands.select([board.ids["note"]])
     actions.delete.trigger()
     assert board.ids["note"] not in board.scene.cards
-    with _write_lock_held(board.case.path):
+    with write_lock_held(board.case.path):
         actions.undo.trigger()
     assert len(reports) == 1 and "locked" in reports[0]
     assert "changed since" not in reports[0]  # nothing changed: another program holds the lock
