@@ -12,6 +12,16 @@ scene pauses it while it loads a board or applies a bulk change. (Pausing it
 for every service call too won 0.1-0.2 s on a whole-board move or undo of
 10,000 cards; it is not done, because it moves when garbage of every kind is
 collected, for every edit, for little.)
+
+What a big board holds lives as long as the board: ``keep_long_lived``
+freezes it (``gc.freeze``), so the collector's full walks, which otherwise
+go over all of it every time enough new objects have survived, walk only
+what is newer. On the 10,000-card bench board each full walk took 70-75 ms
+(one or two per whole-board move, and more while panning or editing), and
+about 6 ms frozen; the collector's share of moving every card went from
+97 ms to 31 ms. Frozen objects are still freed when nothing refers to them
+(deleting every card of a frozen board freed them all); only cycles among
+them wait, until ``thaw`` when a board closes.
 """
 
 from __future__ import annotations
@@ -31,3 +41,23 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+_frozen = False
+
+
+def keep_long_lived() -> None:
+    """Everything alive now will live long (a big board made its items): later
+    full collections leave it out. Costs nothing (``gc.freeze`` moves a list)."""
+    global _frozen
+    gc.freeze()
+    _frozen = True
+
+
+def thaw() -> None:
+    """Something long-lived is going away (a board closed): the collector walks
+    everything again, and collects what the board left in cycles."""
+    global _frozen
+    if _frozen:
+        gc.unfreeze()
+        _frozen = False

@@ -20,7 +20,7 @@ from evidence_board.model import Card, Link, Placement
 from evidence_board.render.context import RenderContext
 from evidence_board.render.link_painter import link_lanes
 from evidence_board.services import CaseService, Changes
-from evidence_board.services.collector import collector_paused
+from evidence_board.services.collector import collector_paused, keep_long_lived, thaw
 from evidence_board.ui.board.following import LinkFollower
 from evidence_board.ui.board.items import CardItem, LinkItem
 from evidence_board.ui.board.label_layer import LabelLayer
@@ -36,6 +36,8 @@ LINK_SLICE = 2000  # link items made per turn of the event loop
 # one (tens of microseconds each, more for long links); building it again
 # once afterwards is far cheaper.
 BULK_ITEMS = 600
+# A board with this many items keeps them out of the cycle collector's full walks.
+LONG_LIVED_ITEMS = 5000
 MAX_INDEX_DEPTH = 11
 _GEOMETRY_COLUMNS = {"x", "y", "width", "height", "z", "group_id"}
 
@@ -99,6 +101,7 @@ class BoardScene(QGraphicsScene):
             self.service.unsubscribe(self.apply)
         except ValueError:
             pass
+        thaw()
 
     # -- loading ----------------------------------------------------------
 
@@ -122,6 +125,14 @@ class BoardScene(QGraphicsScene):
             for link in contents.links.values():
                 self._add_link(link, lanes.get(link.id, 0.0))
         self._fit_scene_rect(reset=True)
+        if not self.pending_links:
+            self._settled()
+
+    def _settled(self) -> None:
+        """The board has made its items (or applied a bulk change): a big one's
+        stay out of the cycle collector's full walks (see services/collector)."""
+        if len(self.cards) + len(self.links) >= LONG_LIVED_ITEMS:
+            keep_long_lived()
 
     def _make_links_while_idle(self, links: dict[str, Link], lanes: dict[str, float] | None) -> None:
         """Make these links' items in slices while the window is idle (see waiting_links)."""
@@ -135,11 +146,15 @@ class BoardScene(QGraphicsScene):
             QTimer.singleShot(0, self._create_pending_slice)
         else:
             self.contents_changed.emit()
+            self._settled()
 
     def flush_pending_links(self) -> None:
         """Create every link item still waiting (before a change is applied, or when asked)."""
+        if not self.pending_links:
+            return
         while self.pending_links:
             self._add_link(*self.waiting.take())
+        self._settled()
 
     def _add_card(self, card: Card, placement: Placement) -> CardItem:
         # Every item is top-level: Qt's index then hands a frame only the
@@ -220,6 +235,7 @@ class BoardScene(QGraphicsScene):
                 self._apply(changes)
         finally:
             self.end_bulk()
+        self._settled()
 
     def _apply(self, changes: Changes) -> None:
         if self.pending_links:
