@@ -155,3 +155,44 @@ def test_a_big_boards_lanes_stay_right_when_a_waiting_link_is_deleted(qtbot, cas
     assert all(abs(item.lane_offset - truth[item.link_id]) < 1e-9 for item in scene.links.values())
     assert all(_ends_follow(item) for item in scene.links.values())
     scene.close()
+
+
+def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(board, qtbot, monkeypatch):
+    """Past following.MANY_LINKS the layers are told once that everything moved:
+    the lines and label plates on screen are still those of the board opened anew."""
+    from evidence_board.render.context import RenderContext
+    from evidence_board.ui.board import following
+    from evidence_board.ui.board.scene import BoardScene
+    from evidence_board.ui.board.view import BoardView
+
+    scene, view = board.scene, board.view
+    assert len(scene.links) > 3
+    monkeypatch.setattr(following, "MANY_LINKS", 3)
+    view.viewport().grab()  # labels placed and lines drawn where the cards were
+    placed_before = dict(scene.label_layer.placer.spots_in((-1e6, -1e6, 2e6, 2e6)))
+    assert placed_before
+    board.service.move_cards(board.board_id, {card_id: (item.geometry[0] + 260, item.geometry[1] + 90)
+                                              for card_id, item in scene.cards.items()})
+    assert all(link.pos().toTuple() == (260.0, 90.0) for link in scene.links.values())  # moved whole, unmarked
+    centre = scene.cards_bounds().center()
+    view.centerOn(centre)
+    moved = view.viewport().grab().toImage()
+
+    fresh_scene = BoardScene(board.service, board.board_id, RenderContext(board.case))
+    fresh = BoardView(fresh_scene)
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_scale(1.0)
+    fresh.centerOn(centre)
+    assert fresh.viewport().size() == view.viewport().size()
+    assert fresh.mapToScene(0, 0) == view.mapToScene(0, 0)
+    expected = fresh.viewport().grab().toImage()
+    spots = {link_id: spot.rect for link_id, spot in
+             scene.label_layer.placer.spots_in((-1e6, -1e6, 2e6, 2e6)).items()}
+    fresh_spots = {link_id: spot.rect for link_id, spot in
+                   fresh_scene.label_layer.placer.spots_in((-1e6, -1e6, 2e6, 2e6)).items()}
+    assert spots == fresh_spots and spots != {k: s.rect for k, s in placed_before.items()}
+    assert moved == expected
+    fresh_scene.close()

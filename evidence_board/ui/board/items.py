@@ -70,6 +70,7 @@ class CardItem(QGraphicsRectItem):
         # load or drag, and asking Qt for pos() each time costs more than the math.
         # It is a copy of pos() kept by setPos, never set by anyone else.
         self.geometry = (placement.x, placement.y, placement.width, placement.height)
+        self.centre: QPointF | None = None  # the overview's line end, made when it asks (far_centre)
         # Qt keeps each card's picture at the current zoom: panning and
         # dragging are blits; a zoom step or an update() draws it again.
         self.setCacheMode(_DEVICE_CACHE)
@@ -80,6 +81,16 @@ class CardItem(QGraphicsRectItem):
         self.labels: LabelLayer | None = None
         # The scene's LinkFollower, told when this card moves, so its links follow.
         self.follower: LinkFollower | None = None
+
+    def far_centre(self) -> QPointF:
+        """Where the far-away overview's lines meet this card (see overview_layer),
+        kept until the card moves: its 20,000 lines as QLineFs took 26 ms of
+        each 58-ms redraw of bench/board_bench.py's board, as pairs of these 4 ms."""
+        centre = self.centre
+        if centre is None:
+            x, y, w, h = self.geometry
+            centre = self.centre = QPointF(x + w / 2, y + h / 2)
+        return centre
 
     def _tell_labels(self) -> None:
         if self.labels is not None:
@@ -108,6 +119,7 @@ class CardItem(QGraphicsRectItem):
             return
         self._tell_labels()
         self.geometry = (float(x), float(y), self.geometry[2], self.geometry[3])
+        self.centre = None
         self._tell_labels()
         if self.follower is not None:
             self.follower.moved(self)
@@ -123,13 +135,15 @@ class CardItem(QGraphicsRectItem):
 
     def set_placement(self, placement: Placement) -> None:
         """Take a new placement (its links follow, see following)."""
-        if placement.width != self._rect.width() or placement.height != self._rect.height():
+        x, y, width, height = self.geometry  # (floats: no Qt call per card of a bulk change)
+        if placement.width != width or placement.height != height:
             self.set_size(placement.width, placement.height)
         self.placement = placement
-        if self.geometry[:2] != (placement.x, placement.y):
+        if x != placement.x or y != placement.y:
             self.setPos(placement.x, placement.y)
-        if self.zValue() != stacking_z(self.card, placement):
-            self.setZValue(stacking_z(self.card, placement))
+        z = stacking_z(self.card, placement)
+        if self.zValue() != z:
+            self.setZValue(z)
 
     def set_size(self, width: float, height: float) -> None:
         self._tell_labels()
@@ -137,6 +151,7 @@ class CardItem(QGraphicsRectItem):
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setRect(self._bounds)
         self.geometry = (self.geometry[0], self.geometry[1], width, height)
+        self.centre = None
         self._tell_labels()
         if self.follower is not None:
             self.follower.moved(self)
@@ -221,6 +236,7 @@ class LinkItem(QGraphicsRectItem):
         self._plan: tuple | None = None  # a long link's pen, line and ends (see _long_plan)
         self._picture_key: tuple = ()
         self._bounds = QRectF()
+        self._area: tuple[float, float, float, float] | None = None  # _bounds as floats, None if empty
         self._shape: QPainterPath | None = None
         self._offset = (0.0, 0.0)  # pos() as floats
         # The scene's LinkLayer draws this link (see link_layer); None: the item paints itself.
@@ -270,13 +286,16 @@ class LinkItem(QGraphicsRectItem):
     def _mark(self, moved: bool = True) -> None:
         """Tell the layers where this link draws (before and after each change; ``moved``
         False: only its look changed, its label stays where it is)."""
-        if moved and self.labels is not None and not self._bounds.isEmpty():
-            x, y, w, h = self._bounds.getRect()
-            self.labels.changed(x + self._offset[0], y + self._offset[1], w, h)
+        area = self._area
+        if area is None:
+            return
+        x, y, w, h = area
+        dx, dy = self._offset
+        if moved and self.labels is not None:
+            self.labels.changed(x + dx, y + dy, w, h)
         layer = self.layer
-        if layer is not None and not layer.redraw_pending and not self._bounds.isEmpty():
-            x, y, w, h = self._bounds.getRect()
-            layer.mark(x + self._offset[0], y + self._offset[1], w, h)
+        if layer is not None and not layer.redraw_pending:
+            layer.mark(x + dx, y + dy, w, h)
 
     def set_link(self, link: Link, source: CardItem, target: CardItem) -> None:
         if source is not self.source or target is not self.target:  # reversed, or re-pointed by a merge
@@ -290,20 +309,23 @@ class LinkItem(QGraphicsRectItem):
         self._plan = None
         self.refresh()
 
-    def follow(self) -> None:
+    def follow(self, marked: bool = False) -> None:
         """Its cards moved (see following): if both slid alike since the line
         was worked out, move it whole, else work it out again. Moving whole
         keeps the line's recorded picture and its rect in Qt's index: a new
-        bounding rect is the slow part of moving a link."""
+        bounding rect is the slow part of moving a link. ``marked``: the layers
+        were told everything changed (a big batch), a whole move need not mark."""
         (sx, sy, sw, sh), (tx, ty, tw, th) = self.source.geometry, self.target.geometry
         (bx, by, bw, bh), (cx, cy, cw, ch) = self._basis
         dx, dy = sx - bx, sy - by
         if (sw, sh, tw, th) == (bw, bh, cw, ch) and abs(tx - cx - dx) < 1e-6 and abs(ty - cy - dy) < 1e-6:
             if (dx, dy) != self._offset:
-                self._mark()
+                if not marked:
+                    self._mark()
                 self._offset = (dx, dy)
                 self.setPos(dx, dy)
-                self._mark()
+                if not marked:
+                    self._mark()
                 if self.is_long and self.layer is not None:
                     self.layer.follow(self)
             return
@@ -328,6 +350,7 @@ class LinkItem(QGraphicsRectItem):
         self.is_long = abs(new.end.x() - new.start.x()) + abs(new.end.y() - new.start.y()) > LONG_LINK
         self._ends = (self.geometry.start.x(), self.geometry.start.y(), self.geometry.end.x(), self.geometry.end.y())
         self._bounds = link_bounds(self.geometry, self.link.label, self.context)
+        self._area = None if self._bounds.isEmpty() else self._bounds.getRect()
         self.setRect(self._bounds)
         self._shape = None
         self._mark()

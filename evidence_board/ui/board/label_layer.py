@@ -121,6 +121,11 @@ class LabelLayer(QGraphicsItem):
         """A card, link or title in this scene rectangle changed: place the labels around it again."""
         self.placer.invalidate((x, y, width, height))
 
+    def place_all_again(self) -> None:
+        """Everything may have moved: place every label again at the next paint."""
+        self.placer.clear()
+        self.update()
+
     def restyle(self, link_id: str) -> None:
         """A link's look changed (selected or not): draw its plate again."""
         spot = self.placer.spot(link_id)

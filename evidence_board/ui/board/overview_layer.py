@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -41,13 +41,13 @@ class OverviewItem(QGraphicsItem):
         self._groups: list[QRectF] = []
         self._blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
         self._selected: list[QRectF] = []
-        self._lines: list[QLineF] = []
+        self._lines: list[QPointF] = []  # in pairs: a line from each card's centre
         # A drag in progress: the dragged cards, how far, and what of them moves whole.
         self._dragged: frozenset[str] = frozenset()
         self._drag_offset = (0.0, 0.0)
         self._moving: dict[int, tuple[QColor, list[QRectF]]] = {}  # by colour, groups' frames first
         self._moving_groups: list[QRectF] = []
-        self._moving_lines: list[QLineF] = []
+        self._moving_lines: list[QPointF] = []
         self._stretched: list[tuple[CardItem, CardItem]] = []  # links from a dragged card to a still one
         self._dirty = True
         self.setZValue(10.0)
@@ -104,15 +104,18 @@ class OverviewItem(QGraphicsItem):
         # Centre to centre, from the cards' own geometry: at this scale the
         # difference to border-to-border is below a pixel, and it follows a
         # drag without touching the link items.
+        lines = self._lines
         for source, target in self._links():
-            moving = (source.card_id in dragged) + (target.card_id in dragged)
-            if moving == 1:
-                self._stretched.append((source, target))
-                continue
-            ax, ay, aw, ah = source.geometry
-            bx, by, bw, bh = target.geometry
-            (self._moving_lines if moving else self._lines).append(
-                QLineF(ax + aw / 2, ay + ah / 2, bx + bw / 2, by + bh / 2))
+            if dragged:
+                moving = (source.card_id in dragged) + (target.card_id in dragged)
+                if moving == 1:
+                    self._stretched.append((source, target))
+                    continue
+                if moving:
+                    self._moving_lines += (source.far_centre(), target.far_centre())
+                    continue
+            a, b = source.centre, target.centre
+            lines += (source.far_centre() if a is None else a, target.far_centre() if b is None else b)
         self._dirty = False
 
     def boundingRect(self) -> QRectF:

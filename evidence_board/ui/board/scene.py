@@ -60,7 +60,7 @@ class BoardScene(QGraphicsScene):
         self.overview_mode = False
         self._bulk_depth = 0
         # Links follow their cards' moves (see following); far away the overview draws them again.
-        self.follower = LinkFollower(self._cards_moved)
+        self.follower = LinkFollower(self._cards_moved, self._everything_moved)
         self.setBackgroundBrush(QColor(context.palette.board))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # An explicit scene rect from the start: asking Qt for an unset one
@@ -393,6 +393,11 @@ class BoardScene(QGraphicsScene):
             item.lane_offset = lanes.get(item.link_id, 0.0)
             item.refresh()
         self.overview.invalidate(self.sceneRect())
+
+    def _everything_moved(self) -> None:
+        """Too many links moved to mark each: the layers draw and place everything again."""
+        self.link_layer.redraw()
+        self.label_layer.place_all_again()
 
     def _cards_moved(self) -> None:
         """Cards moved and their links followed (see following)."""
