@@ -25,7 +25,6 @@ milliseconds once; frames afterwards only draw.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable
 from typing import Protocol
@@ -35,6 +34,7 @@ from evidence_board.render.label_geometry import (  # noqa: F401 - the names oth
     LabelRequest, LabelSpot, Rect, anchors, arrow_boxes, cells, clearing_step, crosses, landing, leaves, meets,
     reach_of, segment_meets, slides,
 )
+from evidence_board.render.label_walk import walk
 
 ROOMY = 150.0  # more room along its line than this, and a label is no more cramped than another
 MAX_INVALIDATIONS = 400  # more changes than this before the next placement forget everything
@@ -300,15 +300,17 @@ class LabelPlacer:
         # direction, shift) order, as if every candidate were tried in turn. The
         # rays advance together, step by step in that order, so the first free
         # spot met is the one taken and no ray looks further out than it.
-        rays = []
-        for _d, ax, ay in starts:
-            for dx, dy in directions:
-                extent = abs(dx) * w / 2 + abs(dy) * h / 2
-                # Straight up, down or across: centred on the leader, or run off to either side.
-                side = (w / 2 - 8 if abs(dy) > 0.9 else h / 2 - 4 if abs(dx) > 0.9 else 0.0)
-                for shift in ((0.0, side, -side) if side > 0 else (0.0,)):
-                    rays.append((ax, ay, dx, dy, -dy * shift, dx * shift, extent))
-        best = self._walk(request, rays)
+        # A ray's direction, shift and extent do not depend on its anchor: worked out
+        # once per direction, not for each of up to 25 anchors.
+        ways = []
+        for dx, dy in directions:
+            extent = abs(dx) * w / 2 + abs(dy) * h / 2
+            # Straight up, down or across: centred on the leader, or run off to either side.
+            side = (w / 2 - 8 if abs(dy) > 0.9 else h / 2 - 4 if abs(dx) > 0.9 else 0.0)
+            for shift in ((0.0, side, -side) if side > 0 else (0.0,)):
+                ways.append((dx, dy, -dy * shift, dx * shift, extent))
+        rays = [(ax, ay, *way) for _d, ax, ay in starts for way in ways]
+        best = walk(request, rays, self._cells, self._load, self._spots, self.limits, self._leader_blocked)
         if best is not None:
             return best
         # Nowhere free: on the line where it meets no other plate or arrowhead, drawn
@@ -318,94 +320,6 @@ class LabelPlacer:
             if not self._blocked(rect, own, cards=False):
                 return LabelSpot(*rect, free=False)
         return LabelSpot(mx - w / 2, my - h / 2, w, h, free=False)
-
-    def _walk(self, request: LabelRequest, rays: list[tuple[float, ...]]) -> LabelSpot | None:
-        """The first free spot for a plate beside the line, in (step, ray) order: each ray
-        (ax, ay, dx, dy, sx, sy, extent) goes out from (ax, ay) along (dx, dy), shifted by
-        (sx, sy), through LEADER_STEPS, and jumps past what blocks it."""
-        w, h = request.width, PLATE_HEIGHT
-        own = request.link_id
-        # The plate's own line, for the segment test written out (``crosses``), and
-        # its unit normal: a plate clearly off the infinite line needs no test.
-        lx0, ly0, lx1, ly1 = request.ends
-        ldx, ldy = lx1 - lx0, ly1 - ly0
-        length = math.hypot(ldx, ldy)
-        nx, ny = (-ldy / length, ldx / length) if length > 1e-6 else (0.0, 0.0)
-        reach = abs(nx) * (w / 2 + GAP) + abs(ny) * (h / 2 + GAP) + 1e-6
-        steps = len(LEADER_STEPS)
-        # No limits (the screen): infinite edges, not (-inf) + inf, which is NaN and
-        # would put every spot beside a line "outside".
-        limits = self.limits
-        lim_left, lim_top, lim_right, lim_bottom = (
-            (limits[0], limits[1], limits[0] + limits[2], limits[1] + limits[3]) if limits is not None
-            else (-math.inf, -math.inf, math.inf, math.inf))
-        # The rays due at each step, in ray order (a ray blocked at one step is due again
-        # at the first step clear of what blocked it).
-        due: list[list[int]] = [[] for _ in range(steps)]
-        due[0] = list(range(len(rays)))
-        for index in range(steps):
-            waiting = due[index]
-            if not waiting:
-                continue
-            waiting.sort()
-            step = LEADER_STEPS[index]
-            for r in waiting:
-                ax, ay, dx, dy, sx, sy, extent = rays[r]
-                cx, cy = ax + dx * (step + extent) + sx, ay + dy * (step + extent) + sy
-                x, y = cx - w / 2, cy - h / 2
-                if abs(nx * (cx - lx0) + ny * (cy - ly0)) <= reach \
-                        and crosses(lx0, ly0, ldx, ldy, x - GAP, y - GAP, x + w + GAP, y + h + GAP):
-                    # Where the plate meets its line is one stretch of the ray: due
-                    # again at the first step that may be past it.
-                    leave = leaves(request.ends, ax + sx, ay + sy, dx, dy, w / 2 + GAP, h / 2 + GAP, nx, ny)
-                    after = index + 1
-                    while after < steps and LEADER_STEPS[after] + extent < leave - 1e-6:
-                        after += 1
-                    if after < steps:
-                        due[after].append(r)
-                    continue
-                rect = (x, y, w, h)
-                if not (lim_left <= x and x + w <= lim_right and lim_top <= y and y + h <= lim_bottom):
-                    continue  # past the limits: further out is further outside
-                blocker = self._blocker(rect, own)
-                if blocker is None:
-                    leader = (ax, ay, min(max(ax, x), x + w), min(max(ay, y), y + h))
-                    if not self._leader_blocked(leader, own):
-                        return LabelSpot(*rect, leader=leader)
-                    after = index + 1
-                elif blocker is _CROSSED:
-                    after = index + 1
-                else:
-                    clear = clearing_step(blocker, ax + sx, ay + sy, dx, dy, w / 2, h / 2, extent)
-                    after = max(index + 1, bisect.bisect_left(LEADER_STEPS, clear - 1e-9))
-                if after < steps:
-                    due[after].append(r)
-        return None
-
-    def _blocker(self, rect: Rect, own: str) -> Rect | object | None:
-        """What keeps a plate from ``rect`` (inside the limits): an obstacle's or plate's
-        rectangle, _CROSSED (a leader crosses it), or None (free)."""
-        x, y, w, h = rect
-        left, top, right, bottom = x - GAP, y - GAP, x + w + GAP, y + h + GAP
-        loaded_cells, spots = self._cells, self._spots
-        crossed = None
-        for i in range(int(left // CELL), int(right // CELL) + 1):
-            for j in range(int(top // CELL), int(bottom // CELL) + 1):
-                loaded = loaded_cells.get((i, j)) or self._load((i, j))
-                for box in loaded.blocks:
-                    ox, oy, ow, oh = box
-                    if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
-                        return box
-                for link_id in loaded.plates:
-                    if link_id == own:
-                        continue
-                    spot = spots[link_id]
-                    if left < spot.x + spot.width and spot.x < right and top < spot.y + spot.height \
-                            and spot.y < bottom:
-                        return spot.rect
-                    if spot.leader is not None and segment_meets(spot.leader, rect, GAP):
-                        crossed = _CROSSED
-        return crossed
 
     def _inside_solid(self, x: float, y: float) -> bool:
         loaded = self._load((int(x // CELL), int(y // CELL)))
@@ -473,5 +387,3 @@ def _cell_rect(cell: tuple[int, int]) -> Rect:
     """What the source is asked about for a cell: the cell and the clearance around it."""
     return cell[0] * CELL - GAP, cell[1] * CELL - GAP, CELL + 2 * GAP, CELL + 2 * GAP
 
-
-_CROSSED = object()

@@ -166,26 +166,33 @@ def link_bounds(geometry: LinkGeometry, label: str, context: RenderContext) -> Q
     return QRectF(left, top, right - left, bottom - top)
 
 
+_SOLID, _FLAT = Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap
+_DASHES = {Strength.UNCONFIRMED: [5.0, 3.5], Strength.TENTATIVE: [1.2, 2.4]}
+
+
 def _pen(link: Link, colour: QColor, width: float, cosmetic: bool) -> QPen:
     # Flat caps: Qt strokes a round-capped antialiased line (and every dash
     # of it) as curves, twenty to fifty times slower than flat ends.
-    pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
-    pen.setCosmetic(cosmetic)
-    if link.strength is Strength.UNCONFIRMED:
-        pen.setDashPattern([5.0, 3.5])
-    elif link.strength is Strength.TENTATIVE:
-        pen.setDashPattern([1.2, 2.4])
+    pen = QPen(colour, width, _SOLID, _FLAT)
+    if cosmetic:
+        pen.setCosmetic(True)
+    dashes = _DASHES.get(link.strength)
+    if dashes is not None:
+        pen.setDashPattern(dashes)
     return pen
 
 
 def _arrowhead(tip: QPointF, back: QPointF) -> QPolygonF:
-    line = QLineF(tip, back)
-    if line.length() < 1e-6:
+    # The length as Qt measures it (QLineF), the rest on floats: the same numbers
+    # as with a QPointF for the base, without it (two per link an export).
+    length = QLineF(tip, back).length()
+    if length < 1e-6:
         return QPolygonF()
-    ux, uy = (back.x() - tip.x()) / line.length(), (back.y() - tip.y()) / line.length()
-    base = QPointF(tip.x() + ux * ARROW_LENGTH, tip.y() + uy * ARROW_LENGTH)
-    return QPolygonF([tip, QPointF(base.x() - uy * ARROW_HALF_WIDTH, base.y() + ux * ARROW_HALF_WIDTH),
-                      QPointF(base.x() + uy * ARROW_HALF_WIDTH, base.y() - ux * ARROW_HALF_WIDTH)])
+    tx, ty = tip.x(), tip.y()
+    ux, uy = (back.x() - tx) / length, (back.y() - ty) / length
+    bx, by = tx + ux * ARROW_LENGTH, ty + uy * ARROW_LENGTH
+    return QPolygonF([tip, QPointF(bx - uy * ARROW_HALF_WIDTH, by + ux * ARROW_HALF_WIDTH),
+                      QPointF(bx + uy * ARROW_HALF_WIDTH, by - ux * ARROW_HALF_WIDTH)])
 
 
 def clip_segment(start: QPointF, end: QPointF, rect: QRectF) -> tuple[float, float] | None:
@@ -217,17 +224,18 @@ def link_line(link: Link, geometry: LinkGeometry) -> QLineF:
     return QLineF(line_start, line_end)
 
 
-def paint_link(painter: QPainter, link: Link, from_rect: QRectF, to_rect: QRectF, *, detail: float,
+def paint_link(painter: QPainter, link: Link, from_rect: QRectF | None, to_rect: QRectF | None, *, detail: float,
                context: RenderContext, lane_offset: float = 0.0, selected: bool = False,
                geometry: LinkGeometry | None = None, visible: QRectF | None = None) -> None:
     """Draw ``link`` between two card rectangles (board coordinates).
 
-    ``geometry`` may be passed when the caller computed it already. With
+    ``geometry`` may be passed when the caller computed it already (the two
+    rectangles are then not needed: an export passes None). With
     ``visible`` (the exposed area), only the part of a long line inside it
     is stroked: a dashed line across a huge board otherwise costs
     milliseconds of dashes nobody sees.
     """
-    geometry = geometry or link_geometry(from_rect, to_rect, lane_offset)
+    geometry = geometry or link_geometry(from_rect, to_rect, lane_offset)  # type: ignore[arg-type]
     if not geometry.visible:
         return
     if visible is not None and clip_segment(geometry.start, geometry.end,
