@@ -9,6 +9,7 @@ then says.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
@@ -157,9 +158,10 @@ def test_a_big_boards_lanes_stay_right_when_a_waiting_link_is_deleted(qtbot, cas
     scene.close()
 
 
-def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(board, qtbot, monkeypatch):
-    """Past following.MANY_LINKS the layers are told once that everything moved:
-    the lines and label plates on screen are still those of the board opened anew."""
+@pytest.mark.parametrize("threshold", ["MANY_LINKS", "MANY_CARDS"])
+def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(board, qtbot, monkeypatch, threshold):
+    """Past following.MANY_LINKS links (or MANY_CARDS cards) the layers are told once that
+    everything moved: the lines and label plates on screen are those of the board opened anew."""
     from evidence_board.render.context import RenderContext
     from evidence_board.ui.board import following
     from evidence_board.ui.board.scene import BoardScene
@@ -167,7 +169,7 @@ def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(boar
 
     scene, view = board.scene, board.view
     assert len(scene.links) > 3
-    monkeypatch.setattr(following, "MANY_LINKS", 3)
+    monkeypatch.setattr(following, threshold, 3)
     view.viewport().grab()  # labels placed and lines drawn where the cards were
     placed_before = dict(scene.label_layer.placer.spots_in((-1e6, -1e6, 2e6, 2e6)))
     assert placed_before

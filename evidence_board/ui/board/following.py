@@ -14,10 +14,11 @@ once, at its end, when a link between two cards that slid alike moves whole. On
 bench/board_bench.py's 10,000-card board, moving every card one drag step
 at 100% took 0.27-0.32 s this way and 1.1-1.3 s without.
 
-A batch that moves more than ``MANY_LINKS`` links tells the layers once
-that everything changed (``everything``: the link layer draws the view
-again, the label layer places its labels again) instead of each link
-marking where it was and is: following 20,000 links took 125 ms with the
+A batch that moves more than ``MANY_LINKS`` links, or is said to move
+more than ``MANY_CARDS`` cards, tells the layers once that everything
+changed (``everything``: the link layer draws the view again, the label
+layer places its labels again) instead of each card and link marking where
+it was and is (``quiet``): following 20,000 links took 125 ms with the
 marks and 78-81 ms without (the marks of the links it moves whole).
 
 (Letting links wait while the far-away overview is shown was tried and
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 
 MANY_LINKS = 1000
+MANY_CARDS = 500
 
 
 class LinkFollower:
@@ -47,6 +49,7 @@ class LinkFollower:
         self._depth = 0
         self._waiting: set[LinkItem] = set()
         self._moved = False  # a card moved in the current batch (linked or not)
+        self.quiet = False  # the layers were told everything changes: cards need not tell them
 
     def moved(self, card: CardItem) -> None:
         """``card`` moved or changed size."""
@@ -59,8 +62,12 @@ class LinkFollower:
         self._after()
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Cards moved inside this block are followed once, at its end."""
+    def batch(self, cards: int = 0) -> Iterator[None]:
+        """Cards moved inside this block are followed once, at its end
+        (``cards``: how many it may move, if known)."""
+        if not self._depth and cards > MANY_CARDS:
+            self._everything()
+            self.quiet = True
         self._depth += 1
         try:
             yield
@@ -73,9 +80,10 @@ class LinkFollower:
         """Let every waiting link follow; then the scene's follow-up, if any card moved."""
         links, self._waiting = self._waiting, set()
         moved, self._moved = self._moved, False
-        marked = len(links) > MANY_LINKS
-        if marked:
+        marked = self.quiet or len(links) > MANY_LINKS
+        if marked and not self.quiet:
             self._everything()
+        self.quiet = False
         for link in links:
             if link.attached:
                 link.follow(marked)

@@ -108,7 +108,7 @@ class MoveDrag(Interaction):
     def _place_at(self, dx: float, dy: float) -> None:
         """Every dragged card at its origin plus (dx, dy); their links follow (see following)."""
         self._placed = bool(dx or dy)
-        with self.scene.follower.batch():
+        with self.scene.follower.batch(len(self.items)):
             origins = self.origins
             for item in self.items:
                 x, y = origins[item.card_id]

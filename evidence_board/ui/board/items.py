@@ -93,7 +93,7 @@ class CardItem(QGraphicsRectItem):
         return centre
 
     def _tell_labels(self) -> None:
-        if self.labels is not None:
+        if self.labels is not None and (self.follower is None or not self.follower.quiet):
             self.labels.changed(*self.geometry)
 
     def card_rect(self) -> QRectF:

@@ -246,7 +246,7 @@ class BoardScene(QGraphicsScene):
                      if frozenset((link.source.card_id, link.target.card_id)) == pair]
             if mates:
                 self._relane(mates)
-        with self.follower.batch():  # links follow the moved cards once, at the end
+        with self.follower.batch(len(changes.rows)):  # links follow the moved cards once, at the end
             self._apply_rows(changes)
 
     def _apply_rows(self, changes: Changes) -> None:
