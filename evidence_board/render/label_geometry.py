@@ -140,7 +140,8 @@ def cells(rect: Rect) -> Iterable[tuple[int, int]]:
 def clearing_step(box: Rect, ax: float, ay: float, dx: float, dy: float, half_w: float, half_h: float,
                    extent: float) -> float:
     """The step out along (dx, dy) at which a plate centred at (ax, ay) + (step + extent) * (dx, dy)
-    no longer meets ``box`` (grown by GAP): clear of it on either axis."""
+    no longer meets ``box`` (grown by GAP): clear of it on either axis
+    (``label_walk`` has it written out: keep the two alike)."""
     ox, oy, ow, oh = box
     best = math.inf
     for origin, d, half, low, high in ((ax, dx, half_w, ox, ox + ow), (ay, dy, half_h, oy, oy + oh)):
@@ -180,7 +181,8 @@ def slides(half: float) -> Iterable[float]:
 def crosses(x0: float, y0: float, dx: float, dy: float, left: float, top: float, right: float,
             bottom: float) -> bool:
     """``segment_meets`` written out for the segment from (x0, y0) by (dx, dy): the same
-    Liang-Barsky steps and arithmetic, so the same answer, without the tuples."""
+    Liang-Barsky steps and arithmetic, so the same answer, without the tuples
+    (``label_walk`` has it written out: keep the two alike)."""
     t0, t1 = 0.0, 1.0
     for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
         if p == 0:
@@ -202,7 +204,8 @@ def leaves(ends: Ends, bx: float, by: float, dx: float, dy: float, hw: float, hh
             ny: float) -> float:
     """How far out along (dx, dy) from (bx, by) a plate centred there (half sizes hw, hh, the
     clearance in) still meets the segment ``ends`` (unit normal (nx, ny)), for a plate that
-    meets it now: the least distance at which one of the separating-axis tests turns."""
+    meets it now: the least distance at which one of the separating-axis tests turns
+    (``label_walk`` has it written out: keep the two alike)."""
     x0, y0, x1, y1 = ends
     dist = nx * (bx - x0) + ny * (by - y0)
     along = nx * dx + ny * dy
