@@ -26,7 +26,7 @@ from evidence_board.exporters.painting import (
 )
 from evidence_board.exporters.label_fork import svg_labels
 from evidence_board.exporters.scope import ExportScope
-from evidence_board.exporters.svg_painter import SvgPainter
+from evidence_board.exporters.svg_painter import SvgPainter, SvgRenderContext
 from evidence_board.render.board_labels import board_label_placer
 from evidence_board.render.board_painter import board_transform, paint_board, paint_placed_labels
 
@@ -118,7 +118,7 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
     source = _source(scope)
     width, height = math.ceil(source.width()), math.ceil(source.height())
     # Two pixels per board unit (sharp on a high-DPI screen); each image is embedded once (svg_painter).
-    context = ExportRenderContext(scope.case, image_edge_for(scope, 2.0, dpi=72))
+    context = SvgRenderContext(scope.case, image_edge_for(scope, 2.0, dpi=72))
 
     painter = SvgPainter(width, height, SCREEN_DPI, f"{scope.case.title}: {scope.board.name}",
                          "Exported by Evidence Board")

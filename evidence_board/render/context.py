@@ -302,7 +302,7 @@ class RenderContext:
                 if last_allowed and rest_exists:
                     piece = metrics.elidedText(paragraph[start:].replace("\n", " ") + " …",
                                                Qt.TextElideMode.ElideRight, line_width)
-                lines.append((static_text(piece, font), QPointF(0.0, y)))
+                lines.append((self.static_text(piece, font), QPointF(0.0, y)))
                 y += line_height
                 if len(lines) >= max_lines:
                     break
@@ -318,7 +318,7 @@ class RenderContext:
         if cached is None:
             line = self.metrics(font).elidedText(" ".join(text.split()), Qt.TextElideMode.ElideRight,
                                                  max(0.0, width))
-            cached = static_text(line, font)
+            cached = self.static_text(line, font)
             self._text.put(key, cached)
         return cached  # type: ignore[return-value]
 
@@ -327,9 +327,13 @@ class RenderContext:
         key = ("line", text, id(font))
         cached = self._text.get(key)
         if cached is None:
-            cached = static_text(text, font)
+            cached = self.static_text(text, font)
             self._text.put(key, cached)
         return cached  # type: ignore[return-value]
+
+    def static_text(self, text: str, font: QFont) -> QStaticText:
+        """A laid-out line (wrapped, elided or whole) as the painters get it: a prepared QStaticText."""
+        return static_text(text, font)
 
     def text_width(self, text: str, font: QFont) -> float:
         key = ("width", text, id(font))

@@ -217,8 +217,13 @@ class LabelPlacer:
             i, j = cell
             solids, arrows, labels = found or self.source.load(_cell_rect(cell))
             area = (i * CELL, j * CELL, CELL, CELL)
-            loaded = self._cells[cell] = _Cell([o for o in solids if meets(o, area, GAP)],
-                                               [o for o in arrows if meets(o, area, GAP)], labels)
+            # meets(o, area, GAP) written out (tens of thousands of obstacles an export).
+            x0, y0, x1, y1 = area[0], area[1], area[0] + area[2], area[1] + area[3]
+            loaded = self._cells[cell] = _Cell(
+                [o for o in solids if o[0] - GAP < x1 and x0 < o[0] + o[2] + GAP and o[1] - GAP < y1
+                 and y0 < o[1] + o[3] + GAP],
+                [o for o in arrows if o[0] - GAP < x1 and x0 < o[0] + o[2] + GAP and o[1] - GAP < y1
+                 and y0 < o[1] + o[3] + GAP], labels)
             for link_id in labels:
                 self._listed.setdefault(link_id, set()).add(cell)
                 spot = self._spots.get(link_id)
@@ -237,27 +242,24 @@ class LabelPlacer:
         if limits is not None and not (limits[0] <= x and x + w <= limits[0] + limits[2]
                                        and limits[1] <= y and y + h <= limits[1] + limits[3]):
             return True
-        loaded_cells, spots = self._cells, self._spots
-        for i in range(int(left // CELL), int(right // CELL) + 1):
-            for j in range(int(top // CELL), int(bottom // CELL) + 1):
-                loaded = loaded_cells.get((i, j)) or self._load((i, j))
-                if cards:
-                    for ox, oy, ow, oh in loaded.solids:
-                        if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
-                            return True
-                for ox, oy, ow, oh in loaded.arrows:
-                    if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+        cell_of, spots = self._cells.get, self._spots
+        i0, i1, j0, j1 = int(left // CELL), int(right // CELL), int(top // CELL), int(bottom // CELL)
+        for cell in ((i0, j0),) if i0 == i1 and j0 == j1 else \
+                [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]:
+            loaded = cell_of(cell) or self._load(cell)
+            for ox, oy, ow, oh in loaded.blocks if cards else loaded.arrows:
+                if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+                    return True
+            if plates:
+                for link_id in loaded.plates:
+                    if link_id == own:
+                        continue
+                    spot = spots[link_id]
+                    if left < spot.x + spot.width and spot.x < right and top < spot.y + spot.height \
+                            and spot.y < bottom:
                         return True
-                if plates:
-                    for link_id in loaded.plates:
-                        if link_id == own:
-                            continue
-                        spot = spots[link_id]
-                        if left < spot.x + spot.width and spot.x < right and top < spot.y + spot.height \
-                                and spot.y < bottom:
-                            return True
-                        if spot.leader is not None and segment_meets(spot.leader, rect, GAP):
-                            return True
+                    if spot.leader is not None and segment_meets(spot.leader, rect, GAP):
+                        return True
         return False
 
     def _leader_blocked(self, leader: Ends, own: str) -> bool:
@@ -322,8 +324,10 @@ class LabelPlacer:
         return LabelSpot(mx - w / 2, my - h / 2, w, h, free=False)
 
     def _inside_solid(self, x: float, y: float) -> bool:
-        loaded = self._load((int(x // CELL), int(y // CELL)))
-        return any(ox <= x <= ox + ow and oy <= y <= oy + oh for ox, oy, ow, oh in loaded.solids)
+        for ox, oy, ow, oh in self._load((int(x // CELL), int(y // CELL))).solids:
+            if ox <= x <= ox + ow and oy <= y <= oy + oh:
+                return True
+        return False
 
     # -- changes -----------------------------------------------------------
 
