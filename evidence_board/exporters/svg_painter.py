@@ -52,6 +52,8 @@ def _n(value: float) -> str:
 _COLOURS: dict[int, tuple[str, str]] = {}  # rgba -> as written; the same strings each time
 _COLOUR_PENS: dict[tuple[str, str], str] = {}
 _COLOUR_BRUSHES: dict[tuple[str, str], str] = {}
+_BRUSHES_BY_RGBA: dict[int, str] = {}
+_NO_PEN_STYLE, _NO_BRUSH_STYLE = Qt.PenStyle.NoPen, Qt.BrushStyle.NoBrush
 
 
 def _colour(colour: QColor) -> tuple[str, str]:
@@ -140,7 +142,9 @@ class SvgPainter:
         self._state = self._stack.pop()
 
     def setPen(self, pen: QPen | QColor | Qt.PenStyle) -> None:  # noqa: N802 - Qt's names, from here on
-        if isinstance(pen, QColor):
+        if pen is _NO_PEN_STYLE:  # (an enum member is one object)
+            self._state.pen = _NO_PEN
+        elif isinstance(pen, QColor):
             colour = _colour(pen)
             written = _COLOUR_PENS.get(colour)
             if written is None:
@@ -152,7 +156,10 @@ class SvgPainter:
             # The painters make a new QPen for every card and link, from a handful of
             # kinds: comparing with the last few (in C++) is cheaper than reading one.
             recent = self._recent_pens
-            found = next((index for index, known in enumerate(recent) if known[0] == pen), None)
+            if recent and recent[0][0] == pen:  # most often the last one: no search
+                found: int | None = 0
+            else:
+                found = next((index for index, known in enumerate(recent) if known[0] == pen), None)
             if found is None:
                 recent.insert(0, (QPen(pen), _pen_attributes(pen), _colour(pen.color())))
                 del recent[8:]
@@ -165,7 +172,16 @@ class SvgPainter:
             raise AttributeError(f"SvgPainter.setPen({pen!r})")
 
     def setBrush(self, brush: QBrush | QColor | Qt.BrushStyle) -> None:  # noqa: N802
-        if isinstance(brush, (QBrush, QColor)):
+        if brush is _NO_BRUSH_STYLE:
+            self._state.brush = _NO_BRUSH
+        elif type(brush) is QColor:
+            # A colour's fill attributes by its rgba, without _colour's tuple (70,000 calls an export).
+            rgba = brush.rgba()
+            written = _BRUSHES_BY_RGBA.get(rgba)
+            if written is None:
+                written = _BRUSHES_BY_RGBA[rgba] = _brush_attributes(brush)
+            self._state.brush = written
+        elif isinstance(brush, (QBrush, QColor)):
             self._state.brush = _brush_attributes(brush)
         elif brush == Qt.BrushStyle.NoBrush:
             self._state.brush = _NO_BRUSH
@@ -243,7 +259,7 @@ class SvgPainter:
     def drawPolygon(self, polygon: QPolygonF) -> None:  # noqa: N802
         if polygon.isEmpty():
             return
-        points = " ".join(f"{p.x():g},{p.y():g}" for p in polygon)
+        points = " ".join([f"{p.x():g},{p.y():g}" for p in polygon.toList()])
         self._shape(f'<polygon fill-rule="evenodd" points="{points}"/>\n')
 
     def drawEllipse(self, *args: object) -> None:  # noqa: N802
@@ -280,9 +296,11 @@ class SvgPainter:
         if not text:
             return
         attributes = attributes or self._font()[1]
+        if not (text.isascii() and text.isprintable()):  # else nothing in it that XML cannot hold
+            text = xml_text(text)
         colour, opacity = self._state.pen_colour
         self._placed(f'<text fill="{colour}" fill-opacity="{opacity}" stroke="none" xml:space="preserve" '
-                     f'x="{x:g}" y="{baseline:g}" {attributes}>{escape(xml_text(text), quote=False)}</text>\n')
+                     f'x="{x:g}" y="{baseline:g}" {attributes}>{escape(text, quote=False)}</text>\n')
 
     def drawStaticText(self, point: QPointF, static: QStaticText) -> None:  # noqa: N802
         _font, attributes, ascent = self._font()
