@@ -55,12 +55,16 @@ class LabelSource(Protocol):
 
 
 class _Cell:
-    __slots__ = ("solids", "arrows", "blocks", "plates", "labels", "settled")
+    __slots__ = ("solids", "arrows", "blocks", "arrow_edges", "plates", "labels", "settled")
 
     def __init__(self, solids: list[Rect], arrows: list[Rect], labels: list[str]) -> None:
         self.solids = solids  # cards and group titles
         self.arrows = arrows  # arrowheads: a plate keeps off them, a leader may pass
-        self.blocks = solids + arrows  # both, for the plate tests (the hottest loop of placing)
+        # Both, and the arrowheads alone, as (left, top, right, bottom) for the plate tests
+        # (the hottest loop of placing: 1.6 million tests on the bench board, each then
+        # two additions fewer; the same sums, so the same answers).
+        self.blocks = [(x, y, x + w, y + h) for x, y, w, h in solids + arrows]
+        self.arrow_edges = self.blocks[len(solids):]
         self.plates: dict[str, Rect] = {}  # placed plates (and leaders) meeting this cell
         self.labels = set(labels)  # links whose plate may land here
         self.settled = False  # every label of ``labels`` is placed
@@ -247,8 +251,8 @@ class LabelPlacer:
         for cell in ((i0, j0),) if i0 == i1 and j0 == j1 else \
                 [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]:
             loaded = cell_of(cell) or self._load(cell)
-            for ox, oy, ow, oh in loaded.blocks if cards else loaded.arrows:
-                if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+            for ox, oy, ox1, oy1 in loaded.blocks if cards else loaded.arrow_edges:
+                if left < ox1 and ox < right and top < oy1 and oy < bottom:
                     return True
             if plates:
                 for link_id in loaded.plates:

@@ -175,9 +175,9 @@ def walk(request: LabelRequest, rays: list[Ray], loaded_cells: dict, load: Calla
             for cell in ((i0, j0),) if i0 == i1 and j0 == j1 else \
                     [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]:
                 loaded = cell_of(cell) or load(cell)
-                for box in loaded.blocks:  # type: ignore[attr-defined]
-                    ox, oy, ow, oh = box
-                    if left < ox + ow and ox < right and top < oy + oh and oy < bottom:
+                for box in loaded.blocks:  # type: ignore[attr-defined]  (left, top, right, bottom)
+                    ox, oy, ox1, oy1 = box
+                    if left < ox1 and ox < right and top < oy1 and oy < bottom:
                         blocker = box
                         break
                 else:
@@ -187,7 +187,7 @@ def walk(request: LabelRequest, rays: list[Ray], loaded_cells: dict, load: Calla
                         spot = spots[link_id]
                         if left < spot.x + spot.width and spot.x < right and top < spot.y + spot.height \
                                 and spot.y < bottom:
-                            blocker = spot.rect
+                            blocker = (spot.x, spot.y, spot.x + spot.width, spot.y + spot.height)
                             break
                         if not crossed and spot.leader is not None \
                                 and segment_meets(spot.leader, (x, y, w, h), GAP):
@@ -204,12 +204,12 @@ def walk(request: LabelRequest, rays: list[Ray], loaded_cells: dict, load: Calla
             else:
                 # clearing_step written out: the step at which the plate is clear of
                 # the blocker (grown by GAP) on either axis.
-                ox, oy, ow, oh = blocker
+                ox, oy, ox1, oy1 = blocker  # ox1 = ox + ow: clearing_step's sum
                 bx, by = ax + sx, ay + sy
                 # (``if v < clear`` is min(clear, v), as clearing_step takes it.)
                 clear = math.inf
                 if dx > 1e-9:
-                    v = (ox + ow + GAP + half_w - bx) / dx - extent
+                    v = (ox1 + GAP + half_w - bx) / dx - extent
                     if v < clear:
                         clear = v
                 elif dx < -1e-9:
@@ -217,7 +217,7 @@ def walk(request: LabelRequest, rays: list[Ray], loaded_cells: dict, load: Calla
                     if v < clear:
                         clear = v
                 if dy > 1e-9:
-                    v = (oy + oh + GAP + half_h - by) / dy - extent
+                    v = (oy1 + GAP + half_h - by) / dy - extent
                     if v < clear:
                         clear = v
                 elif dy < -1e-9:
