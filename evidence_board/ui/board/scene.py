@@ -470,9 +470,13 @@ class BoardScene(QGraphicsScene):
                 if isinstance(item, CardItem):
                     return item
             return None
+        # Far away Qt's index may be switched off or out of date (a bulk change):
+        # the cards' own float geometry is searched (QRectF.contains, edges in).
+        px, py = pos.x(), pos.y()
         best: CardItem | None = None
         for item in self.cards.values():
-            if item.card_rect().contains(pos) and (
+            x, y, w, h = item.geometry
+            if x <= px <= x + w and y <= py <= y + h and (
                     best is None or (best.is_group, -best.zValue()) > (item.is_group, -item.zValue())):
                 best = item
         return best
@@ -482,7 +486,13 @@ class BoardScene(QGraphicsScene):
         if not self.overview_mode:
             return [item for item in self.items(rect) if isinstance(item, CardItem)
                     and item.card_rect().intersects(rect)]
-        return [item for item in self.cards.values() if item.card_rect().intersects(rect)]
+        left, top, width, height = rect.normalized().getRect()
+        right, bottom = left + width, top + height
+        if width <= 0 or height <= 0:
+            return []
+        # QRectF.intersects on the float geometry (a card is never empty).
+        return [item for item in self.cards.values()
+                if (g := item.geometry)[0] < right and left < g[0] + g[2] and g[1] < bottom and top < g[1] + g[3]]
 
     def groups(self) -> list[CardItem]:
         return [item for item in self.cards.values() if item.is_group]
