@@ -17,7 +17,7 @@ from evidence_board.model import Card, CardKind, Link
 from evidence_board.render.card_painter import TITLE_DETAIL, group_title_rect
 from evidence_board.render.context import RenderContext
 from evidence_board.render.label_placement import (
-    CELL, REACH, LabelPlacer, LabelRequest, Rect, crosses, landing, reach_of,
+    CELL, GAP, REACH, LabelPlacer, LabelRequest, Rect, crosses, landing, reach_of,
 )
 from evidence_board.render.link_painter import (
     LABEL_DETAIL, LinkGeometry, label_width, link_arrow_boxes, link_geometry_floats, link_lanes,
@@ -25,6 +25,13 @@ from evidence_board.render.link_painter import (
 from evidence_board.store.reading import BoardContents
 
 LIMIT_MARGIN = 26.0  # how far beyond the outermost cards an export's plate may go
+# A labelled line is filed under the cells of its reach grown by LINE_MARGIN, and a
+# load looks in the cells of its rectangle shrunk by LINE_SHRINK: any reach meeting the
+# rectangle meets the shrunk one grown by LINE_SHRINK < LINE_MARGIN (a unit to spare for
+# rounding), so it is found. Looking in one cell, not the nine a placer's cell (grown by
+# GAP) spans, loading the bench board's 2,656 cells took 0.25 s, now 0.18-0.19 s.
+LINE_SHRINK = GAP + 1.0
+LINE_MARGIN = LINE_SHRINK + 1.0
 
 
 def title_obstacle(card: Card, rect: Rect, context: RenderContext) -> Rect:
@@ -78,7 +85,9 @@ class ContentsLabelSource:
                 ends = (geometry.start.x(), geometry.start.y(), geometry.end.x(), geometry.end.y())
                 x0, y0, x1, y1 = landing(ends)
                 self._landings[link_id] = (x0, y0, x1 - x0, y1 - y0)
+                # Filed under every cell of its reach grown by LINE_MARGIN (see load).
                 x, y, w, h = reach_of(ends)
+                x, y, w, h = x - LINE_MARGIN, y - LINE_MARGIN, w + 2 * LINE_MARGIN, h + 2 * LINE_MARGIN
                 lines = self._lines
                 for i in range(int(x // CELL), int((x + w) // CELL) + 1):
                     for j in range(int(y // CELL), int((y + h) // CELL) + 1):
@@ -99,6 +108,13 @@ class ContentsLabelSource:
         for cell in _cells_of(rect):
             solids.update(dict.fromkeys(self._solids.get(cell, ())))
             arrows.update(dict.fromkeys(self._arrows.get(cell, ())))
+        # A line whose reach meets ``rect`` is filed under a cell of ``rect`` shrunk by
+        # LINE_SHRINK (its reach was filed grown by more): the placer's cell (the cell
+        # grown by GAP) is then one cell, not nine, for the same lines found.
+        x, y, w, h = rect
+        if w > 2 * LINE_SHRINK and h > 2 * LINE_SHRINK:
+            x, y, w, h = x + LINE_SHRINK, y + LINE_SHRINK, w - 2 * LINE_SHRINK, h - 2 * LINE_SHRINK
+        for cell in _cells_of((x, y, w, h)):
             lines = self._lines.get(cell)
             if lines:
                 for link_id in lines - seen:
