@@ -82,3 +82,28 @@ def test_a_link_added_beside_older_ones_moves_them_into_lanes(scene, case, servi
     a, b = scene.links[first].geometry, scene.links[second].geometry
     assert (round(a.start.y(), 3), round(a.end.y(), 3)) != (round(b.end.y(), 3), round(b.start.y(), 3))
     assert _layout(scene) == _fresh(case, service, board_id)
+
+
+def _qt_items(scene: BoardScene) -> set:
+    """The card and link items Qt's scene holds (what it draws and hit-tests)."""
+    from evidence_board.ui.board.items import CardItem, LinkItem
+
+    return {id(item) for item in scene.items() if isinstance(item, (CardItem, LinkItem))}
+
+
+@pytest.mark.parametrize("which", ["every card", "every other card", "the first half"])
+def test_deleting_many_cards_takes_exactly_their_items_out_of_qt(scene, qtbot, case, service, board_id, which):
+    """Removed items leave Qt's scene in one pass at the end of the change (the
+    last made first); nothing removed stays drawable, nothing kept goes."""
+    ids = _import(service, board_id)
+    qtbot.waitUntil(lambda: not scene.pending_links, timeout=5000)
+    doomed = {"every card": ids, "every other card": ids[::2], "the first half": ids[:len(ids) // 2]}[which]
+    service.delete_cards(doomed)
+    kept = {id(item) for item in [*scene.cards.values(), *scene.links.values()]}
+    assert not set(doomed) & set(scene.cards)
+    assert _qt_items(scene) == kept
+    assert _layout(scene) == _fresh(case, service, board_id)
+    service.undo()
+    qtbot.waitUntil(lambda: not scene.pending_links, timeout=5000)
+    assert _qt_items(scene) == {id(item) for item in [*scene.cards.values(), *scene.links.values()]}
+    assert _layout(scene) == _fresh(case, service, board_id)

@@ -60,6 +60,7 @@ class CardItem(QGraphicsRectItem):
         self.context = context
         self.card_id = card.id
         self.is_group = card.kind is CardKind.GROUP  # a card's kind never changes
+        self.made = 0  # when its scene added it (the scene's count, see BoardScene._drop_removed)
         self.links: set[LinkItem] = set()
         self._rect = QRectF(0, 0, placement.width, placement.height)
         self._bounds = self._rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
@@ -231,6 +232,7 @@ class LinkItem(QGraphicsRectItem):
         # ``_offset``) is how far both have slid alike since.
         self._basis: tuple = ((0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 0.0))
         self.attached = True  # False once its scene removed it (detach)
+        self.made = 0  # when its scene added it (the scene's count, see BoardScene._drop_removed)
         self.is_long = False
         self._picture: QPicture | None = None
         self._plan: tuple | None = None  # a long link's pen, line and ends (see _long_plan)

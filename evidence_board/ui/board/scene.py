@@ -9,7 +9,9 @@ never walks every item to compute it.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer, Signal
@@ -59,6 +61,8 @@ class BoardScene(QGraphicsScene):
         self.waiting = WaitingLinks()  # read, items not made yet (a big board makes them while idle)
         self.overview_mode = False
         self._bulk_depth = 0
+        self._made = itertools.count()  # each item's place in the order it was added (see _drop_removed)
+        self._removed: list[CardItem | LinkItem] = []
         # Links follow their cards' moves (see following); far away the overview draws them again.
         self.follower = LinkFollower(self._cards_moved, self._everything_moved)
         self.setBackgroundBrush(QColor(context.palette.board))
@@ -161,6 +165,7 @@ class BoardScene(QGraphicsScene):
         # items in view (children of a layer item would each be asked for
         # their bounding rect on every frame).
         item = CardItem(card, placement, self.context)
+        item.made = next(self._made)
         self.addItem(item)
         self.cards[card.id] = item
         item.follower = self.follower
@@ -175,6 +180,7 @@ class BoardScene(QGraphicsScene):
         if source is None or target is None:
             return None
         item = LinkItem(link, source, target, self.context, lane_offset=lane_offset)
+        item.made = next(self._made)
         self.addItem(item)
         item.layer = self.link_layer
         item.labels = self.label_layer
@@ -186,7 +192,7 @@ class BoardScene(QGraphicsScene):
         item = self.links.pop(link_id, None)
         if item is not None:
             item.detach()
-            self.removeItem(item)
+            self._removed.append(item)
 
     def _remove_card(self, card_id: str) -> None:
         item = self.cards.pop(card_id, None)
@@ -197,7 +203,21 @@ class BoardScene(QGraphicsScene):
             self._remove_link(link.link_id)
         self.label_layer.changed(*item.geometry)
         self.label_layer.groups.pop(card_id, None)
-        self.removeItem(item)
+        self._removed.append(item)
+
+    def _drop_removed(self) -> None:
+        """Take the items of removed cards and links out of Qt's scene, the
+        last made first. Qt keeps its top-level items in a list (and, with the
+        index off, in a list sorted by address, which follows the order they
+        were made): taking each from the end costs nothing, from the middle a
+        shift of everything after it. Deleting every card of
+        bench/board_bench.py's 10,000-card board spent 0.19 s in removeItem in
+        the order cards were deleted, 0.06 s this way (100,000 cards: half a
+        minute, most of it those shifts)."""
+        removed, self._removed = self._removed, []
+        removed.sort(key=operator.attrgetter("made"), reverse=True)
+        for item in removed:
+            self.removeItem(item)
 
     # -- following the services ---------------------------------------------
 
@@ -248,6 +268,7 @@ class BoardScene(QGraphicsScene):
                 self._relane(mates)
         with self.follower.batch(len(changes.rows)):  # links follow the moved cards once, at the end
             self._apply_rows(changes)
+        self._drop_removed()
 
     def _apply_rows(self, changes: Changes) -> None:
         need_card: set[str] = set()
@@ -296,6 +317,7 @@ class BoardScene(QGraphicsScene):
         with self.follower.batch():
             known, _read = self._reload_placements(set(card_ids))
             self._apply_links(known.keys(), set(), known)
+        self._drop_removed()
         self.overview.invalidate(self.sceneRect())
         self._fit_scene_rect()
         self.contents_changed.emit()
