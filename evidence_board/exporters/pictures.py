@@ -27,7 +27,7 @@ from evidence_board.exporters.painting import (
 from evidence_board.exporters.label_fork import svg_labels
 from evidence_board.exporters.scope import ExportScope
 from evidence_board.exporters.svg_painter import SvgPainter, SvgRenderContext
-from evidence_board.render.board_labels import board_label_placer
+from evidence_board.render.board_labels import board_label_placer, link_geometries
 from evidence_board.services.collector import collector_paused
 from evidence_board.render.board_painter import board_transform, paint_board, paint_placed_labels
 
@@ -141,12 +141,14 @@ def export_svg(scope: ExportScope, path: str | os.PathLike[str], numbers: bool =
     # Paused, the collector runs after it (the label child inherits the pause).
     with collector_paused():
         # A big board's labels are placed and drawn on the other core while this one paints (label_fork).
-        labels = svg_labels(lambda: board_label_placer(contents, context), draw_labels, source.getRect(),
-                            sum(1 for link in contents.links.values() if link.label))
+        # Every link's line, worked out once for the painting and the labels (before a fork: both get them).
+        geometries = link_geometries(contents)
+        labels = svg_labels(lambda: board_label_placer(contents, context, geometries), draw_labels,
+                            source.getRect(), sum(1 for link in contents.links.values() if link.label))
         try:
             paint_board(painter, contents, source, context,  # type: ignore[arg-type]  (QPainter's calls)
                         target_rect=target, detail=FULL_DETAIL, numbers=scope.numbers if numbers else None,
-                        labels=labels)  # type: ignore[arg-type]
+                        labels=labels, geometries=geometries)  # type: ignore[arg-type]
         finally:
             labels.close()
         data = painter.svg()

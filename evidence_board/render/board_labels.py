@@ -54,10 +54,12 @@ def link_request(link: Link, geometry: LinkGeometry, context: RenderContext) -> 
 class ContentsLabelSource:
     """A LabelSource over one BoardContents, indexed once in a grid of CELL squares."""
 
-    def __init__(self, contents: BoardContents, context: RenderContext) -> None:
+    def __init__(self, contents: BoardContents, context: RenderContext,
+                 geometries: dict[str, LinkGeometry] | None = None) -> None:
         self.contents = contents
         self.context = context
-        self.geometries: dict[str, LinkGeometry] = {}
+        # ``geometries``: link_geometries(contents), when the caller has them already.
+        self.geometries = geometries if geometries is not None else link_geometries(contents)
         # Labelled links' landing parts, as (x0, y0, dx, dy) for ``crosses`` (segment_meets in
         # its arithmetic, without the tuples: a hundred thousand tests an export).
         self._landings: dict[str, tuple[float, float, float, float]] = {}
@@ -69,14 +71,8 @@ class ContentsLabelSource:
             card = contents.cards[card_id]
             rect = (p.x, p.y, p.width, p.height)
             _add(self._solids, title_obstacle(card, rect, context) if card.kind is CardKind.GROUP else rect)
-        lanes = link_lanes(contents.links.values())
-        for link_id, link in contents.links.items():
-            a, b = places.get(link.from_card), places.get(link.to_card)
-            if a is None or b is None:
-                continue
-            geometry = link_geometry_floats((a.x, a.y, a.width, a.height), (b.x, b.y, b.width, b.height),
-                                            lanes.get(link_id, 0.0))
-            self.geometries[link_id] = geometry
+        for link_id, geometry in self.geometries.items():
+            link = contents.links[link_id]
             if not geometry.visible:
                 continue
             for box in link_arrow_boxes(link, geometry):
@@ -130,8 +126,24 @@ class ContentsLabelSource:
         return link_request(link, geometry, self.context)
 
 
-def board_label_placer(contents: BoardContents, context: RenderContext) -> LabelPlacer:
+def link_geometries(contents: BoardContents) -> dict[str, LinkGeometry]:
+    """Every link's line between its cards (in its lane), by link id; a link missing a card has none."""
+    places = contents.placements
+    lanes = link_lanes(contents.links.values())
+    geometries: dict[str, LinkGeometry] = {}
+    for link_id, link in contents.links.items():
+        a, b = places.get(link.from_card), places.get(link.to_card)
+        if a is not None and b is not None:
+            geometries[link_id] = link_geometry_floats((a.x, a.y, a.width, a.height),
+                                                       (b.x, b.y, b.width, b.height), lanes.get(link_id, 0.0))
+    return geometries
+
+
+def board_label_placer(contents: BoardContents, context: RenderContext,
+                       geometries: dict[str, LinkGeometry] | None = None) -> LabelPlacer:
     """A placer for every label of ``contents`` (pass it to paint_board for each tile of one export).
+
+    ``geometries``: link_geometries(contents), when the caller has them already.
 
     Plates stay within LIMIT_MARGIN of the cards' bounding box, so a picture of
     every card (exports leave 30 units around them) shows every label whole.
@@ -143,7 +155,7 @@ def board_label_placer(contents: BoardContents, context: RenderContext) -> Label
         right = max(p.x + p.width for p in places) + LIMIT_MARGIN
         bottom = max(p.y + p.height for p in places) + LIMIT_MARGIN
         limits = (left, top, right - left, bottom - top)
-    return LabelPlacer(ContentsLabelSource(contents, context), limits=limits)
+    return LabelPlacer(ContentsLabelSource(contents, context, geometries), limits=limits)
 
 
 def _add(grid: dict[tuple[int, int], list[Rect]], rect: Rect) -> None:

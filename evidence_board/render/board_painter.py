@@ -43,7 +43,8 @@ def board_bounds(contents: BoardContents, margin: float = 40.0) -> QRectF:
 def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF, context: RenderContext, *,
                 target_rect: QRectF | None = None, detail: float = 1.0,
                 numbers: dict[str, int] | None = None, background: bool = True,
-                labels: LabelPlacer | None = None, hidden: Collection[str] = ()) -> None:
+                labels: LabelPlacer | None = None, hidden: Collection[str] = (),
+                geometries: dict[str, LinkGeometry] | None = None) -> None:
     """Draw the part of the board inside ``source_rect``.
 
     With ``target_rect`` the board area is scaled (aspect kept, centred) onto
@@ -54,7 +55,9 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
     ``board_label_placer``) places the labels; pass the same one for every
     tile of an export so a label straddling two tiles is drawn alike on both.
     ``hidden`` cards are not drawn, though their links are (a PDF tile leaves
-    out a card it would cut: the card is whole on another tile).
+    out a card it would cut: the card is whole on another tile). ``geometries``
+    (``board_labels.link_geometries`` of ``contents``) are the links' lines, when
+    the caller has them (a ``labels`` of ``board_label_placer`` has them too).
     """
     painter.save()
     try:
@@ -65,12 +68,13 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
         painter.setClipRect(source_rect, Qt.ClipOperation.IntersectClip)
         if background:
             painter.fillRect(source_rect, context.palette.board)
-        lanes = link_lanes(contents.links.values())
         if detail >= LABEL_DETAIL and labels is None:
-            labels = board_label_placer(contents, context)
-        # The label source has every link's line already (the same lanes, the same cards).
-        source = getattr(labels, "source", None)
-        geometries = source.geometries if getattr(source, "contents", None) is contents else {}
+            labels = board_label_placer(contents, context, geometries)
+        if geometries is None:
+            # The label source has every link's line already (the same lanes, the same cards).
+            source = getattr(labels, "source", None)
+            geometries = source.geometries if getattr(source, "contents", None) is contents else {}
+        lanes: dict[str, float] | None = None  # only for a link without its line
         for _z, kind, item_id in _stacking(contents):
             if kind == "card":
                 if item_id in hidden:
@@ -80,8 +84,11 @@ def paint_board(painter: QPainter, contents: BoardContents, source_rect: QRectF,
                     paint_card(painter, contents.cards[item_id], rect, detail=detail, context=context,
                                number=(numbers or {}).get(item_id))
             else:
-                _paint_link(painter, contents, item_id, lanes.get(item_id, 0.0), source_rect, detail, context,
-                            geometries.get(item_id))
+                geometry = geometries.get(item_id)
+                if geometry is None and lanes is None:
+                    lanes = link_lanes(contents.links.values())
+                _paint_link(painter, contents, item_id, lanes.get(item_id, 0.0) if lanes else 0.0, source_rect,
+                            detail, context, geometry)
         _paint_titles(painter, contents, source_rect, detail, context, hidden)
         if detail >= LABEL_DETAIL and labels is not None:
             _paint_labels(painter, contents, labels, source_rect, context)
