@@ -3,8 +3,9 @@
 Labels are drawn last (above every card), so an export can paint the cards
 and links while the labels are being placed. On the board bench's board
 (10,000 cards, 20,000 links, 6,667 labels) placing and drawing the labels
-takes about 3 s of an SVG export's 7 on this 2-core machine, painting the
-cards and links about as long.
+takes about 1.6 s of an SVG export's 3.3-3.7 s of CPU on this 2-core machine,
+painting the cards and links about as long (2.0-2.2 s of wall time with the
+other core free).
 
 :class:`SvgLabels` is what the SVG export passes to ``paint_board`` as its
 labels. It places them with the board's LabelPlacer and draws them (leaders,
