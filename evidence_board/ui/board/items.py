@@ -72,6 +72,8 @@ class CardItem(QGraphicsRectItem):
         # It is a copy of pos() kept by setPos, never set by anyone else.
         self.geometry = (placement.x, placement.y, placement.width, placement.height)
         self.centre: QPointF | None = None  # the overview's line end, made when it asks (far_centre)
+        # The overview's block colour and its rgba, made when it asks (far_accent).
+        self.accent: tuple[QColor, int] | None = None
         # Qt keeps each card's picture at the current zoom: panning and
         # dragging are blits; a zoom step or an update() draws it again.
         self.setCacheMode(_DEVICE_CACHE)
@@ -82,6 +84,15 @@ class CardItem(QGraphicsRectItem):
         self.labels: LabelLayer | None = None
         # The scene's LinkFollower, told when this card moves, so its links follow.
         self.follower: LinkFollower | None = None
+
+    def far_accent(self) -> tuple[QColor, int]:
+        """The colour the far-away overview fills this card's block with, and its rgba,
+        kept until the card changes (10 ms of each redraw of 10,000 blocks)."""
+        accent = self.accent
+        if accent is None:
+            colour = self.context.palette.accent(self.card)
+            accent = self.accent = (colour, colour.rgba())
+        return accent
 
     def far_centre(self) -> QPointF:
         """Where the far-away overview's lines meet this card (see overview_layer),
@@ -130,6 +141,7 @@ class CardItem(QGraphicsRectItem):
 
     def set_card(self, card: Card) -> None:
         self.card = card
+        self.accent = None
         if self.is_group:
             self._tell_labels()  # its title may have grown or shrunk
         self.update()

@@ -86,7 +86,7 @@ class OverviewItem(QGraphicsItem):
                 if item.is_group:
                     self._moving_groups.append(rect)
                     continue
-                colour = palette.selection if item.isSelected() else palette.accent(item.card)
+                colour = palette.selection if item.isSelected() else item.far_accent()[0]
                 self._moving.setdefault(colour.rgba(), (colour, []))[1].append(rect)
                 continue
             if item.is_group:
@@ -95,8 +95,7 @@ class OverviewItem(QGraphicsItem):
             if item.isSelected():
                 self._selected.append(rect)
                 continue
-            colour = palette.accent(item.card)
-            key = colour.rgba()
+            colour, key = item.far_accent()
             entry = self._blocks.get(key)
             if entry is None:
                 entry = self._blocks[key] = (colour, [])

@@ -278,9 +278,10 @@ class BoardScene(SceneLookups, QGraphicsScene):
                 continue
             card_id = row.key[1]
             item = self.cards.get(card_id)
-            if row.op == "update" and item is not None and set(row.after) <= _GEOMETRY_COLUMNS:
-                placement = item.placement
-                for column, value in row.after.items():
+            after = row.after
+            if row.before is not None and after is not None and item is not None and after.keys() <= _GEOMETRY_COLUMNS:
+                placement = item.placement  # an update of where it is: no need to read the card
+                for column, value in after.items():
                     setattr(placement, column, value)
                 item.set_placement(placement)
             else:
