@@ -11,7 +11,8 @@ items took 2.3-2.6 s with the collector running, 1.1-1.2 s paused. The board
 scene pauses it while it loads a board or applies a bulk change. (Pausing it
 for every service call too won 0.1-0.2 s on a whole-board move or undo of
 10,000 cards; it is not done, because it moves when garbage of every kind is
-collected, for every edit, for little.)
+collected, for every edit, for little. The store's bulk reads and writes
+pause it themselves, see store/collector, which this module re-exports.)
 
 What a big board holds lives as long as the board: ``keep_long_lived``
 freezes it (``gc.freeze``), so the collector's full walks, which otherwise
@@ -27,20 +28,10 @@ them wait, until ``thaw`` when a board closes.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
+from evidence_board.store.collector import collector_paused
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cycle collector for the block (nested blocks keep it paused)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+__all__ = ["collector_paused", "keep_long_lived", "thaw"]
 
 
 _frozen = False

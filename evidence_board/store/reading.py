@@ -6,7 +6,6 @@ attachment's bytes unless asked for that attachment by id.
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from evidence_board.store.rows import (
     board_from_row, card_from_row, link_from_row, placement_from_row, select, source_from_row,
 )
 from evidence_board.store import search as searching
+from evidence_board.store.collector import collector_paused
 from evidence_board.store.keylists import in_lists
 from evidence_board.store.search import SearchHit
 
@@ -102,13 +102,8 @@ class CaseReading:
         # Tens of thousands of new records would set off the cyclic garbage
         # collector again and again, each pass walking everything alive (an
         # undo history of a large import included); none of them is garbage.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._load_board(board_id)
-        finally:
-            if paused:
-                gc.enable()
 
     def _load_board(self, board_id: str) -> BoardContents:
         board = self.board(board_id)

@@ -20,6 +20,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from typing import Any
 
 from evidence_board.model.search_text import index_text
+from evidence_board.store.collector import with_collector_paused
 from evidence_board.store.keylists import in_lists
 from evidence_board.store.search import FTS_INDEXES, as_text
 from evidence_board.store.tables import TABLE_KEYS, null_by_default, real_columns
@@ -211,6 +212,7 @@ class RowWriter:
         self.write_audit()
         return self.event_id
 
+    @with_collector_paused  # thousands of row changes and audit rows at once (see store/collector)
     def write_audit(self) -> None:
         """File the changes made since the last call in audit_changes."""
         pending, self._filed = self.changes[self._filed:], len(self.changes)
@@ -251,6 +253,7 @@ class RowWriter:
         self.changes.append(change)
         return change
 
+    @with_collector_paused  # thousands of row changes and audit rows at once (see store/collector)
     def insert_many(self, table: str, rows: list[dict[str, Any]], images: list[str | None] | None = None) -> None:
         """Insert rows that all have the same columns, in one statement.
 
@@ -328,6 +331,7 @@ class RowWriter:
                 found.update(_rows_by_key(self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params), names))
         return found
 
+    @with_collector_paused  # thousands of row changes and audit rows at once (see store/collector)
     def update_many(self, table: str, values_by_key: dict[tuple[Any, ...], dict[str, Any]],
                     expected: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> list[tuple]:
         """Set columns of many rows of a table without a full-text index.
@@ -375,6 +379,7 @@ class RowWriter:
         self.changes.append(change)
         return change
 
+    @with_collector_paused  # thousands of row changes and audit rows at once (see store/collector)
     def delete_many(self, table: str, keys: Iterable[tuple[Any, ...]],
                     expected: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> list[tuple]:
         """Delete many rows: the bulk path of undoing a large import.

@@ -51,8 +51,10 @@ class SceneLookups:
 
     def with_members(self, items: Iterable[CardItem]) -> list[CardItem]:
         """The items plus everything inside the groups among them (nested too)."""
-        result: dict[str, CardItem] = {}
         stack = list(items)
+        if not any(item.is_group for item in stack):  # nothing inside them (most drags)
+            return list({item.card_id: item for item in stack}.values())
+        result: dict[str, CardItem] = {}
         children: dict[str, list[CardItem]] | None = None
         while stack:
             item = stack.pop()
