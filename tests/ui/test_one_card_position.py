@@ -198,3 +198,57 @@ def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(boar
     assert spots == fresh_spots and spots != {k: s.rect for k, s in placed_before.items()}
     assert moved == expected
     fresh_scene.close()
+
+
+def test_far_away_a_card_shows_its_new_colour_and_place(board, qtbot):
+    """The overview keeps each card's block colour and line end until the card
+    changes: a new colour, or an undo that moves it back, shows at once."""
+    scene, view = board.scene, board.view
+    view.set_scale(OVERVIEW_SCALE * 0.5)
+    view.centerOn(scene.cards_bounds().center())
+    assert scene.overview_mode
+    note = scene.cards[board.ids["note"]]
+
+    def block_colour() -> QColor:
+        image = _overview_picture(board)
+        centre = view.mapFromScene(note.card_rect().center())
+        return image.pixelColor(centre.x(), centre.y())
+
+    before = block_colour()
+    board.service.update_card(note.card_id, colour="#12ab34")
+    assert block_colour() == QColor("#12ab34") != before
+    board.service.undo()
+    assert block_colour() == before
+    picture = _overview_picture(board)
+    origin = note.geometry
+    board.service.move_cards(board.board_id, {note.card_id: (origin[0] + 900, origin[1] + 500)})
+    moved = _overview_picture(board)
+    assert moved != picture and moved == _fresh_overview_picture(board, qtbot)  # its lines end where it is
+    board.service.undo()
+    assert note.geometry == origin and _overview_picture(board) == picture
+
+
+def _fresh_overview_picture(board, qtbot) -> QImage:
+    """The same view of the board opened anew."""
+    from evidence_board.render.context import RenderContext
+    from evidence_board.ui.board.scene import BoardScene
+    from evidence_board.ui.board.view import BoardView
+
+    scene = BoardScene(board.service, board.board_id, RenderContext(board.case))
+    view = BoardView(scene)
+    qtbot.addWidget(view)
+    view.resize(board.view.size())
+    view.show()
+    qtbot.waitExposed(view)
+    # The same scrolling room as the open board (its rect grew with the moved card).
+    scene.setSceneRect(board.scene.sceneRect())
+    scene.overview_scene.setSceneRect(board.scene.overview_scene.sceneRect())
+    view.setTransform(board.view.transform())
+    view._scale_changed()
+    scene.overview_scene.setSceneRect(board.scene.overview_scene.sceneRect())
+    view.centerOn(board.view.visible_scene_rect().center())
+    assert view.mapToScene(0, 0) == board.view.mapToScene(0, 0)
+    try:
+        return _overview_picture(type(board)(board.case, board.service, board.board_id, scene, view, board.ids))
+    finally:
+        scene.close()
