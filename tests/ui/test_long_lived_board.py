@@ -63,3 +63,17 @@ def test_a_small_board_leaves_the_collector_alone(qtbot, case, service, board_id
         assert len(scene.cards) == 20 and gc.get_freeze_count() == 0
     finally:
         scene.close()
+
+
+def test_a_big_board_closed_while_its_links_are_made_leaves_nothing_frozen(qtbot, case, service, board_id,
+                                                                           big_board, monkeypatch):
+    """The slice of link items still due when the board closes must not freeze
+    what the closed board leaves behind (close has thawed it already)."""
+    monkeypatch.setattr(board_scene, "LINK_SLICE", 100)
+    monkeypatch.setattr(board_scene, "LONG_LIVED_ITEMS", 450)  # big once the first slice is made
+    scene = BoardScene(service, board_id, RenderContext(case))
+    qtbot.waitUntil(lambda: len(scene.links) >= 100, timeout=5000)
+    assert scene.pending_links and gc.get_freeze_count() == 0  # big, and closing while links are still made
+    scene.close()
+    qtbot.wait(100)  # the slice that was due runs
+    assert gc.get_freeze_count() == 0

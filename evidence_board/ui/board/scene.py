@@ -64,6 +64,7 @@ class BoardScene(SceneLookups, QGraphicsScene):
         self._bulk_depth = 0
         self._made = itertools.count()  # each item's place in the order it was added (see _drop_removed)
         self._removed: list[CardItem | LinkItem] = []
+        self._closed = False  # close() was called: nothing of it is long-lived any more
         # Links follow their cards' moves (see following); far away the overview draws them again.
         self.follower = LinkFollower(self._cards_moved, self._everything_moved)
         self.setBackgroundBrush(QColor(context.palette.board))
@@ -101,6 +102,7 @@ class BoardScene(SceneLookups, QGraphicsScene):
 
     def close(self) -> None:
         """Stop following the service (the scene is going away)."""
+        self._closed = True
         self.pending_links.clear()
         try:
             self.service.unsubscribe(self.apply)
@@ -135,8 +137,10 @@ class BoardScene(SceneLookups, QGraphicsScene):
 
     def _settled(self) -> None:
         """The board has made its items (or applied a bulk change): a big one's
-        stay out of the cycle collector's full walks (see services/collector)."""
-        if len(self.cards) + len(self.links) >= LONG_LIVED_ITEMS:
+        stay out of the cycle collector's full walks (see services/collector).
+        Not once it is closed: the last slice of its links, still due when a
+        big board closes while they are made, would freeze what it leaves."""
+        if not self._closed and len(self.cards) + len(self.links) >= LONG_LIVED_ITEMS:
             keep_long_lived()
 
     def _make_links_while_idle(self, links: dict[str, Link], lanes: dict[str, float] | None) -> None:
