@@ -35,12 +35,20 @@ __all__ = ["collector_paused", "keep_long_lived", "thaw"]
 
 
 _frozen = False
+_thawed = False  # a board closed since the last freeze: what it left may be in cycles
 
 
 def keep_long_lived() -> None:
     """Everything alive now will live long (a big board made its items): later
-    full collections leave it out. Costs nothing (``gc.freeze`` moves a list)."""
-    global _frozen
+    full collections leave it out. Costs nothing (``gc.freeze`` moves a list),
+    except the first time after a board closed: then a full collection runs
+    first, or the closed board's items (which refer to each other, so only the
+    collector frees them) would be frozen with the rest while another board
+    stays open."""
+    global _frozen, _thawed
+    if _thawed:
+        gc.collect()
+        _thawed = False
     gc.freeze()
     _frozen = True
 
@@ -48,7 +56,8 @@ def keep_long_lived() -> None:
 def thaw() -> None:
     """Something long-lived is going away (a board closed): the collector walks
     everything again, and collects what the board left in cycles."""
-    global _frozen
+    global _frozen, _thawed
     if _frozen:
         gc.unfreeze()
         _frozen = False
+        _thawed = True

@@ -77,3 +77,37 @@ def test_a_big_board_closed_while_its_links_are_made_leaves_nothing_frozen(qtbot
     scene.close()
     qtbot.wait(100)  # the slice that was due runs
     assert gc.get_freeze_count() == 0
+
+
+def test_a_board_closed_beside_another_big_one_is_not_frozen_by_the_next_bulk_change(
+        qtbot, case, service, board_id, big_board):
+    """Card and link items refer to each other, so only the collector frees a
+    closed board's: the next freeze (the other board's next bulk change) runs a
+    collection first instead of freezing them."""
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from evidence_board.ui.board.view import BoardView
+
+    other = service.create_board("Second board").created[0]
+    with service.batch("Import"):
+        ids = service.create_cards([dict(kind="note", title=f"Crate {n}", x=(n % 20) * 260, y=(n // 20) * 170)
+                                    for n in range(400)], other).created
+        service.create_links([dict(from_card=ids[n], to_card=ids[(n + k) % 400]) for n in range(400) for k in (1, 2)])
+    first = BoardScene(service, board_id, RenderContext(case))
+    second = BoardScene(service, other, RenderContext(case))
+    qtbot.waitUntil(lambda: not first.pending_links and not second.pending_links, timeout=5000)
+    view = BoardView(first)
+    probe = weakref.ref(next(iter(first.cards.values())))
+    view.dispose()
+    first = view = None  # nothing of ours refers to the closed board now
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    service.move_cards(other, {card_id: (item.geometry[0] + 10, item.geometry[1]) for card_id, item in
+                               second.cards.items()})  # a bulk change: the second board freezes again
+    try:
+        assert gc.get_freeze_count() > 0
+        gc.collect()
+        assert probe() is None  # the closed board's card was collected, not frozen
+    finally:
+        second.close()
