@@ -47,6 +47,21 @@ class Board:
         return self.scene.cards[self.ids[role]].card_rect().center()
 
 
+def fresh_view(qtbot, board: Board, centre: QPointF | None = None) -> tuple[BoardView, BoardScene]:
+    """The same board opened anew in a view of the same size and zoom, centred
+    where ``board.view`` is (or on ``centre``, exactly where that view was centred
+    on it): close its scene when done."""
+    scene = BoardScene(board.service, board.board_id, RenderContext(board.case))
+    view = BoardView(scene)
+    qtbot.addWidget(view)
+    view.resize(board.view.size())
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_scale(board.view.transform().m11())
+    view.centerOn(centre if centre is not None else board.view.mapToScene(board.view.viewport().rect().center()))
+    return view, scene
+
+
 @pytest.fixture
 def board(qtbot, case, service, board_id) -> Board:
     ids = build_specimen_board(service, board_id)

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 
 from evidence_board.render.link_painter import link_geometry_floats
 from evidence_board.ui.board.overview_layer import OVERVIEW_SCALE
+from tests.ui.conftest import fresh_view
 
 
 def _ends_follow(link) -> bool:
@@ -162,10 +163,7 @@ def test_a_big_boards_lanes_stay_right_when_a_waiting_link_is_deleted(qtbot, cas
 def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(board, qtbot, monkeypatch, threshold):
     """Past following.MANY_LINKS links (or MANY_CARDS cards) the layers are told once that
     everything moved: the lines and label plates on screen are those of the board opened anew."""
-    from evidence_board.render.context import RenderContext
     from evidence_board.ui.board import following
-    from evidence_board.ui.board.scene import BoardScene
-    from evidence_board.ui.board.view import BoardView
 
     scene, view = board.scene, board.view
     assert len(scene.links) > 3
@@ -180,14 +178,7 @@ def test_a_move_too_big_to_mark_link_by_link_shows_what_a_fresh_board_shows(boar
     view.centerOn(centre)
     moved = view.viewport().grab().toImage()
 
-    fresh_scene = BoardScene(board.service, board.board_id, RenderContext(board.case))
-    fresh = BoardView(fresh_scene)
-    qtbot.addWidget(fresh)
-    fresh.resize(view.size())
-    fresh.show()
-    qtbot.waitExposed(fresh)
-    fresh.set_scale(1.0)
-    fresh.centerOn(centre)
+    fresh, fresh_scene = fresh_view(qtbot, board, centre)
     assert fresh.viewport().size() == view.viewport().size()
     assert fresh.mapToScene(0, 0) == view.mapToScene(0, 0)
     expected = fresh.viewport().grab().toImage()
@@ -230,21 +221,9 @@ def test_far_away_a_card_shows_its_new_colour_and_place(board, qtbot):
 
 def _fresh_overview_picture(board, qtbot) -> QImage:
     """The same view of the board opened anew."""
-    from evidence_board.render.context import RenderContext
-    from evidence_board.ui.board.scene import BoardScene
-    from evidence_board.ui.board.view import BoardView
-
-    scene = BoardScene(board.service, board.board_id, RenderContext(board.case))
-    view = BoardView(scene)
-    qtbot.addWidget(view)
-    view.resize(board.view.size())
-    view.show()
-    qtbot.waitExposed(view)
+    view, scene = fresh_view(qtbot, board)
     # The same scrolling room as the open board (its rect grew with the moved card).
     scene.setSceneRect(board.scene.sceneRect())
-    scene.overview_scene.setSceneRect(board.scene.overview_scene.sceneRect())
-    view.setTransform(board.view.transform())
-    view._scale_changed()
     scene.overview_scene.setSceneRect(board.scene.overview_scene.sceneRect())
     view.centerOn(board.view.visible_scene_rect().center())
     assert view.mapToScene(0, 0) == board.view.mapToScene(0, 0)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from evidence_board.render.context import RenderContext
 from evidence_board.ui.board.scene import BoardScene
 from evidence_board.ui.board.view import BoardView
+from tests.ui.conftest import fresh_view
 
 
 def _crop(view: BoardView, scene: BoardScene, card_id: str) -> QImage:
@@ -19,18 +19,6 @@ def _crop(view: BoardView, scene: BoardScene, card_id: str) -> QImage:
     view.viewport().repaint()
     rect = view.mapFromScene(scene.cards[card_id].card_rect()).boundingRect()
     return view.viewport().grab(rect.adjusted(-2, -2, 2, 2)).toImage()
-
-
-def _fresh_view(qtbot, board) -> tuple[BoardView, BoardScene]:
-    scene = BoardScene(board.service, board.board_id, RenderContext(board.case))
-    view = BoardView(scene)
-    qtbot.addWidget(view)
-    view.resize(board.view.size())
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_scale(board.view.transform().m11())
-    view.centerOn(board.view.mapToScene(board.view.viewport().rect().center()))
-    return view, scene
 
 
 def test_a_renamed_source_repaints_its_cards(board, qtbot) -> None:
@@ -47,8 +35,8 @@ def test_a_renamed_source_repaints_its_cards(board, qtbot) -> None:
     quote = board.case.card(board.ids["quote"])
     assert board.scene.context.citation(quote).startswith("Harbour authority report")
     after = {role: _crop(board.view, board.scene, board.ids[role]) for role in cards}
-    fresh_view, fresh_scene = _fresh_view(qtbot, board)
-    fresh = {role: _crop(fresh_view, fresh_scene, board.ids[role]) for role in cards}
+    opened, fresh_scene = fresh_view(qtbot, board)
+    fresh = {role: _crop(opened, fresh_scene, board.ids[role]) for role in cards}
     for role in cards:
         assert after[role] != before[role], f"the {role} card still shows the old source"
         assert after[role] == fresh[role], f"the {role} card differs from a view opened afresh"
